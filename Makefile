@@ -1,0 +1,40 @@
+# Quickstart: `make demo` (set up + ingest the seeds + sample searches, offline), `make test` (the test suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DATA := .demo-data
+
+.PHONY: install demo test lint typecheck check bench-ingest clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	rm -rf $(DEMO_DATA)
+	FACTCHECK_DATA_DIR=$(DEMO_DATA) $(BIN)/factcheck ingest seeds
+	FACTCHECK_DATA_DIR=$(DEMO_DATA) $(BIN)/factcheck sources
+	FACTCHECK_DATA_DIR=$(DEMO_DATA) $(BIN)/factcheck search "How many Daesh militants are in Raqqa?" --k 2
+	FACTCHECK_DATA_DIR=$(DEMO_DATA) $(BIN)/factcheck search "civilians killed in coalition strikes in June" --k 2
+
+test: $(STAMP)
+	$(BIN)/ruff check assistant tests bench
+	$(BIN)/mypy assistant
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check assistant tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy assistant
+
+bench-ingest: $(STAMP)
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,57 @@
+"""`factcheck ingest PATH...`: load files into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from assistant.cli.common import err, handles_errors, out, print_json, settings
+from assistant.ingest.pipeline import Ingestor
+from assistant.runtime import open_store
+from assistant.types import IngestReport
+
+
+@handles_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
+    collection: Annotated[str | None, typer.Option(help="Collection to ingest into.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Ingest article files (txt, md, html, jsonl, csv) into the store."""
+    store = open_store(settings(), collection)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("ingesting", total=None)
+        chunks = 0
+
+        def on_progress(event: str, amount: int) -> None:
+            nonlocal chunks
+            if event == "files_total":
+                progress.update(task, total=amount)
+            elif event == "file_done":
+                progress.advance(task, amount)
+            elif event == "chunks_embedded":
+                chunks += amount
+                progress.update(task, description=f"ingesting ({chunks} chunks embedded)")
+
+        report = Ingestor(store, on_progress).run(paths)
+    store.close()
+    for problem in report.errors:
+        err.print(f"[red]failed:[/] {problem}", markup=True, highlight=False, soft_wrap=True)
+    if as_json:
+        print_json(report.model_dump())
+    else:
+        _print_summary(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _print_summary(report: IngestReport) -> None:
+    out.print(
+        f"{report.files} files, {report.articles} articles, {report.chunks} chunks, {report.skipped} skipped "
+        f"(unchanged), {report.duplicates} duplicates, {report.removed} replaced, {report.failed} failed "
+        f"in {report.seconds:.1f} s"
+    )

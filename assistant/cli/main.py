@@ -1,0 +1,37 @@
+"""The `factcheck` command: one typer app, one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from assistant import __version__
+from assistant.cli import sources
+from assistant.cli.ingest import ingest
+from assistant.cli.search import search
+
+app = typer.Typer(
+    name="factcheck",
+    help="Check facts against a corpus of articles, with citations proven to come from the sources.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command()(ingest)
+app.command()(search)
+app.add_typer(sources.app, name="sources")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"factcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="Show the version and exit.")) -> None:
+    """Check facts against a corpus of articles."""
+
+
+def run() -> None:
+    app()

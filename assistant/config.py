@@ -1,0 +1,89 @@
+"""One Settings object, read from FACTCHECK_* environment variables and an optional TOML file.
+
+Nothing here touches the disk at import time; `get_settings()` builds the object on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.errors import ConfigError
+
+EmbeddingsKind = Literal["local", "openai"]
+
+
+class Settings(BaseSettings):
+    """Every knob of the tool. Env var = FACTCHECK_ + field name in capitals."""
+
+    model_config = SettingsConfigDict(env_prefix="FACTCHECK_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("factcheck-assistant")))
+    chroma_url: str | None = None
+    collection: str = "articles"
+
+    embeddings: EmbeddingsKind = "local"
+    openai_embedding_model: str = "text-embedding-3-small"
+    embed_batch_size: int = Field(default=64, ge=1, le=1024)
+    onnx_threads: int = Field(default=0, ge=0, description="0 = one per physical core")
+
+    chunk_chars: int = Field(default=700, ge=100, le=4000)
+    chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
+    max_file_mb: float = Field(default=50.0, gt=0)
+    syndication_threshold: float = Field(default=0.3, gt=0, lt=1)
+    field_map: str = ""  # jsonl/csv field names, e.g. "text=body,source=publisher"
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def lexical_path(self) -> Path:
+        return self.data_dir / "lexical.sqlite3"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+
+def _file_values() -> dict[str, Any]:
+    """Values from the TOML file named by FACTCHECK_CONFIG; environment variables win over it."""
+    path = os.environ.get("FACTCHECK_CONFIG")
+    if not path:
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            values = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    return values
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build Settings from the config file, the environment and explicit overrides (highest first: overrides)."""
+    file_values = {k: v for k, v in _file_values().items() if f"FACTCHECK_{k.upper()}" not in os.environ}
+    try:
+        return Settings(**{**file_values, **overrides})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid setting FACTCHECK_{field.upper()}: {first['msg']}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,56 @@
+"""The error tree. Every class carries a message fit to show a user on one line.
+
+    FactcheckError                 base: anything the tool reports to a user (exit code 1)
+    ├── ConfigError                a setting is missing or invalid
+    ├── InputError                 a file or record cannot be ingested (names the file and line)
+    ├── StoreError                 the vector or lexical store cannot be opened or written
+    │   └── EmbeddingMismatchError the collection was built with another embedding model
+    ├── EmbeddingError             the embedding model failed or is missing
+    └── NotFoundError              an article id or collection does not exist
+
+Nothing else reaches a user: the CLI turns any other exception into a one-line "internal error".
+"""
+
+from __future__ import annotations
+
+
+class FactcheckError(Exception):
+    """Base class: `str(error)` is a complete, one-line message for a user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(FactcheckError):
+    """A setting is missing or invalid."""
+
+
+class InputError(FactcheckError):
+    """A file, or one record of it, cannot be ingested."""
+
+    def __init__(self, path: str, reason: str, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {reason}")
+        self.path = path
+        self.reason = reason
+        self.line = line
+
+
+class StoreError(FactcheckError):
+    """The vector or lexical store cannot be opened, read or written."""
+
+
+class EmbeddingMismatchError(StoreError):
+    """The collection was built with a different embedding model than the one configured."""
+
+
+class EmbeddingError(FactcheckError):
+    """The embedding model is missing or failed."""
+
+
+class NotFoundError(FactcheckError):
+    """An article, chunk or collection does not exist."""

@@ -1,0 +1,97 @@
+"""Sentence-aware chunking with character offsets.
+
+Sentences are found with a fast rule-based splitter (abbreviation-aware: "U.S.", "Col.", "Maj. Gen."), then
+packed into chunks of about `target` characters that overlap by whole sentences. Every chunk is a span
+[start, end) of the article text, so any quote inside it can be located in the article.
+A rule-based splitter is used rather than spaCy because it runs ~100x faster, and ingest speed matters here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from assistant.types import Chunk
+
+_ABBREVIATIONS = frozenset(
+    ["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "col", "gen", "maj", "lt", "capt", "cpt", "sgt", "cmdr", "adm", "gov", "sen", "rep", "rev", "hon", "pres", "supt", "insp", "u.s", "u.k", "u.n", "e.u", "u.s.a", "e.g", "i.e", "etc", "vs", "no", "nos", "fig", "inc", "corp", "ltd", "co", "bros", "dept", "est", "approx", "ave", "blvd", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+)
+# A candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence, whitespace excluded."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end()
+        if match.group().startswith((".",)) and _is_abbreviation(text[start:end]):
+            continue
+        if _next_starts_lowercase(text, end) and not match.group().startswith("\n"):
+            continue
+        _append_span(text, start, end, spans)
+        start = end
+    _append_span(text, start, len(text), spans)
+    return spans
+
+
+def _is_abbreviation(sentence: str) -> bool:
+    match = _WORD_BEFORE.search(sentence.rstrip("\"'”’)]"))
+    if not match:
+        return False
+    word = match.group(1).lower()
+    return word in _ABBREVIATIONS or len(word) == 1  # "J. Smith" initials
+
+
+def _next_starts_lowercase(text: str, end: int) -> bool:
+    rest = text[end:end + 3].lstrip()
+    return bool(rest) and rest[0].islower()
+
+
+def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def _split_long(span: tuple[int, int], text: str, limit: int) -> Iterator[tuple[int, int]]:
+    """Cut a sentence longer than `limit` at word boundaries (tables, lists and run-on web text)."""
+    start, end = span
+    while end - start > limit:
+        cut = text.rfind(" ", start + limit // 2, start + limit)
+        cut = cut if cut > start else start + limit
+        yield start, cut
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        yield start, end
+
+
+def chunk_spans(text: str, target: int = 700, overlap: int = 1) -> list[tuple[int, int]]:
+    """Pack sentences into spans of about `target` characters; consecutive spans share `overlap` sentences."""
+    sentences = [piece for span in sentence_spans(text) for piece in _split_long(span, text, target)]
+    spans: list[tuple[int, int]] = []
+    first = 0
+    while first < len(sentences):
+        last = first
+        while last + 1 < len(sentences) and sentences[last + 1][1] - sentences[first][0] <= target:
+            last += 1
+        spans.append((sentences[first][0], sentences[last][1]))
+        if last + 1 >= len(sentences):
+            break
+        first = max(first + 1, last + 1 - overlap)
+    return spans
+
+
+def chunk_article(article_id: str, text: str, target: int = 700, overlap: int = 1) -> list[Chunk]:
+    return [
+        Chunk(id=f"{article_id}:{index:04d}", article_id=article_id, index=index, text=text[start:end],
+              start=start, end=end)
+        for index, (start, end) in enumerate(chunk_spans(text, target, overlap))
+    ]

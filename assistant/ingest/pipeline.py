@@ -1,0 +1,157 @@
+"""Ingest: files -> documents -> articles (metadata, ids, dedupe, story clusters) -> chunks -> vectors -> store.
+
+Unchanged files are skipped before parsing (file hash in the ledger); identical articles are stored once;
+chunk texts embedded before are not embedded again. Work is committed in batches so a killed run loses at
+most one batch, and the store's write protocol keeps Chroma and the lexical index identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import InputError
+from assistant.ingest.chunking import chunk_article
+from assistant.ingest.decode import read_bytes
+from assistant.ingest.discover import discover
+from assistant.ingest.loaders import load_file, parse_field_map
+from assistant.ingest.metadata import finish_meta, split_preamble
+from assistant.ingest.syndication import StoryClusters, signature
+from assistant.store.store import FileRecord, PreparedArticle, Store, text_hash
+from assistant.types import Article, Document, IngestProblem, IngestReport
+
+BATCH_CHUNKS = 512  # chunks per commit: bounds the work a crash can lose
+
+Progress = Callable[[str, int], None]  # (event, amount): "files_total", "file_done", "chunks_embedded"
+
+
+@dataclass
+class _Batch:
+    items: list[PreparedArticle] = field(default_factory=list)
+    files: list[FileRecord] = field(default_factory=list)
+
+    @property
+    def n_chunks(self) -> int:
+        return sum(len(i.chunks) for i in self.items)
+
+
+class Ingestor:
+    def __init__(self, store: Store, progress: Progress | None = None) -> None:
+        self.store = store
+        self.settings = store.settings
+        self.progress = progress or (lambda _event, _amount: None)
+        self.field_map = parse_field_map(self.settings.field_map)
+        self._clusters: StoryClusters | None = None
+        self._seen: set[str] = set()
+
+    def run(self, paths: Sequence[Path]) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        self.store.recover()
+        files = list(discover(paths, report.errors))
+        self.progress("files_total", len(files))
+        batch = _Batch()
+        for path in files:
+            report.files += 1
+            self._ingest_file(path, batch, report)
+            self.progress("file_done", 1)
+            if batch.n_chunks >= BATCH_CHUNKS:
+                self._flush(batch, report)
+                batch = _Batch()
+        self._flush(batch, report)
+        self.store.fill_dates_from_clusters()
+        report.failed = len(report.errors)
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
+
+    def _ingest_file(self, path: Path, batch: _Batch, report: IngestReport) -> None:
+        key = str(path)
+        try:
+            data = read_bytes(path, self.settings.max_file_bytes)
+            file_hash = hashlib.sha256(data).hexdigest()
+            if self.store.catalog.file_hash(key) == file_hash:
+                report.skipped += 1
+                return
+            loaded = load_file(path, data, self.field_map)
+        except InputError as exc:
+            report.errors.append(IngestProblem(path=exc.path, line=exc.line, reason=exc.reason))
+            return
+        report.errors.extend(loaded.problems)
+        article_ids: list[str] = []
+        for document in loaded.documents:
+            prepared = self._prepare(document, path, report)
+            if prepared is None:
+                continue
+            article_ids.append(prepared.article.id)
+            if prepared.chunks:
+                batch.items.append(prepared)
+        ids = list(dict.fromkeys(article_ids))
+        obsolete = self.store.obsolete_articles(key, keep=ids)
+        report.removed += len(obsolete)
+        batch.files.append(FileRecord(path=key, file_hash=file_hash, article_ids=ids, obsolete_ids=obsolete))
+
+    def _prepare(self, document: Document, path: Path, report: IngestReport) -> PreparedArticle | None:
+        body, found_date, caption = split_preamble(document.text.replace("\r\n", "\n"))
+        line = _line_of(document.origin)
+        if not body:
+            report.errors.append(IngestProblem(path=str(path), line=line, reason="article has no text"))
+            return None
+        meta = document.meta
+        if found_date and not meta.date:
+            meta = meta.model_copy(update={"date": found_date})
+        if caption:
+            meta = meta.model_copy(update={"caption": caption})
+        meta = finish_meta(meta, body, fallback_source=path.stem)
+        content_hash = text_hash(body)
+        article_id = content_hash[:16]
+        if article_id in self._seen or self.store.catalog.ready_article_ids([article_id]):
+            report.duplicates += 1
+            return PreparedArticle(article=Article(id=article_id, text=body, meta=meta, origin=document.origin,
+                                                   content_hash=content_hash), chunks=[], minhash=np.zeros(0))
+        self._seen.add(article_id)
+        minhash = signature(body)
+        cluster = self._story_clusters().assign(article_id, minhash)
+        chunks = chunk_article(article_id, body, self.settings.chunk_chars, self.settings.chunk_overlap_sentences)
+        article = Article(id=article_id, text=body, meta=meta, origin=document.origin, content_hash=content_hash,
+                          cluster=cluster, n_chunks=len(chunks))
+        return PreparedArticle(article=article, chunks=chunks, minhash=minhash)
+
+    def _story_clusters(self) -> StoryClusters:
+        if self._clusters is None:  # built lazily: a run that skips every file never loads the signatures
+            self._clusters = StoryClusters(self.settings.syndication_threshold)
+            self._clusters.add_known(self.store.catalog.signatures())
+        return self._clusters
+
+    def _flush(self, batch: _Batch, report: IngestReport) -> None:
+        if not batch.items and not batch.files:
+            return
+        self._embed(batch.items)
+        self.store.commit(batch.items, batch.files)
+        report.articles += len(batch.items)
+        report.chunks += batch.n_chunks
+
+    def _embed(self, items: list[PreparedArticle]) -> None:
+        chunks = [c for item in items for c in item.chunks]
+        hashes = [text_hash(c.text) for c in chunks]
+        known = self.store.reusable_vectors(hashes)
+        todo = list(dict.fromkeys(h for h in hashes if h not in known))
+        text_by_hash = {h: c.text for h, c in zip(hashes, chunks, strict=True)}
+        if todo:
+            fresh = self.store.embedder.embed([text_by_hash[h] for h in todo])
+            known.update(zip(todo, fresh, strict=True))
+        self.progress("chunks_embedded", len(chunks))
+        position = 0
+        for item in items:
+            count = len(item.chunks)
+            item.vectors = np.vstack([known[h] for h in hashes[position:position + count]])
+            position += count
+
+
+def _line_of(origin: str) -> int | None:
+    _, _, tail = origin.rpartition(":")
+    return int(tail) if tail.isdigit() else None

@@ -1,0 +1,1 @@
+"""LLM providers: the only package importing openai / langchain-openai."""

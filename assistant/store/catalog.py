@@ -1,0 +1,210 @@
+"""The SQLite side of the store: article catalog, file ledger, chunks and their FTS5 lexical index.
+
+One database per collection. It is the source of truth for what is stored: an article is visible only when its
+status is 'ready'. Writes that span Chroma and SQLite follow a small protocol (see store.py) whose in-between
+states ('pending', 'deleting') are recorded here, so a crash at any moment can be repaired on the next open.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.errors import StoreError
+from assistant.types import Article, ArticleMeta, Chunk
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY, status TEXT NOT NULL, title TEXT, source TEXT, date TEXT, date_inferred INTEGER DEFAULT 0,
+    url TEXT, author TEXT, caption TEXT, origin TEXT, content_hash TEXT, cluster TEXT, text TEXT NOT NULL,
+    n_chunks INTEGER DEFAULT 0, minhash BLOB
+);
+CREATE INDEX IF NOT EXISTS articles_cluster ON articles(cluster);
+CREATE INDEX IF NOT EXISTS articles_status ON articles(status);
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, file_hash TEXT NOT NULL, article_ids TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, article_id TEXT NOT NULL, idx INTEGER NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL, text_hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE INDEX IF NOT EXISTS chunks_text_hash ON chunks(text_hash);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, content='chunks', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+_ARTICLE_COLUMNS = "id, title, source, date, date_inferred, url, author, caption, origin, content_hash, cluster, " \
+                   "text, n_chunks"
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the lexical index {path}: {exc}") from None
+        self.path = path
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- reads -------------------------------------------------------------------------------------------------
+    def file_hash(self, path: str) -> str | None:
+        row = self._db.execute("SELECT file_hash FROM files WHERE path = ?", (path,)).fetchone()
+        return row[0] if row else None
+
+    def file_articles(self, path: str) -> list[str]:
+        row = self._db.execute("SELECT article_ids FROM files WHERE path = ?", (path,)).fetchone()
+        return list(json.loads(row[0])) if row else []
+
+    def ready_article_ids(self, ids: Iterable[str]) -> set[str]:
+        wanted = list(ids)
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            part = wanted[start:start + 500]
+            marks = ",".join("?" * len(part))
+            found.update(r[0] for r in self._db.execute(
+                f"SELECT id FROM articles WHERE status = 'ready' AND id IN ({marks})", part))
+        return found
+
+    def unfinished_article_ids(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT id FROM articles WHERE status != 'ready'")]
+
+    def signatures(self) -> Iterator[tuple[str, np.ndarray, str]]:
+        for article_id, blob, cluster in self._db.execute(
+                "SELECT id, minhash, cluster FROM articles WHERE status = 'ready' AND minhash IS NOT NULL"):
+            yield article_id, np.frombuffer(blob, dtype=np.uint64), cluster
+
+    def articles(self) -> list[Article]:
+        rows = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE status = 'ready' "
+                                "ORDER BY date, title, id")
+        return [_article(row) for row in rows]
+
+    def article(self, article_id: str) -> Article | None:
+        row = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE status = 'ready' AND id = ?",
+                               (article_id,)).fetchone()
+        return _article(row) if row else None
+
+    def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
+        wanted = list(set(ids))
+        marks = ",".join("?" * len(wanted))
+        rows = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE status = 'ready' AND id IN ({marks})",
+                                wanted) if wanted else []
+        return {row[0]: _article(row) for row in rows}
+
+    def chunks_by_id(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        marks = ",".join("?" * len(ids))
+        rows = self._db.execute(f"SELECT id, article_id, idx, text, start, end FROM chunks WHERE id IN ({marks})",
+                                list(ids)) if ids else []
+        return {r[0]: Chunk(id=r[0], article_id=r[1], index=r[2], text=r[3], start=r[4], end=r[5]) for r in rows}
+
+    def chunk_ids_for_text_hashes(self, hashes: Iterable[str]) -> dict[str, str]:
+        """text_hash -> one stored chunk id with that exact text (to reuse its vector)."""
+        wanted = list(set(hashes))
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), 500):
+            part = wanted[start:start + 500]
+            marks = ",".join("?" * len(part))
+            found.update(self._db.execute(
+                f"SELECT c.text_hash, c.id FROM chunks c JOIN articles a ON a.id = c.article_id "
+                f"WHERE a.status = 'ready' AND c.text_hash IN ({marks})", part).fetchall())
+        return found
+
+    def count_chunks(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+
+    def all_chunk_ids(self) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT id FROM chunks")}
+
+    def get_setting(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (key, value))
+
+    def raw(self) -> sqlite3.Connection:
+        """The connection, for the lexical search module only."""
+        return self._db
+
+
+def insert_pending(db: sqlite3.Connection, article: Article, minhash: np.ndarray) -> None:
+    m = article.meta
+    db.execute(
+        "INSERT OR REPLACE INTO articles (id, status, title, source, date, date_inferred, url, author, caption, "
+        "origin, content_hash, cluster, text, n_chunks, minhash) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?)",
+        (article.id, m.title, m.source, m.date, int(m.date_inferred), m.url, m.author, m.caption, article.origin,
+         article.content_hash, article.cluster, article.text, article.n_chunks, minhash.tobytes()),
+    )
+
+
+def insert_chunks(db: sqlite3.Connection, chunks: Iterable[Chunk], text_hash: dict[str, str]) -> None:
+    db.executemany(
+        "INSERT OR REPLACE INTO chunks (id, article_id, idx, start, end, text, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(c.id, c.article_id, c.index, c.start, c.end, c.text, text_hash[c.id]) for c in chunks],
+    )
+
+
+def set_status(db: sqlite3.Connection, ids: Sequence[str], status: str) -> None:
+    db.executemany("UPDATE articles SET status = ? WHERE id = ?", [(status, i) for i in ids])
+
+
+def delete_articles(db: sqlite3.Connection, ids: Sequence[str]) -> None:
+    db.executemany("DELETE FROM chunks WHERE article_id = ?", [(i,) for i in ids])
+    db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
+
+
+def record_file(db: sqlite3.Connection, path: str, file_hash: str, article_ids: Sequence[str]) -> None:
+    db.execute("INSERT OR REPLACE INTO files (path, file_hash, article_ids) VALUES (?, ?, ?)",
+               (path, file_hash, json.dumps(list(article_ids))))
+
+
+def forget_files_with(db: sqlite3.Connection, article_id: str) -> None:
+    """Drop ledger rows that list the article, so ingesting those files again restores it."""
+    db.execute("DELETE FROM files WHERE EXISTS (SELECT 1 FROM json_each(files.article_ids) WHERE value = ?)",
+               (article_id,))
+
+
+def articles_referenced_elsewhere(db: sqlite3.Connection, ids: Iterable[str], except_path: str) -> set[str]:
+    wanted = set(ids)
+    found: set[str] = set()
+    for (listed,) in db.execute("SELECT article_ids FROM files WHERE path != ?", (except_path,)):
+        found.update(wanted.intersection(json.loads(listed)))
+    return found
+
+
+def _article(row: Sequence[Any]) -> Article:
+    (article_id, title, source, date, date_inferred, url, author, caption, origin, content_hash, cluster, text,
+     n_chunks) = row
+    meta = ArticleMeta(title=title or "", source=source or "", date=date, date_inferred=bool(date_inferred), url=url,
+                       author=author, caption=caption)
+    return Article(id=article_id, text=text, meta=meta, origin=origin or "", content_hash=content_hash or "",
+                   cluster=cluster or "", n_chunks=n_chunks or 0)

@@ -1,0 +1,113 @@
+"""The only module that imports chromadb: a collection of chunk vectors, embedded or on a Chroma server.
+
+Vectors are computed by our own Embedder and passed in, so Chroma never loads (or downloads) a model. The
+collection's metadata records the embedding model that built it; opening it with another model is an error.
+Chunk text lives in the catalog (SQLite); Chroma keeps vectors plus the metadata that filters need.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from assistant.errors import EmbeddingMismatchError, StoreError
+
+Metadata = Mapping[str, str | int | float | bool]
+_WRITE_BATCH = 2000  # well under Chroma's max batch size
+
+
+def _client(chroma_path: Path, chroma_url: str | None) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    logging.getLogger("chromadb").setLevel(logging.ERROR)
+    settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if chroma_url:
+            url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+            return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                       ssl=url.scheme == "https", settings=settings)
+        chroma_path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(chroma_path), settings=settings)
+    except Exception as exc:  # chromadb raises many unrelated types for an unreachable server or a bad path
+        where = chroma_url or str(chroma_path)
+        raise StoreError(f"cannot open the Chroma store at {where}: {_one_line(exc)}") from None
+
+
+def _one_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class VectorIndex:
+    """Chunk vectors in one Chroma collection."""
+
+    def __init__(self, chroma_path: Path, chroma_url: str | None, collection: str, model_name: str, dim: int) -> None:
+        self._client = _client(chroma_path, chroma_url)
+        try:
+            self._collection = self._client.get_or_create_collection(
+                name=collection,
+                configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
+                metadata={"embedding_model": model_name, "embedding_dim": dim},
+                embedding_function=None,
+            )
+        except Exception as exc:
+            raise StoreError(f"cannot open Chroma collection '{collection}': {_one_line(exc)}") from None
+        built_with = (self._collection.metadata or {}).get("embedding_model")
+        if built_with and built_with != model_name:
+            raise EmbeddingMismatchError(
+                f"collection '{collection}' was built with the embedding model '{built_with}', but the configured "
+                f"model is '{model_name}'; set FACTCHECK_EMBEDDINGS to match, or use another --collection")
+        self.model_name = model_name
+
+    def upsert(self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[Metadata]) -> None:
+        for start in range(0, len(ids), _WRITE_BATCH):
+            end = start + _WRITE_BATCH
+            self._guard(self._collection.upsert, ids=list(ids[start:end]), embeddings=vectors[start:end],
+                        metadatas=[dict(m) for m in metadatas[start:end]])
+
+    def update_metadata(self, ids: Sequence[str], metadatas: Sequence[Metadata]) -> None:
+        for start in range(0, len(ids), _WRITE_BATCH):
+            end = start + _WRITE_BATCH
+            self._guard(self._collection.update, ids=list(ids[start:end]),
+                        metadatas=[dict(m) for m in metadatas[start:end]])
+
+    def delete_articles(self, article_ids: Sequence[str]) -> None:
+        for start in range(0, len(article_ids), 500):
+            part = list(article_ids[start:start + 500])
+            self._guard(self._collection.delete, where={"article_id": {"$in": part}})
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        found = self._guard(self._collection.get, ids=list(ids), include=["embeddings"])
+        return {i: np.asarray(v, dtype=np.float32) for i, v in zip(found["ids"], found["embeddings"], strict=True)}
+
+    def query(self, vector: np.ndarray, k: int, where: Mapping[str, Any] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k nearest chunks."""
+        if self.count() == 0:
+            return []
+        found = self._guard(self._collection.query, query_embeddings=vector[None, :], n_results=k,
+                            where=dict(where) if where else None, include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(found["ids"][0], found["distances"][0], strict=True)]
+
+    def all_ids(self) -> set[str]:
+        found = self._guard(self._collection.get, include=[])
+        return set(found["ids"])
+
+    def count(self) -> int:
+        return int(self._guard(self._collection.count))
+
+    @staticmethod
+    def _guard(call: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return call(*args, **kwargs)
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError(f"Chroma request failed: {_one_line(exc)}") from None

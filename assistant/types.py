@@ -1,0 +1,90 @@
+"""Pydantic models that cross module boundaries."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class ArticleMeta(BaseModel):
+    """What is known about an article besides its text."""
+
+    title: str = ""
+    source: str = ""
+    date: str | None = None  # ISO 8601 date (YYYY-MM-DD)
+    url: str | None = None
+    author: str | None = None
+    caption: str | None = None  # a photo caption found before the body; kept apart from the text
+    date_inferred: bool = False  # True when the date came from a syndicated copy, not the file itself
+
+
+class Document(BaseModel):
+    """One article as a loader read it, before ids, chunking and dedupe."""
+
+    text: str
+    meta: ArticleMeta
+    origin: str  # "path" or "path:line" for record formats
+
+
+class Article(BaseModel):
+    """A stored article. `text` is the exact text that chunk offsets and citation quotes refer to."""
+
+    id: str
+    text: str
+    meta: ArticleMeta
+    origin: str
+    content_hash: str
+    cluster: str = ""  # story cluster: syndicated copies of one story share it
+    n_chunks: int = 0
+
+
+class Chunk(BaseModel):
+    """A span of an article: `text == article.text[start:end]`."""
+
+    id: str
+    article_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+
+
+class Passage(BaseModel):
+    """A retrieved chunk with what a reader needs to cite it."""
+
+    chunk_id: str
+    article_id: str
+    title: str
+    source: str
+    date: str | None
+    text: str
+    start: int
+    end: int
+    score: float
+    cluster: str = ""
+    also_reported_by: list[str] = Field(default_factory=list)
+
+
+class IngestProblem(BaseModel):
+    """A file or record that could not be ingested, and why."""
+
+    path: str
+    line: int | None = None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.reason}"
+
+
+class IngestReport(BaseModel):
+    """The summary of one ingest run."""
+
+    files: int = 0
+    articles: int = 0  # new or changed articles written
+    chunks: int = 0  # chunks written
+    skipped: int = 0  # unchanged files skipped before parsing
+    duplicates: int = 0  # articles identical to one already stored
+    removed: int = 0  # articles replaced because their file changed
+    failed: int = 0
+    seconds: float = 0.0
+    errors: list[IngestProblem] = Field(default_factory=list)
