@@ -7,7 +7,7 @@ import typer
 from assistant import __version__
 from assistant.cli import sources
 from assistant.cli.ingest import ingest
-from assistant.cli.search import search
+from assistant.cli.search import search_command
 
 app = typer.Typer(
     name="factcheck",
@@ -17,7 +17,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command()(ingest)
-app.command()(search)
+app.command("search")(search_command)
 app.add_typer(sources.app, name="sources")
 
 

@@ -1,32 +1,78 @@
-"""`factcheck search QUERY`: find passages."""
+"""`factcheck search QUERY`: find passages (hybrid by default); `--batch FILE` for many queries in one process."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.panel import Panel
 
-from assistant.cli.common import handles_errors, out, print_json, settings
+from assistant.cli.common import fail, handles_errors, out, print_json, settings
+from assistant.retrieve import Filters, Mode, search
 from assistant.runtime import open_store
+from assistant.types import Passage
 
 
 @handles_errors
-def search(
-    query: Annotated[str, typer.Argument(help="What to look for.")],
-    k: Annotated[int, typer.Option("--k", min=1, max=200, help="Number of results.")] = 5,
+def search_command(
+    query: Annotated[str | None, typer.Argument(help="What to look for.")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=200, help="Number of results.")] = 10,
+    mode: Annotated[Mode, typer.Option(help="hybrid (vector + lexical, fused), dense or lexical.")] = "hybrid",
+    source: Annotated[list[str] | None, typer.Option(help="Only this outlet (repeatable).")] = None,
+    since: Annotated[str | None, typer.Option(help="Only articles dated on or after YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Only articles dated on or before YYYY-MM-DD.")] = None,
+    batch: Annotated[Path | None, typer.Option(help="File with one query per line (text, or JSONL with id "
+                                                    "and query); writes one JSON line per query.")] = None,
     collection: Annotated[str | None, typer.Option(help="Collection to search.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Search the stored passages (vector search)."""
+    """Search the stored passages."""
+    if (query is None) == (batch is None):
+        fail("give a QUERY or --batch FILE (not both)")
+    filters = Filters(sources=source or [], since=since, until=until)
     store = open_store(settings(), collection)
-    passages = store.dense_search(query, k)
+    if batch is not None:
+        for query_id, text in _batch_queries(batch):
+            passages = search(store, text, k, filters, mode)
+            print_json({"id": query_id, "query": text, "mode": mode, "results": [_result(p) for p in passages]})
+        return
+    assert query is not None
+    passages = search(store, query, k, filters, mode)
     if as_json:
-        print_json({"query": query, "mode": "dense", "results": [p.model_dump() for p in passages]})
+        print_json({"query": query, "mode": mode, "results": [_result(p) for p in passages]})
         return
     if not passages:
         out.print("No passages found.")
     for rank, p in enumerate(passages, start=1):
-        heading = f"[bold]{rank}. {p.title}[/] · {p.source} · {p.date or 'undated'} · score {p.score:.3f}"
-        out.print(Panel(p.text, title=heading, title_align="left", subtitle=f"{p.chunk_id} [{p.start}:{p.end}]",
-                        subtitle_align="right"))
+        heading = f"[bold]{rank}. {p.title}[/] · {p.source} · {p.date or 'undated'}"
+        also = f" · also reported by {', '.join(p.also_reported_by)}" if p.also_reported_by else ""
+        out.print(Panel(p.text, title=heading + also, title_align="left",
+                        subtitle=f"{p.chunk_id} [{p.start}:{p.end}] score {p.score:.4f}", subtitle_align="right"))
+
+
+def _result(passage: Passage) -> dict[str, object]:
+    return passage.model_dump()
+
+
+def _batch_queries(path: Path) -> Iterator[tuple[str, str]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read {path}: {exc}")
+        return
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("{"):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                fail(f"{path}:{number}: malformed JSON ({exc.msg})")
+            if not isinstance(record, dict) or not isinstance(record.get("query"), str):
+                fail(f"{path}:{number}: expected an object with a string 'query'")
+            yield str(record.get("id", number)), record["query"]
+        else:
+            yield str(number), line.strip()

@@ -154,13 +154,6 @@ class Store:
     def articles(self) -> list[Article]:
         return self.catalog.articles()
 
-    def dense_search(self, query: str, k: int = 10) -> list[Passage]:
-        if not query.strip():
-            return []
-        vector = self.embedder.embed([query])[0]
-        hits = self.vectors.query(vector, k)
-        return self.passages(hits)
-
     def passages(self, hits: Sequence[tuple[str, float]]) -> list[Passage]:
         """Passages for (chunk id, score) hits, dropping any chunk whose article is not 'ready'."""
         chunks = self.catalog.chunks_by_id([cid for cid, _ in hits])

@@ -1,0 +1,23 @@
+"""Syndication-aware results: one story reprinted by five outlets fills one result, not five."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.types import Passage
+
+
+def collapse_clusters(passages: Sequence[Passage]) -> list[Passage]:
+    """Keep the best passage of each story cluster (input is best first); list the other outlets whose copy
+    of the story also matched in `also_reported_by`."""
+    best: dict[str, Passage] = {}
+    order: list[str] = []
+    for passage in passages:
+        key = passage.cluster or passage.article_id
+        kept = best.get(key)
+        if kept is None:
+            best[key] = passage.model_copy(update={"also_reported_by": []})
+            order.append(key)
+        elif passage.source != kept.source and passage.source not in kept.also_reported_by:
+            kept.also_reported_by.append(passage.source)
+    return [best[key] for key in order]

@@ -1,0 +1,57 @@
+"""Lexical search: SQLite FTS5 with bm25 ranking.
+
+Query text is data, never FTS syntax: every term is quoted, so operators (AND, NEAR, *, -, quotes, brackets)
+are searched as words or dropped, and nothing a user types can raise a syntax error. Numbers and
+abbreviations survive: "2,000" becomes the phrase "2 000" and "U.S." the phrase "u s", which is exactly how the
+unicode61 tokenizer indexed them.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from assistant.errors import StoreError
+from assistant.retrieve.filters import Filters
+
+MAX_TERMS = 48
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|(?:[A-Za-z]\.){2,}|[^\W_]+", re.UNICODE)
+_STOPWORDS = frozenset(
+    "a an the and or but if of to in on at by for with from as is are was were be been being it its this that these "
+    "those there their they them he she his her we our you your i me my not no do does did done have has had will "
+    "would can could should may might what which who whom whose when where why how than then so such into about "
+    "over after before also just".split()
+)
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 MATCH expression: the query's content terms, each a quoted phrase, OR-ed together."""
+    phrases: list[str] = []
+    for token in _TOKEN.findall(text):
+        words = re.findall(r"[^\W_]+", token.lower())
+        if len(words) == 1 and words[0] in _STOPWORDS:
+            continue
+        phrase = " ".join(words)
+        if phrase and phrase not in phrases:
+            phrases.append(phrase)
+        if len(phrases) >= MAX_TERMS:
+            break
+    return " OR ".join(f'"{p}"' for p in phrases)
+
+
+def lexical_search(db: sqlite3.Connection, query: str, k: int, filters: Filters) -> list[tuple[str, float]]:
+    """(chunk id, bm25 score: higher is better) of the best k chunks."""
+    match = fts_query(query)
+    if not match:
+        return []
+    condition, params = filters.sql_where()
+    sql = (
+        "SELECT c.id, -bm25(chunks_fts) AS score FROM chunks_fts "
+        "JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN articles a ON a.id = c.article_id "
+        f"WHERE chunks_fts MATCH ? AND a.status = 'ready' AND {condition} ORDER BY bm25(chunks_fts) LIMIT ?"
+    )
+    try:
+        rows = db.execute(sql, [match, *params, k]).fetchall()
+    except sqlite3.Error as exc:
+        raise StoreError(f"lexical search failed: {exc}") from None
+    return [(chunk_id, float(score)) for chunk_id, score in rows]
