@@ -18,6 +18,16 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from assistant.errors import ConfigError
 
 EmbeddingsKind = Literal["local", "openai"]
+EngineKind = Literal["auto", "local", "openai", "replay"]
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# USD per million (prompt, completion) tokens; override with FACTCHECK_PRICES='{"model": [in, out]}'.
+DEFAULT_PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1": (2.00, 8.00),
+}
 
 
 class Settings(BaseSettings):
@@ -37,8 +47,18 @@ class Settings(BaseSettings):
     chunk_chars: int = Field(default=700, ge=100, le=4000)
     chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
     max_file_mb: float = Field(default=50.0, gt=0)
+    batch_chunks: int = Field(default=512, ge=1, description="chunks per commit: bounds the work a crash can lose")
     syndication_threshold: float = Field(default=0.3, gt=0, lt=1)
     field_map: str = ""  # jsonl/csv field names, e.g. "text=body,source=publisher"
+
+    engine: EngineKind = "auto"  # auto: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set, else local
+    model: str = "gpt-4o-mini"
+    llm_timeout: float = Field(default=60.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    record: bool = False  # record real model replies as fixtures (with --engine openai)
+    cache: bool = True  # SQLite response cache for model calls
+    fixtures_dir: Path = PROJECT_ROOT / "evals" / "fixtures"
+    prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     @field_validator("chroma_url")
     @classmethod

@@ -6,7 +6,12 @@
     ├── StoreError                 the vector or lexical store cannot be opened or written
     │   └── EmbeddingMismatchError the collection was built with another embedding model
     ├── EmbeddingError             the embedding model failed or is missing
-    └── NotFoundError              an article id or collection does not exist
+    ├── NotFoundError              an article id or collection does not exist
+    └── LLMError                   the language model could not give a usable reply
+        ├── LLMAuthError           the key was refused (401/403)
+        ├── LLMUnavailableError    timeouts, rate limits and server errors, after retries
+        ├── LLMOutputError         the reply was not the JSON asked for
+        └── ReplayMissError        no recorded response for this call (names the key and how to record it)
 
 Nothing else reaches a user: the CLI turns any other exception into a one-line "internal error".
 """
@@ -54,3 +59,23 @@ class EmbeddingError(FactcheckError):
 
 class NotFoundError(FactcheckError):
     """An article, chunk or collection does not exist."""
+
+
+class LLMError(FactcheckError):
+    """The language model could not give a usable reply."""
+
+
+class LLMAuthError(LLMError):
+    """The API key was refused."""
+
+
+class LLMUnavailableError(LLMError):
+    """The model endpoint timed out, rate-limited or failed, after retries."""
+
+
+class LLMOutputError(LLMError):
+    """The model's reply was not the structured output requested."""
+
+
+class ReplayMissError(LLMError):
+    """The replay engine has no recorded response for this call."""

@@ -88,3 +88,41 @@ class IngestReport(BaseModel):
     failed: int = 0
     seconds: float = 0.0
     errors: list[IngestProblem] = Field(default_factory=list)
+
+
+class Citation(BaseModel):
+    """A quote proven to be the source's own text: `quote == article.text[start:end]`."""
+
+    chunk_id: str
+    article_id: str
+    title: str
+    source: str
+    date: str | None
+    quote: str
+    start: int
+    end: int
+
+
+class Usage(BaseModel):
+    """Model calls and tokens spent on one command, and their estimated cost."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+
+    def add(self, other: Usage) -> None:
+        self.calls += other.calls
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.cost_usd = round(self.cost_usd + other.cost_usd, 6)
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    engine: str
+    model: str | None = None
+    usage: Usage = Field(default_factory=Usage)
+    warnings: list[str] = Field(default_factory=list)

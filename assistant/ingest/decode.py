@@ -39,6 +39,11 @@ def decode_text(path: Path, data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     best = from_bytes(data).best()
+    # On short Western text detection often picks a sibling code page ("très" read as cp1250 gives "trčs");
+    # cp1252, the most common legacy encoding, wins whenever it reads the bytes at least as cleanly.
+    western = from_bytes(data, cp_isolation=["cp1252"]).best()
+    if western is not None and (best is None or western.chaos <= best.chaos):
+        return str(western)
     if best is None or best.encoding is None:
         raise InputError(str(path), "not valid UTF-8 and no text encoding could be detected")
     return str(best)

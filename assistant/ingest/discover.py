@@ -50,6 +50,10 @@ def _walk(top: Path, seen_dirs: set[str], seen_files: set[str], problems: list[I
             problems.append(IngestProblem(path=str(path), reason=_reason(exc)))
             continue
         if os.path.isdir(real):
+            if top.is_relative_to(real):  # a link to this folder or one above it: following it never ends
+                problems.append(IngestProblem(path=str(path), reason=f"symbolic link loop (points to {real}, "
+                                              "a folder that contains it)"))
+                continue
             yield from _walk(Path(real), seen_dirs, seen_files, problems)
         elif path.suffix.lower() in SUPPORTED_SUFFIXES and real not in seen_files:
             seen_files.add(real)

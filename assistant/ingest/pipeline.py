@@ -25,8 +25,6 @@ from assistant.ingest.syndication import StoryClusters, signature
 from assistant.store.store import FileRecord, PreparedArticle, Store, text_hash
 from assistant.types import Article, Document, IngestProblem, IngestReport
 
-BATCH_CHUNKS = 512  # chunks per commit: bounds the work a crash can lose
-
 Progress = Callable[[str, int], None]  # (event, amount): "files_total", "file_done", "chunks_embedded"
 
 
@@ -60,7 +58,7 @@ class Ingestor:
             report.files += 1
             self._ingest_file(path, batch, report)
             self.progress("file_done", 1)
-            if batch.n_chunks >= BATCH_CHUNKS:
+            if batch.n_chunks >= self.settings.batch_chunks:
                 self._flush(batch, report)
                 batch = _Batch()
         self._flush(batch, report)

@@ -24,6 +24,16 @@ _STOPWORDS = frozenset(
 )
 
 
+def content_terms(text: str) -> set[str]:
+    """Lower-cased content words and numbers of a text (stopwords dropped; "2,000" -> "2000")."""
+    terms: set[str] = set()
+    for token in _TOKEN.findall(text):
+        word = re.sub(r",(?=\d{3})", "", token) if token[0].isdigit() else token.lower().replace(".", "")
+        if word and word not in _STOPWORDS:
+            terms.add(word)
+    return terms
+
+
 def fts_query(text: str) -> str:
     """An FTS5 MATCH expression: the query's content terms, each a quoted phrase, OR-ed together."""
     phrases: list[str] = []

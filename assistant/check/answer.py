@@ -1,0 +1,136 @@
+"""`ask`: answer a question from the corpus with citations that are verified in code.
+
+LLM engines get numbered sources and must quote them verbatim; every citation is checked (the source number
+exists, the quote is in that source) and invalid ones are dropped with a warning. If none survive, the model
+is asked once more with the reasons; if still none, no answer is shown. The local engine answers
+extractively: the best-matching sentences, each cited, labelled as such.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel, Field
+
+from assistant.check.citations import verified
+from assistant.check.evidence import RELEVANT, Sentence, score_sentences
+from assistant.errors import LLMOutputError
+from assistant.llm.base import ChatModel, parse_reply
+from assistant.prompts import load_prompt, render
+from assistant.retrieve import Filters, search
+from assistant.store.store import Store
+from assistant.types import Answer, Citation, Passage, Usage
+
+NOTHING_RELEVANT = "The corpus has no passages relevant to this question, so it cannot answer it."
+NOT_VERIFIED = "No answer is shown: the model's citations could not be verified against the sources."
+EXTRACTIVE_PREFIX = "Extractive answer (no language model; the most relevant sentences in the corpus): "
+
+
+class CitedQuote(BaseModel):
+    source: int
+    quote: str
+
+
+class AnswerReply(BaseModel):
+    """The JSON the answer prompt asks for."""
+
+    answer: str
+    answerable: bool = True
+    citations: list[CitedQuote] = Field(default_factory=list)
+
+
+def ask(store: Store, question: str, model: ChatModel | None, k: int = 6, filters: Filters | None = None) -> Answer:
+    engine = "local" if model is None else ("replay" if type(model).__name__ == "ReplayModel" else "openai")
+    passages = search(store, question, k, filters)
+    sentences = score_sentences(store.embedder, question, passages)
+    if not sentences or sentences[0].score < RELEVANT:
+        return Answer(question=question, answer=NOTHING_RELEVANT, engine=engine,
+                      model=model.name if model else None)
+    if model is None:
+        return _extractive(store, question, sentences)
+    return _generative(store, question, passages, model, engine)
+
+
+def _extractive(store: Store, question: str, sentences: Sequence[Sentence]) -> Answer:
+    best = sentences[0].score
+    chosen: list[Sentence] = []
+    for sentence in sentences:
+        if len(chosen) == 3 or sentence.score < max(RELEVANT, best - 0.15):
+            break
+        if any(_same_statement(sentence, other) for other in chosen):
+            continue  # the syndicated copy of a sentence already chosen
+        chosen.append(sentence)
+    citations = [c for c in (_cite(store, s.passage, s.text) for s in chosen) if c is not None]
+    body = " ".join(f"“{c.quote}” [{i}]" for i, c in enumerate(citations, start=1))
+    return Answer(question=question, answer=EXTRACTIVE_PREFIX + body, citations=citations, engine="local",
+                  model=None)
+
+
+def _same_statement(a: Sentence, b: Sentence) -> bool:
+    if a.passage.cluster and a.passage.cluster == b.passage.cluster:
+        words_a, words_b = set(a.text.lower().split()), set(b.text.lower().split())
+        return len(words_a & words_b) / max(1, len(words_a | words_b)) > 0.5
+    return False
+
+
+def _cite(store: Store, passage: Passage, quote: str) -> Citation | None:
+    article = store.catalog.article(passage.article_id)
+    return verified(passage, quote, article.text) if article else None
+
+
+def _sources_block(passages: Sequence[Passage]) -> str:
+    blocks = []
+    for number, p in enumerate(passages, start=1):
+        blocks.append(f"[{number}] {p.title} | {p.source} | {p.date or 'undated'}\n{p.text}")
+    return "\n\n".join(blocks)
+
+
+def _generative(store: Store, question: str, passages: Sequence[Passage], model: ChatModel, engine: str) -> Answer:
+    prompt = load_prompt("answer")
+    usage, warnings = Usage(), []
+    feedback = ""
+    for attempt in range(2):
+        rendered = render(prompt, question=question, sources=_sources_block(passages), feedback=feedback)
+        raw = model.complete(rendered, AnswerReply)
+        usage.add(raw.usage)
+        try:
+            reply = parse_reply(raw.text, AnswerReply)
+        except LLMOutputError as exc:
+            if attempt == 1:
+                raise
+            warnings.append(f"{exc}; asked again")
+            feedback = "Your previous reply was not valid JSON of the requested shape. Reply with JSON only."
+            continue
+        if not reply.answerable:
+            return Answer(question=question, answer=reply.answer or NOTHING_RELEVANT, engine=engine,
+                          model=model.name, usage=usage, warnings=warnings)
+        citations, problems = _validate(store, passages, reply.citations)
+        warnings.extend(problems)
+        if citations:
+            return Answer(question=question, answer=reply.answer, citations=citations, engine=engine,
+                          model=model.name, usage=usage, warnings=warnings)
+        feedback = ("Your previous reply had no verifiable citation: " + "; ".join(problems or ["none given"])
+                    + ". Quote the sources exactly, word for word, and cite them by number.")
+    return Answer(question=question, answer=NOT_VERIFIED, engine=engine, model=model.name, usage=usage,
+                  warnings=warnings)
+
+
+def _validate(
+    store: Store, passages: Sequence[Passage], cited: Sequence[CitedQuote]
+) -> tuple[list[Citation], list[str]]:
+    citations: list[Citation] = []
+    problems: list[str] = []
+    for item in cited:
+        if not 1 <= item.source <= len(passages):
+            problems.append(f"dropped a citation of source [{item.source}], which does not exist")
+            continue
+        citation = _cite(store, passages[item.source - 1], item.quote)
+        if citation is None:
+            problems.append(f"dropped a quote not found in source [{item.source}]: {_short(item.quote)!r}")
+        elif all((c.article_id, c.start) != (citation.article_id, citation.start) for c in citations):
+            citations.append(citation)
+    return citations, problems
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -1,0 +1,29 @@
+"""Options shared by the commands that reason (ask, check, audit, chat, eval)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from assistant.config import Settings, load_settings
+
+EngineOption = Annotated[str | None, typer.Option(
+    "--engine", help="local (no network), openai (any OpenAI-compatible server) or replay (recorded fixtures). "
+                     "Default: FACTCHECK_ENGINE, else openai when OPENAI_API_KEY/OPENAI_BASE_URL is set, else local.")]
+RecordOption = Annotated[bool, typer.Option("--record", help="Record the model's replies as fixtures under evals/.")]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")]
+SourceOption = Annotated[list[str] | None, typer.Option("--source", help="Only this outlet (repeatable).")]
+SinceOption = Annotated[str | None, typer.Option(help="Only articles dated on or after YYYY-MM-DD.")]
+UntilOption = Annotated[str | None, typer.Option(help="Only articles dated on or before YYYY-MM-DD.")]
+CollectionOption = Annotated[str | None, typer.Option(help="Collection to use.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def reasoning_settings(record: bool, no_cache: bool) -> Settings:
+    overrides: dict[str, bool] = {}
+    if record:
+        overrides["record"] = True
+    if no_cache:
+        overrides["cache"] = False
+    return load_settings(**overrides)
