@@ -17,7 +17,8 @@ from assistant.check.evidence import RELEVANT, Sentence, score_sentences
 from assistant.errors import LLMOutputError
 from assistant.llm.base import ChatModel, parse_reply
 from assistant.prompts import load_prompt, render
-from assistant.retrieve import Filters, search
+from assistant.retrieve import Filters, SearchConfig, search
+from assistant.retrieve.diversify import drop_syndicated_repeats
 from assistant.store.store import Store
 from assistant.types import Answer, Citation, Passage, Usage
 
@@ -41,7 +42,7 @@ class AnswerReply(BaseModel):
 
 def ask(store: Store, question: str, model: ChatModel | None, k: int = 6, filters: Filters | None = None) -> Answer:
     engine = "local" if model is None else ("replay" if type(model).__name__ == "ReplayModel" else "openai")
-    passages = search(store, question, k, filters)
+    passages = drop_syndicated_repeats(search(store, question, k * 2, filters, config=SearchConfig(collapse=False)))[:k]
     sentences = score_sentences(store.embedder, question, passages)
     if not sentences or sentences[0].score < RELEVANT:
         return Answer(question=question, answer=NOTHING_RELEVANT, engine=engine,

@@ -16,7 +16,7 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
         size = os.stat(path).st_size
         if size > max_bytes:
-            raise InputError(str(path), f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
+            raise InputError(str(path), f"file is {_mb(size)} MB, over the {_mb(max_bytes)} MB limit "
                              "(raise FACTCHECK_MAX_FILE_MB to allow it)")
         with open(path, "rb") as handle:
             return handle.read(max_bytes + 1)
@@ -26,6 +26,11 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
         if exc.errno == errno.ELOOP:
             raise InputError(str(path), "symbolic link loop") from None
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+
+
+def _mb(size: int) -> str:
+    """Sizes in the unit of FACTCHECK_MAX_FILE_MB (MiB), so a limit of 50 reads "50 MB", and 0.01 is not "0.0"."""
+    return f"{size / 2**20:.3g}"
 
 
 def decode_text(path: Path, data: bytes) -> str:

@@ -21,3 +21,16 @@ def collapse_clusters(passages: Sequence[Passage]) -> list[Passage]:
         elif passage.source != kept.source and passage.source not in kept.also_reported_by:
             kept.also_reported_by.append(passage.source)
     return [best[key] for key in order]
+
+
+def drop_syndicated_repeats(passages: Sequence[Passage], overlap: float = 0.5) -> list[Passage]:
+    """Keep every passage except those repeating one already kept from another copy of the same story
+    (word Jaccard above `overlap`): a model's context gets each fact once, but all the story's facts."""
+    kept: list[tuple[Passage, set[str]]] = []
+    for passage in passages:
+        words = set(passage.text.lower().split())
+        if any(p.cluster == passage.cluster and p.article_id != passage.article_id
+               and len(words & w) / max(1, len(words | w)) > overlap for p, w in kept):
+            continue
+        kept.append((passage, words))
+    return [p for p, _ in kept]
