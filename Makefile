@@ -21,6 +21,9 @@ demo: $(STAMP)
 	FACTCHECK_DATA_DIR=$(DEMO_DATA) $(BIN)/factcheck sources
 	FACTCHECK_DATA_DIR=$(DEMO_DATA) $(BIN)/factcheck search "How many Daesh militants are in Raqqa?" --k 2
 	FACTCHECK_DATA_DIR=$(DEMO_DATA) $(BIN)/factcheck search "civilians killed in coalition strikes in June" --k 2
+	FACTCHECK_DATA_DIR=$(DEMO_DATA) $(BIN)/factcheck ask "How many Daesh militants are in Raqqa?" --engine local
+	FACTCHECK_DATA_DIR=$(DEMO_DATA) $(BIN)/factcheck ask \
+		"How many civilians were killed in coalition strikes in June, according to Airwars?" --engine replay
 
 test: $(STAMP)
 	$(BIN)/ruff check assistant tests bench
