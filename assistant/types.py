@@ -126,3 +126,25 @@ class Answer(BaseModel):
     model: str | None = None
     usage: Usage = Field(default_factory=Usage)
     warnings: list[str] = Field(default_factory=list)
+
+
+VERDICTS = ("supported", "contradicted", "not_enough_evidence", "disputed")
+
+
+class Verdict(BaseModel):
+    """The verdict on one atomic claim, with the quotes it rests on."""
+
+    claim: str
+    verdict: str  # one of VERDICTS
+    confidence: float
+    rationale: str
+    decided_by: str
+    citations: list[Citation] = Field(default_factory=list)
+    independent_sources: int = 0  # story clusters, not copies
+
+
+class CheckResult(BaseModel):
+    engine: str
+    claims: list[Verdict] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    warnings: list[str] = Field(default_factory=list)

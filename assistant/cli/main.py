@@ -7,6 +7,7 @@ import typer
 from assistant import __version__
 from assistant.cli import sources
 from assistant.cli.ask import ask_command
+from assistant.cli.check import check_command
 from assistant.cli.ingest import ingest
 from assistant.cli.search import search_command
 
@@ -20,6 +21,7 @@ app = typer.Typer(
 app.command()(ingest)
 app.command("search")(search_command)
 app.command("ask")(ask_command)
+app.command("check")(check_command)
 app.add_typer(sources.app, name="sources")
 
 

@@ -1,0 +1,40 @@
+"""`check`: split a claim or a draft into atomic claims and give each a verdict, with quotes."""
+
+from __future__ import annotations
+
+from assistant.check.claims import MAX_CLAIMS, split_claims
+from assistant.check.verify_llm import BATCH, extract_claims, verify_batch
+from assistant.check.verify_local import verify_claim
+from assistant.errors import FactcheckError
+from assistant.llm.base import ChatModel
+from assistant.retrieve import Filters
+from assistant.store.store import Store
+from assistant.types import CheckResult, Usage
+
+MAX_DRAFT_CHARS = 2_000_000
+
+
+def check_text(store: Store, text: str, model: ChatModel | None, engine: str,
+               filters: Filters | None = None) -> CheckResult:
+    if not text.strip():
+        raise FactcheckError("nothing to check: the claim or draft is empty")
+    if len(text) > MAX_DRAFT_CHARS:
+        raise FactcheckError(f"the draft is {len(text):,} characters; the limit is {MAX_DRAFT_CHARS:,}")
+    usage, warnings = Usage(), []
+    if model is None:
+        claims, dropped = split_claims(text)
+    else:
+        claims = extract_claims(model, text[:60_000], usage)
+        dropped = max(0, len(claims) - MAX_CLAIMS)
+        claims = claims[:MAX_CLAIMS]
+    if dropped:
+        warnings.append(f"checked the first {MAX_CLAIMS} claims; {dropped} more were not checked")
+    if not claims:
+        warnings.append("no check-worthy claim found (questions, opinions and boilerplate are skipped)")
+    result = CheckResult(engine=engine, usage=usage, warnings=warnings)
+    if model is None:
+        result.claims = [verify_claim(store, claim, filters) for claim in claims]
+    else:
+        for start in range(0, len(claims), BATCH):
+            result.claims += verify_batch(store, model, claims[start:start + BATCH], filters, usage, warnings)
+    return result

@@ -1,0 +1,169 @@
+"""Slots of a statement that facts hinge on: numbers (with units), dates, names, negation, attribution.
+
+Numbers are normalised ("2,000" = "2000", "50 km" = "50 kilometres"), each paired with the word it counts
+("744 civilians") so that different quantities in one sentence are not confused. Names are runs of
+capitalised words; attribution is who says a statement ("Airwars says", "according to the coalition").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "hundred": 100, "thousand": 1000,
+                 "dozen": 12, "million": 1_000_000}
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
+_UNITS = {"km": "kilometre", "kilometers": "kilometre", "kilometres": "kilometre", "kilometer": "kilometre",
+          "kilometre": "kilometre", "mi": "mile", "miles": "mile", "mile": "mile", "m": "metre", "meters": "metre",
+          "metres": "metre", "%": "percent", "percent": "percent", "per cent": "percent", "kg": "kilogram",
+          "kilograms": "kilogram", "tonnes": "tonne", "tons": "tonne", "$": "dollar", "dollars": "dollar",
+          "usd": "dollar", "€": "euro", "euros": "euro", "£": "pound", "pounds": "pound"}
+_MONTHS = ("january february march april may june july august september october november december").split()
+_NUMBER = re.compile(
+    r"(?P<cur>[$€£])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
+    r"(?P<scale>thousand|million|billion|trillion|bn)?\s?(?P<unit>%|per cent|percent|[a-zA-Z]+)?"
+    r"(?P<after>(?:\s+[A-Za-z][\w-]*){0,2})")
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|n't|denied|denies|deny|"
+                       r"refused|failed to)\b|n't\b", re.IGNORECASE)
+_ANTONYMS = [("increase", "decrease"), ("increased", "decreased"), ("rise", "fall"), ("rose", "fell"),
+             ("higher", "lower"), ("more", "less"), ("more", "fewer"), ("gain", "loss"), ("won", "lost"),
+             ("win", "lose"), ("before", "after"), ("above", "below"), ("approved", "rejected"),
+             ("accepted", "rejected"), ("north", "south"), ("east", "west"), ("strong", "weak"),
+             ("success", "failure"), ("up", "down"), ("profit", "loss"), ("positive", "negative"),
+             ("largest", "smallest"), ("maximum", "minimum"), ("first", "last"), ("beginning", "end")]
+_ANTONYM_OF = {a: b for a, b in _ANTONYMS} | {b: a for a, b in _ANTONYMS}
+_NAME = re.compile(r"\b(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+)"
+                   r"(?:\s+(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,}|of|de|al|bin))*")
+_ACCORDING = re.compile(r"(?i:according to)\s+(?:the\s+)?([\w .'-]+?)(?:,|;|$|\s\d)")
+_SPEECH_VERB = re.compile(r"\b(?:says|said|say|reports|reported|estimates|estimated|claims|claimed|told|stated|"
+                          r"announced|counted|counts)\b")
+_SENTENCE_INITIAL = {"The", "A", "An", "But", "And", "He", "She", "They", "It", "In", "On", "At", "According",
+                     "Speaking", "This", "That", "There", "We", "I", "If", "When", "While", "After", "Before"}
+
+
+@dataclass
+class Quantity:
+    value: float
+    unit: str  # normalised unit or the counted noun ("civilians"), "" when unknown
+    text: str
+
+
+@dataclass
+class Slots:
+    quantities: list[Quantity] = field(default_factory=list)
+    years: set[int] = field(default_factory=set)
+    months: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    negated: bool = False
+    words: set[str] = field(default_factory=set)
+    attribution: str | None = None
+
+
+def _singular(word: str) -> str:
+    word = word.lower()
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def quantities(text: str) -> list[Quantity]:
+    found: list[Quantity] = []
+    for match in _NUMBER.finditer(text):
+        raw = match.group("num")
+        value = float(raw.replace(",", ""))
+        if 1900 <= value <= 2100 and "." not in raw and "," not in raw and not match.group("unit"):
+            continue  # a year: handled as a date
+        if match.group("scale"):
+            value *= _SCALE[match.group("scale").lower()]
+        unit_word = (match.group("unit") or "").lower()
+        if match.group("cur"):
+            unit = _UNITS[match.group("cur")]
+        elif unit_word in _UNITS:
+            unit = _UNITS[unit_word]
+        else:
+            unit = _counted_noun([match.group("unit") or "", *match.group("after").split()])
+        found.append(Quantity(value=value, unit=unit, text=match.group(0).strip()))
+    return found
+
+
+_FILLER = {"and", "or", "to", "the", "in", "of", "a", "an", "more", "than", "about", "around", "some", "were",
+           "was", "are", "is", "have", "had", "has", "per"}
+
+
+def _counted_noun(words: list[str]) -> str:
+    """The noun a bare number counts: the first lower-case content word after it ("2,000 Daesh militants")."""
+    for word in words[:3]:
+        if word and word[0].islower() and word not in _FILLER:
+            return _singular(word)
+        if word.lower() in _FILLER:
+            return ""
+    return ""
+
+
+def _names(text: str) -> set[str]:
+    names: set[str] = set()
+    for match in _NAME.finditer(text):
+        words = [w for w in match.group(0).split() if w not in _SENTENCE_INITIAL]
+        if words and not (len(words) == 1 and words[0].lower() in _MONTHS):
+            names.add(" ".join(words).lower().replace(".", ""))
+    return names
+
+
+def attribution(text: str) -> str | None:
+    """Who the statement is attributed to: "according to X", else the subject of the first speech verb."""
+    according = _ACCORDING.search(text)
+    if according:
+        return according.group(1).strip().lower()
+    verb = _SPEECH_VERB.search(text)
+    if not verb:
+        return None
+    before = re.split(r"[:;“\"]", text[:verb.start()])[-1]
+    before = re.sub(r"^\s*(?:but|and|so|yet)\s+", "", before, flags=re.IGNORECASE)
+    names = [n for n in _ordered_names(before)]
+    if names:
+        return names[0]
+    the_noun = re.match(r"\s*the\s+([a-z][\w-]*)", before, re.IGNORECASE)
+    return the_noun.group(1).lower() if the_noun else None
+
+
+def _ordered_names(text: str) -> list[str]:
+    names = []
+    for match in _NAME.finditer(text):
+        words = [w for w in match.group(0).split() if w not in _SENTENCE_INITIAL]
+        if words:
+            names.append(" ".join(words).lower().replace(".", ""))
+    return names
+
+
+def extract(text: str) -> Slots:
+    lowered = text.lower()
+    return Slots(
+        quantities=quantities(text),
+        years={int(y) for y in re.findall(r"\b(19\d{2}|20\d{2})\b", text)},
+        months={m for m in _MONTHS if re.search(rf"\b{m}\b", lowered)},
+        names=_names(text),
+        negated=bool(_NEGATION.search(text)),
+        words=set(re.findall(r"[a-z]+", lowered)),
+        attribution=attribution(text),
+    )
+
+
+def antonym_pairs(claim: Slots, evidence: Slots) -> list[tuple[str, str]]:
+    """(claim word, evidence word) pairs where the claim says one and the evidence its opposite."""
+    return [(w, _ANTONYM_OF[w]) for w in claim.words - evidence.words
+            if w in _ANTONYM_OF and _ANTONYM_OF[w] in evidence.words - claim.words]
+
+
+def same_entity(a: str, b: str) -> bool:
+    """Loose name match: "Ryan Dillon" = "Dillon", "US" = "U.S.", "Raqqa" ~ "Raqa" (one letter apart)."""
+    if a == b or a in b.split() or b in a.split():
+        return True
+    return len(a) > 4 and len(b) > 4 and _one_edit_apart(a, b)
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))

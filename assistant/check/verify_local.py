@@ -1,0 +1,147 @@
+"""The local verifier: verdicts with no language model and no network.
+
+Each claim is aligned with evidence sentences (MiniLM similarity plus content-word overlap), then compared slot
+by slot. Supported needs the claim's content covered by one aligned sentence (names may come from its passage)
+with every number matched; contradicted needs an aligned sentence that conflicts on a checked slot (a number
+with the same unit, the speaker of the same statement, a negation, an antonym, a year); disputed means one story
+supports and another contradicts; otherwise there is not enough evidence. `decided_by` names the deciding slot.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.check.citations import verified
+from assistant.check.evidence import Sentence, score_sentences
+from assistant.check.slots import Slots, antonym_pairs, extract, same_entity
+from assistant.retrieve import Filters, SearchConfig, search
+from assistant.retrieve.lexical import content_terms
+from assistant.store.store import Store
+from assistant.types import Citation, Verdict
+
+ALIGNED = 0.55  # evidence sentences scoring under this are not about the claim
+SUPPORT_COVERAGE = 0.75
+CONFLICT_COVERAGE = 0.45
+MAX_ALIGNED = 6
+
+
+@dataclass
+class Judgement:
+    relation: str  # "support", "conflict" or "neutral"
+    decided_by: str
+    sentence: Sentence
+    coverage: float
+
+
+def _stems(terms: set[str]) -> set[str]:
+    return {t if t[0].isdigit() else t[:6] for t in terms}
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}".replace(",", "") if value == int(value) else f"{value:g}"
+
+
+def judge(claim: str, claim_slots: Slots, sentence: Sentence) -> Judgement:
+    evidence = extract(sentence.text)
+    claim_terms = _stems(content_terms(claim))
+    sentence_terms = _stems(content_terms(sentence.text))
+    coverage = len(claim_terms & sentence_terms) / max(1, len(claim_terms))
+    # Names may be resolved by the passage ("the northern city" is Raqqa two sentences earlier); other words not.
+    name_terms = _stems({w for name in claim_slots.names for w in name.split()})
+    context_terms = _stems(content_terms(sentence.passage.text)) & name_terms
+    support_coverage = len(claim_terms & (sentence_terms | context_terms)) / max(1, len(claim_terms))
+
+    def result(relation: str, decided_by: str) -> Judgement:
+        return Judgement(relation, decided_by, sentence, coverage)
+
+    other_speaker = (claim_slots.attribution and evidence.attribution
+                     and not same_entity(claim_slots.attribution, evidence.attribution))
+    if coverage >= CONFLICT_COVERAGE:
+        for quantity in claim_slots.quantities:
+            rivals = [q for q in evidence.quantities if q.unit and q.unit == quantity.unit]
+            if rivals and all(abs(q.value - quantity.value) > 1e-9 for q in rivals) and not other_speaker:
+                return result("conflict", f"number: claim {_fmt(quantity.value)}, source {_fmt(rivals[0].value)}")
+        matched_numbers = bool(claim_slots.quantities) and all(
+            any(q.unit == c.unit and q.value == c.value for q in evidence.quantities) for c in claim_slots.quantities)
+        if other_speaker and (matched_numbers or coverage >= SUPPORT_COVERAGE):
+            return result("conflict", f"attribution: claim {claim_slots.attribution}, source {evidence.attribution}")
+        if claim_slots.years and evidence.years and not claim_slots.years & evidence.years and not other_speaker:
+            return result("conflict", f"date: claim {min(claim_slots.years)}, source {min(evidence.years)}")
+        flipped = antonym_pairs(claim_slots, evidence)
+        if flipped and coverage >= 0.6:
+            return result("conflict", f"antonym: claim {flipped[0][0]}, source {flipped[0][1]}")
+        if claim_slots.negated != evidence.negated and coverage >= 0.85:
+            says = "claim negates, source affirms" if claim_slots.negated else "claim affirms, source negates"
+            return result("conflict", f"negation: {says}")
+    names_covered = all(any(same_entity(name, other) for other in evidence.names | _names_in(sentence))
+                        or name in sentence.passage.text.lower() for name in claim_slots.names)
+    numbers_covered = all(any(q.value == c.value and (q.unit == c.unit or not c.unit) for q in evidence.quantities)
+                          for c in claim_slots.quantities)
+    if (support_coverage >= SUPPORT_COVERAGE and names_covered and numbers_covered
+            and not other_speaker and claim_slots.negated == evidence.negated):
+        return result("support", f"coverage: {support_coverage:.2f} of the claim's terms, numbers and names match")
+    return result("neutral", "")
+
+
+def _names_in(sentence: Sentence) -> set[str]:
+    return extract(sentence.passage.text).names
+
+
+def verify_claim(store: Store, claim: str, filters: Filters | None = None, k: int = 10) -> Verdict:
+    passages = search(store, claim, k, filters, config=SearchConfig(collapse=False))
+    sentences = [s for s in score_sentences(store.embedder, claim, passages) if s.score >= ALIGNED][:MAX_ALIGNED]
+    claim_slots = extract(claim)
+    judgements = [judge(claim, claim_slots, s) for s in sentences]
+    supports = [j for j in judgements if j.relation == "support"]
+    conflicts = [j for j in judgements if j.relation == "conflict"]
+    support_clusters = {j.sentence.passage.cluster for j in supports}
+    conflict_clusters = {j.sentence.passage.cluster for j in conflicts}
+    if supports and conflicts and conflict_clusters - support_clusters and support_clusters - conflict_clusters:
+        chosen = _one_per_cluster(supports) + _one_per_cluster(conflicts)
+        return _verdict(store, claim, "disputed", 0.6, "Sources disagree: some support the claim, others "
+                        f"contradict it ({conflicts[0].decided_by}).", conflicts[0].decided_by, chosen)
+    if conflicts and not supports:
+        chosen = _one_per_cluster(conflicts)
+        best = conflicts[0]
+        return _verdict(store, claim, "contradicted", min(0.95, 0.5 + best.sentence.score / 2),
+                        f"The source says otherwise ({best.decided_by}).", best.decided_by, chosen)
+    if supports:
+        chosen = _one_per_cluster(supports)
+        best = supports[0]
+        return _verdict(store, claim, "supported", min(0.95, 0.4 + best.sentence.score / 2),
+                        "An aligned source sentence states the claim's content.", best.decided_by, chosen)
+    rationale = ("No source sentence is about this claim." if not sentences else
+                 "Related passages exist, but none states or contradicts the claim's specifics.")
+    confidence = 0.5 if sentences else 0.7
+    return _verdict(store, claim, "not_enough_evidence", confidence, rationale, "coverage: no aligned sentence "
+                    "covers the claim" if sentences else "retrieval: nothing relevant", [])
+
+
+def _one_per_cluster(judgements: Sequence[Judgement]) -> list[Judgement]:
+    seen: set[str] = set()
+    chosen = []
+    for j in sorted(judgements, key=lambda j: -j.sentence.score):
+        key = j.sentence.passage.cluster or j.sentence.passage.article_id
+        if key not in seen:
+            seen.add(key)
+            chosen.append(j)
+    return chosen
+
+
+def _verdict(store: Store, claim: str, label: str, confidence: float, rationale: str, decided_by: str,
+             chosen: Sequence[Judgement]) -> Verdict:
+    citations: list[Citation] = []
+    for j in chosen:
+        article = store.catalog.article(j.sentence.passage.article_id)
+        citation = verified(j.sentence.passage, j.sentence.text, article.text) if article else None
+        if citation is not None:
+            citations.append(citation)
+    clusters = {j.sentence.passage.cluster or j.sentence.passage.article_id for j in chosen}
+    return Verdict(claim=claim, verdict=label, confidence=round(confidence, 3), rationale=rationale,
+                   decided_by=decided_by, citations=citations, independent_sources=len(clusters))
+
+
+def normalise_claim(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
