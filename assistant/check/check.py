@@ -31,10 +31,10 @@ def check_text(store: Store, text: str, model: ChatModel | None, engine: str,
         warnings.append(f"checked the first {MAX_CLAIMS} claims; {dropped} more were not checked")
     if not claims:
         warnings.append("no check-worthy claim found (questions, opinions and boilerplate are skipped)")
-    result = CheckResult(engine=engine, usage=usage, warnings=warnings)
     if model is None:
-        result.claims = [verify_claim(store, claim, filters) for claim in claims]
+        verdicts = [verify_claim(store, claim, filters) for claim in claims]
     else:
+        verdicts = []
         for start in range(0, len(claims), BATCH):
-            result.claims += verify_batch(store, model, claims[start:start + BATCH], filters, usage, warnings)
-    return result
+            verdicts += verify_batch(store, model, claims[start:start + BATCH], filters, usage, warnings)
+    return CheckResult(engine=engine, claims=verdicts, usage=usage, warnings=warnings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from assistant.cli.common import handles_errors, out, print_json, settings
 from assistant.runtime import open_store
@@ -34,7 +34,8 @@ def list_sources(ctx: typer.Context, collection: CollectionOption = None, as_jso
     if not articles:
         out.print("No articles yet. Add some with `factcheck ingest PATH`.")
         return
-    table = Table("id", "title", "source", "date", "chunks", "story cluster")
+    table = Table("title", "source", "date", "chunks", "story cluster")
+    table.columns.insert(0, Column("id", no_wrap=True))  # never cut: it is what `sources remove` takes
     for a in articles:
         date = f"{a.meta.date} (from copy)" if a.meta.date_inferred else (a.meta.date or "")
         table.add_row(a.id, a.meta.title, a.meta.source, date, str(a.n_chunks), a.cluster)

@@ -1,0 +1,191 @@
+"""`factcheck check`: verdicts on the seeds and on small corpora with planted conflicts; the LLM engine's budget."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.check.conftest import sources_in
+from tests.fakes.openai_server import FakeOpenAI
+from tests.helpers import OpenStore, RunCli
+
+
+@pytest.fixture
+def seeded(run_cli: RunCli, seeds: Path) -> None:
+    assert run_cli("ingest", seeds).exit_code == 0
+
+
+def check(run_cli: RunCli, *args: str) -> dict[str, Any]:
+    result = run_cli("check", *args, "--json")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    payload: dict[str, Any] = result.json()
+    return payload
+
+
+def only_claim(run_cli: RunCli, text: str) -> dict[str, Any]:
+    claims = check(run_cli, text, "--engine", "local")["claims"]
+    assert len(claims) == 1
+    verdict: dict[str, Any] = claims[0]
+    return verdict
+
+
+def assert_verified(verdict: dict[str, Any], open_store: OpenStore) -> None:
+    with open_store() as store:
+        for c in verdict["citations"]:
+            article = store.catalog.article(c["article_id"])
+            assert article is not None and article.text[c["start"]:c["end"]] == c["quote"]
+
+
+@pytest.mark.usefixtures("seeded")
+def test_dillon_example_is_supported_by_one_independent_source(run_cli: RunCli, open_store: OpenStore) -> None:
+    v = only_claim(run_cli, "Col. Ryan Dillon estimated that around 2,000 Daesh militants were in Raqqa.")
+    assert v["verdict"] == "supported" and v["independent_sources"] == 1
+    assert len(v["citations"]) == 1 and "Ryan Dillon" in v["citations"][0]["quote"]
+    assert "2,000" in v["citations"][0]["quote"]
+    assert_verified(v, open_store)
+
+
+@pytest.mark.usefixtures("seeded")
+def test_airwars_example_is_cited_once_per_story(run_cli: RunCli, open_store: OpenStore) -> None:
+    v = only_claim(run_cli, "Airwars says 744 civilians were killed in coalition strikes in June.")
+    assert v["verdict"] == "supported" and v["independent_sources"] == 1
+    assert len(v["citations"]) == 1 and "744" in v["citations"][0]["quote"]
+    assert_verified(v, open_store)
+
+
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.parametrize(("claim", "slot"), [
+    ("Airwars says 603 civilians were killed in coalition strikes in June.", "number: claim 603, source 744"),
+    ("Col. Ryan Dillon estimated that around 5,000 Daesh militants were in Raqqa.", "number: claim 5000"),
+    ("The coalition says 744 civilians were killed in coalition strikes in June.", "attribution: claim coalition"),
+    ("Ain Issa is 80 kilometres north of Raqqa.", "number: claim 80, source 50"),
+    ("Daesh is defeated with the liberation of Raqqa.", "negation"),
+])
+def test_conflicting_slots_contradict(run_cli: RunCli, open_store: OpenStore, claim: str, slot: str) -> None:
+    v = only_claim(run_cli, claim)
+    assert v["verdict"] == "contradicted", v
+    assert slot in v["decided_by"]
+    assert v["citations"]
+    assert_verified(v, open_store)
+
+
+@pytest.mark.usefixtures("seeded")
+def test_units_and_spelling_variants_still_support(run_cli: RunCli) -> None:
+    v = only_claim(run_cli, "Ain Issa is 50 km north of Raqqa.")
+    assert v["verdict"] == "supported", v
+
+
+@pytest.mark.usefixtures("seeded")
+def test_unrelated_claim_has_not_enough_evidence(run_cli: RunCli) -> None:
+    v = only_claim(run_cli, "The mayor of Raqqa resigned on Tuesday after a corruption scandal.")
+    assert v["verdict"] == "not_enough_evidence" and v["citations"] == []
+
+
+def test_sources_that_disagree_make_a_claim_disputed(run_cli: RunCli, corpus: Path) -> None:
+    (corpus / "a.md").write_text("---\ntitle: Bridge opens\nsource: Daily Planet\ndate: 2024-03-01\n---\n"
+                                 "The new Elm Street bridge cost 40 million dollars to build, city officials said.\n"
+                                 "It opened to traffic on Monday.\n", encoding="utf-8")
+    (corpus / "b.md").write_text("---\ntitle: Audit questions bridge budget\nsource: Gotham Gazette\n"
+                                 "date: 2024-03-09\n---\nAn audit released this week found that the Elm Street "
+                                 "bridge cost 65 million dollars to build.\nAuditors blamed delays.\n",
+                                 encoding="utf-8")
+    assert run_cli("ingest", corpus).exit_code == 0
+    v = only_claim(run_cli, "The Elm Street bridge cost 40 million dollars to build.")
+    assert v["verdict"] == "disputed", v
+    assert v["independent_sources"] == 2 and {c["source"] for c in v["citations"]} == {"Daily Planet",
+                                                                                        "Gotham Gazette"}
+
+
+@pytest.mark.usefixtures("seeded")
+def test_draft_skips_questions_and_opinions(run_cli: RunCli) -> None:
+    draft = ("Airwars says 744 civilians were killed in coalition strikes in June. Will Raqqa fall this year? "
+             "I think the coalition should do more.")
+    claims = check(run_cli, draft, "--engine", "local")["claims"]
+    assert [c["claim"] for c in claims] == ["Airwars says 744 civilians were killed in coalition strikes in June."]
+
+
+@pytest.mark.usefixtures("seeded")
+def test_empty_and_huge_drafts(run_cli: RunCli, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    result = run_cli("check", "--file", str(empty), "--engine", "local")
+    assert result.exit_code == 1 and "empty" in result.stderr and "Traceback" not in result.output
+    huge = tmp_path / "huge.txt"
+    huge.write_text(("Raqqa is a city in Syria. " * 40_000)[:1_000_000], encoding="utf-8")
+    payload = check(run_cli, "--file", str(huge), "--engine", "local")
+    assert len(payload["claims"]) == 200 and any("were not checked" in w for w in payload["warnings"])
+
+
+@pytest.mark.usefixtures("seeded")
+def test_batch_mode_answers_each_record_with_its_id(run_cli: RunCli, tmp_path: Path) -> None:
+    batch = tmp_path / "claims.jsonl"
+    batch.write_text('{"id": "a", "text": "Airwars says 744 civilians were killed in coalition strikes in June."}\n'
+                     '{"id": "b", "text": "   "}\n', encoding="utf-8")
+    result = run_cli("check", "--batch", str(batch), "--engine", "local")
+    assert result.exit_code == 0
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    import json
+    first, second = (json.loads(line) for line in lines)
+    assert first["id"] == "a" and first["claims"][0]["verdict"] == "supported"
+    assert second["id"] == "b" and "empty" in second["error"]
+
+
+def scripted_checker(body: dict[str, Any]) -> dict[str, Any]:
+    """Extract: one claim per line. Verify: supported, quoting each claim's first evidence sentence, except for
+    the mayor claim, where it quotes text that is in no source."""
+    user = body["messages"][-1]["content"]
+    if "<<<TEXT" in user:
+        text = user.split("<<<TEXT", 1)[1].split("TEXT>>>", 1)[0]
+        return {"claims": [line.strip() for line in text.splitlines() if line.strip()]}
+    verdicts = []
+    for block in user.split("\n\nClaim ")[0:]:
+        number = int(block.removeprefix("Claim ").split(":", 1)[0])
+        evidence = [line for line in block.splitlines() if line.startswith("  [1] ")]
+        if evidence and "mayor" not in block:
+            quote = evidence[0].split(") ", 1)[1]
+            verdicts.append({"claim": number, "verdict": "supported", "confidence": 0.8, "rationale": "stated",
+                             "citations": [{"evidence": 1, "quote": quote}, {"evidence": 9, "quote": "made up"}]})
+        else:
+            verdicts.append({"claim": number, "verdict": "supported", "confidence": 0.8, "rationale": "guess",
+                             "citations": [{"evidence": 1, "quote": "A quote that is not in any source."}]})
+    return {"verdicts": verdicts}
+
+
+@pytest.mark.usefixtures("seeded")
+def test_llm_engine_checks_a_ten_sentence_draft_in_three_calls(fake_openai: FakeOpenAI, run_cli: RunCli,
+                                                                tmp_path: Path, open_store: OpenStore) -> None:
+    sentences = ["Airwars says 744 civilians were killed in coalition strikes in June",
+                 "Col. Ryan Dillon estimated that around 2,000 Daesh militants were in Raqqa",
+                 "Ain Issa is 50 kilometres north of Raqqa", "The coalition says 603 civilians were killed",
+                 "Rupert Jones is a British major general", "The SDF broke into Raqqa in early June",
+                 "The mayor of Raqqa resigned on Tuesday", "Daesh uses tunnel networks in Raqqa",
+                 "The air campaign began at the end of 2014", "The Syrian Democratic Forces were created in 2014"]
+    draft = tmp_path / "draft.txt"
+    draft.write_text("".join(f"{s}.\n" for s in sentences), encoding="utf-8")
+    fake_openai.queue(scripted_checker)
+    payload = check(run_cli, "--file", str(draft), "--engine", "openai")
+    assert len(payload["claims"]) == 10
+    assert payload["usage"]["calls"] == len(fake_openai.requests) <= 1 + math.ceil(10 / 8)
+    for verdict in payload["claims"]:
+        assert_verified(verdict, open_store)
+        if verdict["verdict"] == "supported":
+            assert verdict["citations"], verdict
+    assert any("evidence [9], which does not exist" in w for w in payload["warnings"])
+    unverifiable = [v for v in payload["claims"] if v["claim"].startswith("The mayor")]
+    assert unverifiable[0]["verdict"] == "not_enough_evidence"  # its only quote was made up
+
+
+@pytest.mark.usefixtures("seeded")
+def test_llm_malformed_output_is_a_clear_error(fake_openai: FakeOpenAI, run_cli: RunCli) -> None:
+    fake_openai.queue("{\"claims\": [unterminated")
+    result = run_cli("check", "Airwars says 744 civilians died.", "--engine", "openai", "--json")
+    assert result.exit_code == 1 and "not valid ClaimList JSON" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_sources_in_prompt_helper_is_used() -> None:
+    assert sources_in({"messages": [{"role": "user", "content": "x"}]}) == {}
