@@ -112,15 +112,17 @@ def attribution(text: str) -> str | None:
     """Who the statement is attributed to: "according to X", else the subject of the first speech verb."""
     according = _ACCORDING.search(text)
     if according:
-        return according.group(1).strip().lower()
+        return according.group(1).strip(" .'").lower()
     verb = _SPEECH_VERB.search(text)
     if not verb:
         return None
-    before = re.split(r"[:;“\"]", text[:verb.start()])[-1]
+    before = re.split(r"[:;“”\"‘’]", text[:verb.start()])[-1]
     before = re.sub(r"^\s*(?:but|and|so|yet)\s+", "", before, flags=re.IGNORECASE)
-    names = [n for n in _ordered_names(before)]
+    names = _ordered_names(before)
     if names:
-        return names[0]
+        # "Airwars, a London-based group ..., says": an appositive ends in a comma, the subject comes first;
+        # "... in Iraq, British Maj. Gen. Rupert Jones told": the speaker is the name next to the verb.
+        return names[0] if before.rstrip().endswith(",") else names[-1]
     the_noun = re.match(r"\s*the\s+([a-z][\w-]*)", before, re.IGNORECASE)
     return the_noun.group(1).lower() if the_noun else None
 

@@ -56,8 +56,9 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence) -> Judgement:
     def result(relation: str, decided_by: str) -> Judgement:
         return Judgement(relation, decided_by, sentence, coverage)
 
-    other_speaker = (claim_slots.attribution and evidence.attribution
-                     and not same_entity(claim_slots.attribution, evidence.attribution))
+    other_speaker = bool(claim_slots.attribution and evidence.attribution
+                         and not _mentions(evidence, claim_slots.attribution)
+                         and not _mentions(claim_slots, evidence.attribution))
     if coverage >= CONFLICT_COVERAGE:
         for quantity in claim_slots.quantities:
             rivals = [q for q in evidence.quantities if q.unit and q.unit == quantity.unit]
@@ -83,6 +84,11 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence) -> Judgement:
             and not other_speaker and claim_slots.negated == evidence.negated):
         return result("support", f"coverage: {support_coverage:.2f} of the claim's terms, numbers and names match")
     return result("neutral", "")
+
+
+def _mentions(slots: Slots, who: str) -> bool:
+    """Whether a statement names `who` anywhere (as a name, or as a plain word: "the coalition")."""
+    return any(same_entity(who, name) for name in slots.names) or all(w in slots.words for w in who.split())
 
 
 def _names_in(sentence: Sentence) -> set[str]:

@@ -34,8 +34,8 @@ def list_sources(ctx: typer.Context, collection: CollectionOption = None, as_jso
     if not articles:
         out.print("No articles yet. Add some with `factcheck ingest PATH`.")
         return
-    table = Table("title", "source", "date", "chunks", "story cluster")
-    table.columns.insert(0, Column("id", no_wrap=True))  # never cut: it is what `sources remove` takes
+    id_column = Column("id", no_wrap=True)  # never cut short: it is what `sources remove` takes
+    table = Table(id_column, "title", "source", "date", "chunks", "story cluster")
     for a in articles:
         date = f"{a.meta.date} (from copy)" if a.meta.date_inferred else (a.meta.date or "")
         table.add_row(a.id, a.meta.title, a.meta.source, date, str(a.n_chunks), a.cluster)

@@ -90,7 +90,6 @@ class Ingestor:
                 batch.items.append(prepared)
         ids = list(dict.fromkeys(article_ids))
         obsolete = self.store.obsolete_articles(key, keep=ids)
-        report.removed += len(obsolete)
         batch.files.append(FileRecord(path=key, file_hash=file_hash, article_ids=ids, obsolete_ids=obsolete))
 
     def _prepare(self, document: Document, path: Path, report: IngestReport) -> PreparedArticle | None:
@@ -129,7 +128,7 @@ class Ingestor:
         if not batch.items and not batch.files:
             return
         self._embed(batch.items)
-        self.store.commit(batch.items, batch.files)
+        report.removed += self.store.commit(batch.items, batch.files)
         report.articles += len(batch.items)
         report.chunks += batch.n_chunks
 

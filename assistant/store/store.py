@@ -89,7 +89,8 @@ class Store:
         stored = self.vectors.vectors(list(by_hash.values()))
         return {h: stored[cid] for h, cid in by_hash.items() if cid in stored}
 
-    def commit(self, items: Sequence[PreparedArticle], files: Sequence[FileRecord]) -> None:
+    def commit(self, items: Sequence[PreparedArticle], files: Sequence[FileRecord]) -> int:
+        """Write a batch (protocol above). Returns the number of replaced articles removed."""
         with self.catalog.transaction() as db:
             for item in items:
                 cat.insert_pending(db, item.article, item.minhash)
@@ -98,7 +99,8 @@ class Store:
             vectors = np.vstack([item.vectors for item in items if item.vectors is not None and len(item.chunks)])
             metadatas = [chunk_metadata(c, item.article) for item in items for c in item.chunks]
             self.vectors.upsert(ids, vectors, metadatas)
-        obsolete = sorted({i for f in files for i in f.obsolete_ids})
+        # An article one file dropped but another file of this batch holds (a moved story) stays.
+        obsolete = sorted({i for f in files for i in f.obsolete_ids} - {i for f in files for i in f.article_ids})
         with self.catalog.transaction() as db:
             for item in items:
                 cat.insert_chunks(db, item.chunks, {c.id: text_hash(c.text) for c in item.chunks})
@@ -108,6 +110,7 @@ class Store:
             cat.set_status(db, obsolete, "deleting")
         if obsolete:
             self.recover()
+        return len(obsolete)
 
     def obsolete_articles(self, path: str, keep: Sequence[str]) -> list[str]:
         """Articles the file held before but no longer does, and no other file holds."""

@@ -1,0 +1,37 @@
+"""`factcheck audit`: statements in the corpus that contradict each other."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from assistant.check.audit import audit
+from assistant.cli.common import handles_errors, out, print_json, settings
+from assistant.cli.options import CollectionOption, EngineOption, JsonOption
+from assistant.runtime import open_store
+
+
+@handles_errors
+def audit_command(
+    engine: EngineOption = None,
+    limit: Annotated[int, typer.Option(help="Most statements to compare.")] = 20_000,
+    collection: CollectionOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Find passages from different stories or outlets that disagree on a number, date, name or speaker.
+
+    The audit runs on the local slot checker whatever the engine (no model calls)."""
+    store = open_store(settings(), collection)
+    report = audit(store, limit)
+    if as_json:
+        print_json(report.model_dump())
+        return
+    out.print(f"{report.articles} articles, {report.sentences_compared} statements compared, "
+              f"{len(report.conflicts)} conflicts")
+    for n, c in enumerate(report.conflicts, start=1):
+        out.print(f"\n[bold]{n}. {escape(c.decided_by)}[/] (similarity {c.similarity:.2f})")
+        for side in (c.a, c.b):
+            out.print(f"   “{escape(side.quote)}”\n      {escape(side.source)} · {side.date or 'undated'} · "
+                      f"{side.chunk_id.split(':')[0]} [{side.start}:{side.end}]")
