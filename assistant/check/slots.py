@@ -157,7 +157,8 @@ def antonym_pairs(claim: Slots, evidence: Slots) -> list[tuple[str, str]]:
 
 def same_entity(a: str, b: str) -> bool:
     """Loose name match: "Ryan Dillon" = "Dillon", "US" = "U.S.", "Raqqa" ~ "Raqa" (one letter apart)."""
-    if a == b or a in b.split() or b in a.split():
+    words_a, words_b = set(a.split()), set(b.split())
+    if a == b or words_a <= words_b or words_b <= words_a:
         return True
     return len(a) > 4 and len(b) > 4 and _one_edit_apart(a, b)
 

@@ -57,6 +57,7 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence) -> Judgement:
         return Judgement(relation, decided_by, sentence, coverage)
 
     other_speaker = bool(claim_slots.attribution and evidence.attribution
+                         and not same_entity(claim_slots.attribution, evidence.attribution)
                          and not _mentions(evidence, claim_slots.attribution)
                          and not _mentions(claim_slots, evidence.attribution))
     if coverage >= CONFLICT_COVERAGE:
@@ -87,8 +88,8 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence) -> Judgement:
 
 
 def _mentions(slots: Slots, who: str) -> bool:
-    """Whether a statement names `who` anywhere (as a name, or as a plain word: "the coalition")."""
-    return any(same_entity(who, name) for name in slots.names) or all(w in slots.words for w in who.split())
+    """Whether a statement names `who` as a name (not as a plain word: "coalition strikes" is no speaker)."""
+    return any(same_entity(who, name) for name in slots.names)
 
 
 def _names_in(sentence: Sentence) -> set[str]:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from assistant.cli.common import err, handles_errors, out, print_json, settings
@@ -23,7 +24,7 @@ def ingest(
     """Ingest article files (txt, md, html, jsonl, csv) into the store."""
     store = open_store(settings(), collection)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as progress:
+                  console=err, transient=True, disable=not err.is_terminal) as progress:  # no stray lines in logs
         task = progress.add_task("ingesting", total=None)
         chunks = 0
 
@@ -40,7 +41,8 @@ def ingest(
         report = Ingestor(store, on_progress).run(paths)
     store.close()
     for problem in report.errors:
-        err.print(f"[red]failed:[/] {problem}", markup=True, highlight=False, soft_wrap=True)
+        # escape: a path or reason may contain "[...]", which rich would take for markup and drop
+        err.print(f"[red]failed:[/] {escape(str(problem))}", markup=True, highlight=False, soft_wrap=True)
     if as_json:
         print_json(report.model_dump())
     else:
@@ -53,5 +55,6 @@ def _print_summary(report: IngestReport) -> None:
     out.print(
         f"{report.files} files, {report.articles} articles, {report.chunks} chunks, {report.skipped} skipped "
         f"(unchanged), {report.duplicates} duplicates, {report.removed} replaced, {report.failed} failed "
-        f"in {report.seconds:.1f} s"
+        f"in {report.seconds:.1f} s",
+        soft_wrap=True,  # one line, whatever the terminal width
     )

@@ -68,7 +68,10 @@ def _split_long(span: tuple[int, int], text: str, limit: int) -> Iterator[tuple[
     while end - start > limit:
         cut = text.rfind(" ", start + limit // 2, start + limit)
         cut = cut if cut > start else start + limit
-        yield start, cut
+        piece_end = cut
+        while piece_end > start and text[piece_end - 1].isspace():  # "a  b" cut at its second space
+            piece_end -= 1
+        yield start, piece_end
         start = cut
         while start < end and text[start].isspace():
             start += 1

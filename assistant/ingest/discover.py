@@ -9,6 +9,8 @@ from pathlib import Path
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES
 from assistant.types import IngestProblem
 
+_NOT_REGULAR = "not a regular file or folder (a pipe, socket or device); skipped"
+
 
 def discover(paths: Sequence[Path], problems: list[IngestProblem]) -> Iterator[Path]:
     """Yield each supported file once. Unreadable paths and loops become problems, not exceptions."""
@@ -27,6 +29,9 @@ def discover(paths: Sequence[Path], problems: list[IngestProblem]) -> Iterator[P
             if real not in seen_files:  # a file named explicitly is read whatever its suffix; load_file judges it
                 seen_files.add(real)
                 yield Path(real)
+            continue
+        if not os.path.isdir(real):
+            problems.append(IngestProblem(path=str(root), reason=_NOT_REGULAR))
             continue
         yield from _walk(Path(real), seen_dirs, seen_files, problems)
 
@@ -56,6 +61,9 @@ def _walk(top: Path, seen_dirs: set[str], seen_files: set[str], problems: list[I
                 continue
             yield from _walk(Path(real), seen_dirs, seen_files, problems)
         elif path.suffix.lower() in SUPPORTED_SUFFIXES and real not in seen_files:
+            if not os.path.isfile(real):  # reading a pipe or a device would block or never end
+                problems.append(IngestProblem(path=str(path), reason=_NOT_REGULAR))
+                continue
             seen_files.add(real)
             yield Path(real)
 

@@ -116,7 +116,8 @@ def _collect(path: Path, records: Iterator[tuple[int, Any]], field_map: Mapping[
 
 def _load_jsonl(path: Path, text: str, field_map: Mapping[str, str]) -> Loaded:
     def records() -> Iterator[tuple[int, Any]]:
-        for number, line in enumerate(text.splitlines(), start=1):
+        # Split on "\n" only: a JSON string may hold U+2028 or U+0085, which splitlines() would treat as line ends.
+        for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
             try:

@@ -28,8 +28,12 @@ _DATELINE = re.compile(r"\A[A-Z][A-Z .'-]{1,40},(?:\s[A-Z][\w .'-]{1,30})?\s*(?:
 _TRAILING_DEBRIS = re.compile(r"[\s|]+\Z")
 
 
-def iso_date(value: object) -> str | None:
-    """YYYY-MM-DD for anything date-like ("July 24, 2017", "2017-07-24T10:00Z", a datetime); None if unparseable."""
+def iso_date(value: object, *, complete: bool = False) -> str | None:
+    """YYYY-MM-DD for anything date-like ("July 24, 2017", "2017-07-24T10:00Z", a datetime); None if unparseable.
+
+    A text without a year is None. With `complete`, so is one without a day ("March 2021", "2017"): an article's
+    date is never a guessed first of the month.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -37,11 +41,12 @@ def iso_date(value: object) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value).strip()
-    try:
+    try:  # parsed twice with different defaults: a field that changes with the default was not in the text
         parsed = date_parser.parse(text, default=datetime(1900, 1, 1), fuzzy=False)
+        other = date_parser.parse(text, default=datetime(1904, 2, 2), fuzzy=False)
     except (ValueError, OverflowError):
         return None
-    if parsed.year == 1900 and "1900" not in text:
+    if parsed.year != other.year or (complete and (parsed.month, parsed.day) != (other.month, other.day)):
         return None
     return str(parsed.date().isoformat())
 
@@ -72,7 +77,7 @@ def lead_title(body: str, limit: int = 90) -> str:
 
 def finish_meta(meta: ArticleMeta, body: str, fallback_source: str) -> ArticleMeta:
     """Fill what the file did not say: an ISO date, a title from the lead, a source from the URL or file name."""
-    updates: dict[str, object] = {"date": iso_date(meta.date)}
+    updates: dict[str, object] = {"date": iso_date(meta.date, complete=True)}
     if not meta.title.strip():
         updates["title"] = lead_title(body)
     if not meta.source.strip():

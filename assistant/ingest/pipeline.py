@@ -62,7 +62,8 @@ class Ingestor:
                 self._flush(batch, report)
                 batch = _Batch()
         self._flush(batch, report)
-        self.store.fill_dates_from_clusters()
+        if self.store.dates_pending():  # new articles since the last fill, in this run or in one killed before it
+            self.store.fill_dates_from_clusters()
         report.failed = len(report.errors)
         report.seconds = round(time.perf_counter() - started, 3)
         return report

@@ -19,13 +19,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.config import Settings
-from assistant.errors import NotFoundError
+from assistant.errors import ConfigError, NotFoundError
 from assistant.store import catalog as cat
 from assistant.store.embeddings import Embedder
 from assistant.store.vectors import Metadata, VectorIndex
 from assistant.types import Article, Chunk, Passage
 
 _SPACES = re.compile(r"\s+")
+_DATES_PENDING = "dates_pending"  # catalog setting: undated articles may have gained a dated copy
+_COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]\Z")  # Chroma's rule for names
 
 
 def text_hash(text: str) -> str:
@@ -66,6 +68,9 @@ class Store:
         self.settings = settings
         self.embedder = embedder
         self.collection = collection or settings.collection
+        if not _COLLECTION_NAME.match(self.collection) or ".." in self.collection:  # checked before any file is made
+            raise ConfigError(f"invalid collection name {self.collection!r}: use 3 to 512 letters, digits, '.', '_' "
+                              "or '-', starting and ending with a letter or digit")
         self.catalog = cat.Catalog(settings.data_dir / "collections" / self.collection / "catalog.sqlite3")
         self.vectors = VectorIndex(settings.chroma_path, settings.chroma_url, self.collection, embedder.name,
                                    embedder.dim)
@@ -108,6 +113,8 @@ class Store:
             for f in files:
                 cat.record_file(db, f.path, f.file_hash, f.article_ids)
             cat.set_status(db, obsolete, "deleting")
+            if items or obsolete:  # cleared by fill_dates_from_clusters: a kill in between leaves it set
+                db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, '1')", (_DATES_PENDING,))
         if obsolete:
             self.recover()
         return len(obsolete)
@@ -128,6 +135,10 @@ class Store:
             cat.forget_files_with(db, article_id)
         self.recover()
         return article
+
+    def dates_pending(self) -> bool:
+        """Whether articles were written since dates were last filled from story clusters (even by a killed run)."""
+        return self.catalog.get_setting(_DATES_PENDING) == "1"
 
     def fill_dates_from_clusters(self) -> int:
         """Give an undated article the date of a dated syndicated copy (wire copy runs the same day)."""
@@ -151,6 +162,7 @@ class Store:
                                          [chunk_metadata(c, article) for c in chunk_models])
             with self.catalog.transaction() as tx:
                 tx.execute("UPDATE articles SET date = ?, date_inferred = 1 WHERE id = ?", (found, article_id))
+        self.catalog.set_setting(_DATES_PENDING, "0")
         return len(updates)
 
     # -- reads -------------------------------------------------------------------------------------------------

@@ -96,6 +96,11 @@ class VectorIndex:
                             where=dict(where) if where else None, include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(found["ids"][0], found["distances"][0], strict=True)]
 
+    def metadatas(self) -> dict[str, dict[str, Any]]:
+        """Every chunk id with the metadata stored beside its vector (for audits and consistency checks)."""
+        found = self._guard(self._collection.get, include=["metadatas"])
+        return {i: dict(m or {}) for i, m in zip(found["ids"], found["metadatas"], strict=True)}
+
     def all_ids(self) -> set[str]:
         found = self._guard(self._collection.get, include=[])
         return set(found["ids"])
