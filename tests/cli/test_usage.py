@@ -1,0 +1,116 @@
+"""The command-line contract: exit codes 0/1/2, help, stable JSON keys, one-line errors without tracebacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.ingest.pipeline import Ingestor
+from tests.helpers import RunCli
+
+SUMMARY_KEYS = {"files", "articles", "chunks", "skipped", "duplicates", "removed", "failed", "seconds", "errors"}
+SOURCE_KEYS = {"id", "title", "source", "date", "date_inferred", "url", "chunks", "cluster", "origin"}
+
+
+@pytest.mark.parametrize("args", [
+    ["--bogus"], ["ingest", "--bogus", "seeds"], ["sources", "--bogus"], ["sources", "remove", "x", "--nope"],
+    ["ingest"], ["sources", "remove"], ["no-such-command"], ["search", "x", "--k", "0"],
+])
+def test_usage_errors_exit_2(args: list[str], run_cli: RunCli) -> None:
+    result = run_cli(*args)
+    assert result.exit_code == 2, result.output
+    assert "Usage:" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_no_arguments_shows_help(run_cli: RunCli, run_factcheck: RunCli) -> None:
+    for result in (run_cli(), run_factcheck()):
+        assert "Usage: factcheck" in result.output
+        for command in ("ingest", "search", "sources"):
+            assert command in result.output
+        assert result.exit_code == 2  # click's convention for "no command given": a usage error
+        assert "Traceback" not in result.output
+
+
+def test_help_and_version(run_cli: RunCli) -> None:
+    helped = run_cli("--help")
+    assert helped.exit_code == 0 and "ingest" in helped.stdout
+    ingest_help = run_cli("ingest", "--help")
+    assert ingest_help.exit_code == 0 and "--json" in ingest_help.stdout and "--collection" in ingest_help.stdout
+    version = run_cli("--version")
+    assert version.exit_code == 0 and version.stdout.startswith("factcheck ")
+
+
+def test_real_process_usage_error(run_factcheck: RunCli) -> None:
+    result = run_factcheck("ingest", "--bogus")
+    assert result.exit_code == 2
+    assert "No such option" in result.stderr and "Traceback" not in result.output
+
+
+def test_ingest_json_and_human_summaries(run_cli: RunCli, seeds: Path) -> None:
+    as_json = run_cli("ingest", seeds, "--json")
+    assert as_json.exit_code == 0
+    assert set(as_json.json()) == SUMMARY_KEYS
+    human = run_cli("ingest", seeds)
+    assert human.exit_code == 0
+    assert human.stdout.startswith("2 files, 0 articles, 0 chunks, 2 skipped (unchanged), 0 duplicates")
+    assert human.stderr.strip() == ""
+    listed = run_cli("sources", "--json").json()["articles"]
+    assert len(listed) == 2 and all(set(a) == SOURCE_KEYS for a in listed)
+    table = run_cli("sources")
+    assert table.exit_code == 0
+    assert all(a["id"] in table.stdout for a in listed)
+
+
+@pytest.mark.parametrize(("name", "value", "setting"), [
+    ("FACTCHECK_CHUNK_CHARS", "5", "FACTCHECK_CHUNK_CHARS"),
+    ("FACTCHECK_MAX_FILE_MB", "-1", "FACTCHECK_MAX_FILE_MB"),
+    ("FACTCHECK_BATCH_CHUNKS", "zero", "FACTCHECK_BATCH_CHUNKS"),
+    ("FACTCHECK_EMBEDDINGS", "word2vec", "FACTCHECK_EMBEDDINGS"),
+])
+def test_invalid_setting_is_one_line(name: str, value: str, setting: str, run_cli: RunCli, seeds: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(name, value)
+    result = run_cli("ingest", seeds)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: invalid setting {setting}")
+
+
+def test_broken_config_file(run_cli: RunCli, seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "factcheck.toml"
+    config.write_text("chunk_chars = [unclosed\n")
+    monkeypatch.setenv("FACTCHECK_CONFIG", str(config))
+    result = run_cli("sources")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: config file {config} is not valid TOML")
+
+
+def test_openai_embeddings_without_endpoint(run_cli: RunCli, seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FACTCHECK_EMBEDDINGS", "openai")
+    result = run_cli("ingest", seeds)
+    assert result.exit_code == 1
+    assert "OPENAI_API_KEY or OPENAI_BASE_URL" in result.stderr
+
+
+def test_unexpected_exception_is_one_line(run_cli: RunCli, seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: object) -> None:
+        raise RuntimeError("disk on fire\nsecond line")
+
+    monkeypatch.setattr(Ingestor, "run", broken)
+    result = run_cli("ingest", seeds)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("error: internal error: RuntimeError: disk on fire "
+                                     "(set FACTCHECK_DEBUG=1 for details)")
+
+
+@pytest.mark.parametrize("name", ["../outside", "ab", "my collection", "a..b", "-dash"])
+def test_bad_collection_name_is_refused_before_touching_disk(name: str, run_cli: RunCli, seeds: Path,
+                                                             data_dir: Path) -> None:
+    result = run_cli("ingest", seeds, "--collection", name)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"error: invalid collection name {name!r}: use 3 to 512 letters, digits, "
+                                     "'.', '_' or '-', starting and ending with a letter or digit")
+    assert not (data_dir / "outside").exists()  # where collections/../outside would land
+    assert not (data_dir / "collections").exists() or not any((data_dir / "collections").iterdir())
