@@ -34,7 +34,7 @@ _ANTONYMS = [("increase", "decrease"), ("increased", "decreased"), ("rise", "fal
              ("largest", "smallest"), ("maximum", "minimum"), ("first", "last"), ("beginning", "end")]
 _ANTONYM_OF = {a: b for a, b in _ANTONYMS} | {b: a for a, b in _ANTONYMS}
 _NAME = re.compile(r"\b(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+)"
-                   r"(?:\s+(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,}|of|de|al|bin))*")
+                   r"(?:\s+(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,}|of|de|al|bin)\b)*")
 _ACCORDING = re.compile(r"(?i:according to)\s+(?:the\s+)?([\w .'-]+?)(?:,|;|$|\s\d)")
 _SPEECH_VERB = re.compile(r"\b(?:says|said|say|reports|reported|estimates|estimated|claims|claimed|told|stated|"
                           r"announced|counted|counts)\b")

@@ -9,6 +9,7 @@ from assistant.cli import sources
 from assistant.cli.ask import ask_command
 from assistant.cli.audit import audit_command
 from assistant.cli.check import check_command
+from assistant.cli.eval import eval_command
 from assistant.cli.ingest import ingest
 from assistant.cli.search import search_command
 
@@ -24,6 +25,7 @@ app.command("search")(search_command)
 app.command("ask")(ask_command)
 app.command("check")(check_command)
 app.command("audit")(audit_command)
+app.command("eval")(eval_command)
 app.add_typer(sources.app, name="sources")
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.panel import Panel
+from rich.text import Text
 
 from assistant.cli.common import fail, handles_errors, out, print_json, settings
 from assistant.retrieve import Filters, Mode, search
@@ -46,10 +48,10 @@ def search_command(
         return
     if not passages:
         out.print("No passages found.")
-    for rank, p in enumerate(passages, start=1):
-        heading = f"[bold]{rank}. {p.title}[/] · {p.source} · {p.date or 'undated'}"
-        also = f" · also reported by {', '.join(p.also_reported_by)}" if p.also_reported_by else ""
-        out.print(Panel(p.text, title=heading + also, title_align="left",
+    for rank, p in enumerate(passages, start=1):  # article text and metadata are data, never rich markup
+        heading = f"[bold]{rank}. {escape(p.title)}[/] · {escape(p.source)} · {p.date or 'undated'}"
+        also = f" · also reported by {escape(', '.join(p.also_reported_by))}" if p.also_reported_by else ""
+        out.print(Panel(Text(p.text), title=heading + also, title_align="left",
                         subtitle=f"{p.chunk_id} [{p.start}:{p.end}] score {p.score:.4f}", subtitle_align="right"))
 
 

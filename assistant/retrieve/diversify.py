@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from assistant.types import Passage
 
 
-def collapse_clusters(passages: Sequence[Passage]) -> list[Passage]:
+def collapse_clusters(passages: Iterable[Passage]) -> list[Passage]:
     """Keep the best passage of each story cluster (input is best first); list the other outlets whose copy
     of the story also matched in `also_reported_by`."""
     best: dict[str, Passage] = {}

@@ -1,29 +1,40 @@
-"""The public search function: dense, lexical or hybrid (RRF) retrieval with filters and cluster collapsing."""
+"""The public search function: dense, lexical or hybrid retrieval with filters and cluster collapsing.
+
+Hybrid = both indexes queried `depth` deep (filters applied inside each), fused (z-score by default, see
+fusion.py), then passages fetched for only as many fused ids as the answer needs. A reranker would slot in
+between fusion and `_passages` (it takes fused ids, returns them reordered).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from assistant.retrieve.diversify import collapse_clusters
 from assistant.retrieve.filters import Filters
-from assistant.retrieve.fusion import reciprocal_rank_fusion
+from assistant.retrieve.fusion import reciprocal_rank_fusion, zscore_fusion
 from assistant.retrieve.lexical import lexical_search
 from assistant.store.store import Store
 from assistant.types import Passage
 
 Mode = Literal["hybrid", "dense", "lexical"]
+Fusion = Literal["zscore", "rrf"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
 
 
 class SearchConfig(BaseModel):
-    """Fusion knobs. depth: candidates taken from each index; rrf_k: the RRF damping constant."""
+    """Retrieval knobs; the defaults were tuned on two real corpora with bench/retrieval.py.
 
-    depth: int = 50
-    rrf_k: int = 60
-    dense_weight: float = 1.0
-    lexical_weight: float = 1.0
+    depth: candidates taken from each index; fusion: zscore (score-aware) or rrf (rank only, damped by rrf_k);
+    weights: each index's share of the fused score; collapse: one result per story cluster."""
+
+    depth: int = Field(default=100, ge=1, le=1000)
+    fusion: Fusion = "zscore"
+    rrf_k: int = Field(default=60, ge=0)
+    dense_weight: float = Field(default=1.0, ge=0)
+    lexical_weight: float = Field(default=1.0, ge=0)
     collapse: bool = True
 
 
@@ -32,7 +43,7 @@ def search(store: Store, query: str, k: int = 10, filters: Filters | None = None
     """The best k passages for the query, best first, one per story cluster (unless collapse is off)."""
     filters = filters or Filters()
     config = config or SearchConfig()
-    if not query.strip():
+    if not query.strip() or k < 1:
         return []
     depth = max(config.depth, k * 3)
     rankings: dict[str, list[tuple[str, float]]] = {}
@@ -43,10 +54,26 @@ def search(store: Store, query: str, k: int = 10, filters: Filters | None = None
         rankings["lexical"] = lexical_search(store.catalog.raw(), query, depth, filters)
     if mode == "hybrid":
         weights = {"dense": config.dense_weight, "lexical": config.lexical_weight}
-        ranked = reciprocal_rank_fusion(rankings, weights, config.rrf_k)
+        if config.fusion == "rrf":
+            ranked = reciprocal_rank_fusion(rankings, weights, config.rrf_k)
+        else:
+            ranked = zscore_fusion(rankings, weights)
     else:
         ranked = rankings[mode]
-    passages = store.passages(ranked)
-    if config.collapse:
-        passages = collapse_clusters(passages)
-    return passages[:k]
+    if not config.collapse:
+        return store.passages(ranked[:k])
+    return _collapsed(store, ranked, k)
+
+
+def _collapsed(store: Store, ranked: Sequence[tuple[str, float]], k: int) -> list[Passage]:
+    """k results, one per story cluster. Passages are fetched a page at a time (each fetch reads whole article
+    rows), and the first page is usually enough."""
+    fetched: list[Passage] = []
+    results: list[Passage] = []
+    page = k * 3
+    for start in range(0, len(ranked), page):
+        fetched.extend(store.passages(ranked[start:start + page]))
+        results = collapse_clusters(fetched)
+        if len(results) >= k:
+            break
+    return results[:k]

@@ -1,0 +1,90 @@
+"""`factcheck eval`: run the eval suites offline, write a report, and gate on thresholds and the baseline."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from assistant.cli.common import err, fail, handles_errors, out, print_json
+from assistant.cli.options import NoCacheOption, RecordOption, reasoning_settings
+from assistant.evaluate.runner import Workbench, run_case
+from assistant.evaluate.scoring import SuiteResult, gate, load_baseline, load_gate, summarise, update_baseline
+from assistant.evaluate.suites import available_suites, load_suite
+from assistant.runtime import make_chat_model, make_embedder, resolve_engine
+
+
+@handles_errors
+def eval_command(
+    suite: Annotated[list[str] | None, typer.Option("--suite", help="Suite name (repeatable); default: all.")] = None,
+    engine: Annotated[str, typer.Option(help="replay (recorded fixtures; the default), local or openai.")] = "replay",
+    record: RecordOption = False,
+    no_cache: NoCacheOption = False,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.md, report.json, report.html.")] =
+    Path("eval-report"),
+    update: Annotated[bool, typer.Option("--update-baseline", help="Write these scores to evals/baseline.json.")]
+    = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Score the suites in evals/suites/ and fail (exit 1) when a metric drops."""
+    settings = reasoning_settings(record, no_cache or record)
+    chosen = resolve_engine(settings, engine)
+    known = available_suites()
+    names = suite or list(known)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        fail(f"unknown suite {unknown[0]!r}; available: {', '.join(known)}")
+    model = make_chat_model(settings, chosen)
+    results: list[SuiteResult] = []
+    with tempfile.TemporaryDirectory(prefix="factcheck-eval-") as scratch:
+        bench = Workbench(settings, make_embedder(settings), Path(scratch))
+        try:
+            for name in names:
+                loaded = load_suite(known[name])
+                if chosen not in loaded.engines:
+                    err.print(f"[dim]skipping suite {name}: it does not apply to the {chosen} engine[/]")
+                    continue
+                cases = [run_case(case, loaded, bench, model, chosen) for case in loaded.cases]
+                results.append(summarise(name, chosen, cases))
+        finally:
+            bench.close()
+    failures = gate(results, load_gate(), {} if update else load_baseline())
+    if update:
+        update_baseline(results)
+    from assistant.evaluate.report import write_reports
+
+    paths = write_reports(results, failures, out_dir)
+    if as_json:
+        print_json({"passed": not failures, "failures": failures, "reports": [str(p) for p in paths],
+                    "suites": [{"suite": r.suite, "engine": r.engine, "metrics": r.metrics} for r in results]})
+    else:
+        _print(results, failures, paths)
+    if failures:
+        raise typer.Exit(1)
+
+
+def _print(results: list[SuiteResult], failures: list[str], paths: list[Path]) -> None:
+    table = Table("suite", "engine", "cases", "pass rate", "verdict acc.", "balanced acc.", "citation validity",
+                  "search recall", "calls/case")
+    for r in results:
+        m = r.metrics
+
+        def f(key: str, metrics: dict[str, float | None] = m) -> str:
+            value = metrics.get(key)
+            return "–" if value is None else f"{value:.3f}"
+
+        table.add_row(r.suite, r.engine, str(int(m.get("cases") or 0)), f("pass_rate"), f("verdict_accuracy"),
+                      f("verdict_balanced_accuracy"), f("citation_validity"), f("search_recall"),
+                      f("calls_per_case"))
+    out.print(table)
+    for r in results:
+        for case in r.cases:
+            if not case.passed:
+                out.print(f"[red]✗[/] {r.suite}/{escape(case.id)}: {escape('; '.join(case.reasons))}")
+    for failure in failures:
+        err.print(f"[bold red]gate:[/] {escape(failure)}")
+    out.print(f"report: {', '.join(str(p) for p in paths)}")

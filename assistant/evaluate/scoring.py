@@ -1,0 +1,102 @@
+"""Suite-level metrics from case results, and the gate: thresholds plus a committed baseline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field
+
+from assistant.config import PROJECT_ROOT
+from assistant.errors import ConfigError
+from assistant.evaluate.metrics import accuracy, balanced_accuracy, confusion, mean
+from assistant.evaluate.runner import CaseResult
+
+CONFIG_PATH = PROJECT_ROOT / "evals" / "config.yaml"
+BASELINE_PATH = PROJECT_ROOT / "evals" / "baseline.json"
+
+
+class SuiteResult(BaseModel):
+    suite: str
+    engine: str
+    cases: list[CaseResult]
+    metrics: dict[str, float | None] = Field(default_factory=dict)
+    confusion: dict[str, dict[str, int]] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+
+
+def summarise(suite: str, engine: str, cases: list[CaseResult]) -> SuiteResult:
+    pairs = [(c.expected_verdict, c.predicted_verdict or "error") for c in cases if c.expected_verdict]
+    pairs_typed = [(e, p) for e, p in pairs if e is not None]
+    citations = sum(c.citations for c in cases)
+    ranks = [c.rank for c in cases if c.kind == "search"]
+    metrics: dict[str, float | None] = {
+        "cases": float(len(cases)),
+        "pass_rate": mean([float(c.passed) for c in cases]),
+        "verdict_accuracy": accuracy(pairs_typed),
+        "verdict_balanced_accuracy": balanced_accuracy(pairs_typed),
+        "citation_validity": (sum(c.citations_valid for c in cases) / citations) if citations else 1.0,
+        "source_precision": mean([c.source_precision for c in cases if c.source_precision is not None]),
+        "source_recall": mean([c.source_recall for c in cases if c.source_recall is not None]),
+        "search_recall": mean([float(r is not None) for r in ranks]),
+        "search_mrr": mean([1.0 / r if r else 0.0 for r in ranks]),
+        "calls_per_case": mean([float(c.usage.calls) for c in cases]),
+        "tokens_per_case": mean([float(c.usage.prompt_tokens + c.usage.completion_tokens) for c in cases]),
+        "seconds": round(sum(c.seconds for c in cases), 2),
+    }
+    return SuiteResult(suite=suite, engine=engine, cases=cases, metrics=metrics,
+                       confusion=confusion(pairs_typed) if pairs_typed else {})
+
+
+class GateConfig(BaseModel):
+    tolerance: float = 0.02
+    thresholds: dict[str, dict[str, dict[str, float]]] = Field(default_factory=dict)
+
+
+def load_gate(path: Path = CONFIG_PATH) -> GateConfig:
+    try:
+        return GateConfig.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except (OSError, yaml.YAMLError, ValueError) as exc:
+        raise ConfigError(f"cannot read the eval gate config {path}: {exc}") from None
+
+
+def load_baseline(path: Path = BASELINE_PATH) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"cannot read the eval baseline {path}: {exc}") from None
+
+
+def gate(results: list[SuiteResult], config: GateConfig, baseline: dict[str, Any]) -> list[str]:
+    """Every reason the run fails: a metric under its threshold, or under the baseline beyond the tolerance."""
+    failures = []
+    for result in results:
+        for metric, minimum in config.thresholds.get(result.suite, {}).get(result.engine, {}).items():
+            value = result.metrics.get(metric)
+            if value is not None and value < minimum:
+                failures.append(f"{result.suite}/{result.engine}: {metric} {value:.3f} is below the threshold "
+                                f"{minimum:.3f}")
+        for metric, previous in baseline.get(result.suite, {}).get(result.engine, {}).items():
+            value = result.metrics.get(metric)
+            if _higher_is_better(metric) and value is not None and previous is not None \
+                    and value < previous - config.tolerance:
+                failures.append(f"{result.suite}/{result.engine}: {metric} fell from {previous:.3f} (baseline) "
+                                f"to {value:.3f}")
+    return failures
+
+
+def _higher_is_better(metric: str) -> bool:
+    return metric not in ("cases", "calls_per_case", "tokens_per_case", "seconds")
+
+
+def update_baseline(results: list[SuiteResult], path: Path = BASELINE_PATH) -> None:
+    baseline = load_baseline(path)
+    for result in results:
+        kept = {k: round(v, 4) for k, v in result.metrics.items() if v is not None and _higher_is_better(k)}
+        baseline.setdefault(result.suite, {})[result.engine] = kept
+    path.write_text(json.dumps(baseline, indent=2, sort_keys=True) + "\n", encoding="utf-8")
