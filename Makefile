@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DATA := .demo-data
 
-.PHONY: install demo test lint typecheck check bench-ingest clean
+.PHONY: install demo test eval lint typecheck bench-ingest bench-retrieval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test: $(STAMP)
 	$(BIN)/ruff check assistant tests bench
 	$(BIN)/mypy assistant
 	$(BIN)/pytest
+	$(BIN)/factcheck eval --engine replay --out eval-report/replay
+	$(BIN)/factcheck eval --engine local --suite seeds --out eval-report/local
+
+eval: $(STAMP)
+	$(BIN)/factcheck eval --engine replay --out eval-report/replay
+	$(BIN)/factcheck eval --engine local --suite seeds --out eval-report/local
 
 lint: $(STAMP)
 	$(BIN)/ruff check assistant tests bench
@@ -38,6 +44,9 @@ typecheck: $(STAMP)
 
 bench-ingest: $(STAMP)
 	$(BIN)/python bench/ingest.py
+
+bench-retrieval: $(STAMP)
+	$(BIN)/python bench/retrieval.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,7 @@ prompt without re-recording its fixtures is caught.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,11 @@ from assistant.errors import ConfigError
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 _SECTION = re.compile(r"^\[(system|user)\]\s*$", re.MULTILINE)
+
+
+def prompts_dir() -> Path:
+    """prompts/ of the project, or FACTCHECK_PROMPTS_DIR (to try a prompt change without touching the repo)."""
+    return Path(os.environ.get("FACTCHECK_PROMPTS_DIR") or PROMPTS_DIR)
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ class RenderedPrompt:
 
 
 def load_prompt(name: str, directory: Path | None = None) -> Prompt:
-    path = (directory or PROMPTS_DIR) / f"{name}.txt"
+    path = (directory or prompts_dir()) / f"{name}.txt"
     try:
         raw = path.read_text(encoding="utf-8")
     except OSError as exc:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from assistant.check.citations import verified
 from assistant.check.evidence import RELEVANT, Sentence, score_sentences
+from assistant.check.guards import aimed_at_model, echoes
 from assistant.errors import LLMOutputError
 from assistant.llm.base import ChatModel, parse_reply
 from assistant.prompts import load_prompt, render
@@ -58,7 +59,7 @@ def _extractive(store: Store, question: str, sentences: Sequence[Sentence]) -> A
     for sentence in sentences:
         if len(chosen) == 3 or sentence.score < max(RELEVANT, best - 0.15):
             break
-        if any(_same_statement(sentence, other) for other in chosen):
+        if aimed_at_model(sentence.text) or any(_same_statement(sentence, other) for other in chosen):
             continue  # the syndicated copy of a sentence already chosen
         chosen.append(sentence)
     citations = [c for c in (_cite(store, s.passage, s.text) for s in chosen) if c is not None]
@@ -105,6 +106,10 @@ def _generative(store: Store, question: str, passages: Sequence[Passage], model:
         if not reply.answerable:
             return Answer(question=question, answer=reply.answer or NOTHING_RELEVANT, engine=engine,
                           model=model.name, usage=usage, warnings=warnings)
+        if echoes(reply.answer, prompt.system):
+            warnings.append("the model's answer repeated its instructions; withheld")
+            return Answer(question=question, answer=NOT_VERIFIED, engine=engine, model=model.name, usage=usage,
+                          warnings=warnings)
         citations, problems = _validate(store, passages, reply.citations)
         warnings.extend(problems)
         if citations:
@@ -128,9 +133,20 @@ def _validate(
         citation = _cite(store, passages[item.source - 1], item.quote)
         if citation is None:
             problems.append(f"dropped a quote not found in source [{item.source}]: {_short(item.quote)!r}")
+        elif aimed_at_model(_sentence_around(passages[item.source - 1], citation)):
+            problems.append(f"dropped a quote from source [{item.source}]: that text holds instructions aimed at "
+                            "the model, which are treated as data, not evidence")
         elif all((c.article_id, c.start) != (citation.article_id, citation.start) for c in citations):
             citations.append(citation)
     return citations, problems
+
+
+def _sentence_around(passage: Passage, citation: Citation) -> str:
+    """The quote plus its surrounding sentence, so a quote cut from an injected instruction is recognised."""
+    local_start, local_end = citation.start - passage.start, citation.end - passage.start
+    start = max(passage.text.rfind(".", 0, local_start), passage.text.rfind("\n", 0, local_start)) + 1
+    ends = [i for i in (passage.text.find(".", local_end), passage.text.find("\n", local_end)) if i >= 0]
+    return passage.text[start:min(ends) if ends else len(passage.text)]
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -77,11 +77,15 @@ class Conversation:
             return Rewrite(query=local_rewrite(text, self.turns))
         return llm_rewrite(text, self.turns, model)
 
-    def update_filters(self, arguments: str) -> Filters:
+    def update_filters(self, arguments: str, known_sources: set[str] | None = None) -> Filters:
         """Apply `source=A,B since=YYYY-MM-DD until=YYYY-MM-DD` on top of the current filters (a key given
         empty, `since=`, clears it). Nothing changes unless every part is valid."""
-        self.filters = parse_filters(arguments, self.filters)
-        return self.filters
+        filters = parse_filters(arguments, self.filters)
+        unknown = [s for s in filters.sources if known_sources is not None and s not in known_sources]
+        if unknown:
+            raise FactcheckError(f"no article has source {unknown[0]!r}; /sources lists the sources")
+        self.filters = filters
+        return filters
 
     def clear_filters(self) -> None:
         self.filters = Filters()

@@ -22,6 +22,7 @@ from assistant.runtime import make_chat_model, make_embedder, resolve_engine
 def eval_command(
     suite: Annotated[list[str] | None, typer.Option("--suite", help="Suite name (repeatable); default: all.")] = None,
     engine: Annotated[str, typer.Option(help="replay (recorded fixtures; the default), local or openai.")] = "replay",
+    case: Annotated[list[str] | None, typer.Option("--case", help="Only this case id (repeatable).")] = None,
     record: RecordOption = False,
     no_cache: NoCacheOption = False,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.md, report.json, report.html.")] =
@@ -48,7 +49,10 @@ def eval_command(
                 if chosen not in loaded.engines:
                     err.print(f"[dim]skipping suite {name}: it does not apply to the {chosen} engine[/]")
                     continue
-                cases = [run_case(case, loaded, bench, model, chosen) for case in loaded.cases]
+                selected = [c for c in loaded.cases if not case or c.id in case]
+                if not selected:
+                    continue
+                cases = [run_case(c, loaded, bench, model, chosen) for c in selected]
                 results.append(summarise(name, chosen, cases))
         finally:
             bench.close()
@@ -84,7 +88,8 @@ def _print(results: list[SuiteResult], failures: list[str], paths: list[Path]) -
     for r in results:
         for case in r.cases:
             if not case.passed:
-                out.print(f"[red]✗[/] {r.suite}/{escape(case.id)}: {escape('; '.join(case.reasons))}")
+                out.print(f"[red]✗[/] {r.suite}/{escape(case.id)}: {escape('; '.join(case.reasons))}",
+                          soft_wrap=True)
     for failure in failures:
-        err.print(f"[bold red]gate:[/] {escape(failure)}")
-    out.print(f"report: {', '.join(str(p) for p in paths)}")
+        err.print(f"[bold red]gate:[/] {escape(failure)}", soft_wrap=True)
+    out.print(f"report: {', '.join(str(p) for p in paths)}", soft_wrap=True)

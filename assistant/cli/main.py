@@ -8,10 +8,12 @@ from assistant import __version__
 from assistant.cli import sources
 from assistant.cli.ask import ask_command
 from assistant.cli.audit import audit_command
+from assistant.cli.chat import chat_command
 from assistant.cli.check import check_command
 from assistant.cli.eval import eval_command
 from assistant.cli.ingest import ingest
 from assistant.cli.search import search_command
+from assistant.cli.slack import slack_app
 
 app = typer.Typer(
     name="factcheck",
@@ -24,9 +26,11 @@ app.command()(ingest)
 app.command("search")(search_command)
 app.command("ask")(ask_command)
 app.command("check")(check_command)
+app.command("chat")(chat_command)
 app.command("audit")(audit_command)
 app.command("eval")(eval_command)
 app.add_typer(sources.app, name="sources")
+app.add_typer(slack_app, name="slack")
 
 
 def _version(value: bool) -> None:

@@ -52,9 +52,13 @@ class ReplayModel:
         try:
             recorded = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
+            stale = self._recorded_hashes(prompt.name) - {prompt.hash}
+            why = (f"; the fixtures were recorded for prompt hash {', '.join(sorted(stale))}, but prompt "
+                   f"'{prompt.name}' now hashes to {prompt.hash}: the prompt changed without re-recording"
+                   if stale else "")
             raise ReplayMissError(
                 f"no recorded reply for prompt '{prompt.name}' (hash {prompt.hash}, model {self.name}, "
-                f"key {path.stem}) in {self.directory}; record it by re-running the command with "
+                f"key {path.stem}) in {self.directory}{why}; record it by re-running the command with "
                 "--engine openai --record against a real model") from None
         except (OSError, json.JSONDecodeError) as exc:
             raise ReplayMissError(f"fixture {path} is unreadable: {exc}") from None
@@ -62,6 +66,16 @@ class ReplayModel:
             raise ReplayMissError(f"fixture {path} was recorded for another version of prompt '{prompt.name}' "
                                   f"(hash {recorded.get('prompt_hash')}, now {prompt.hash}); re-record it")
         return RawReply(text=str(recorded["reply"]), usage=Usage(**recorded.get("usage", {"calls": 1})))
+
+
+    def _recorded_hashes(self, prompt_name: str) -> set[str]:
+        hashes = set()
+        for fixture in (self.directory / prompt_name).glob("*.json"):
+            try:
+                hashes.add(str(json.loads(fixture.read_text(encoding="utf-8")).get("prompt_hash")))
+            except (OSError, json.JSONDecodeError):
+                continue
+        return hashes
 
 
 class RecordingModel:
