@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from assistant.check.citations import verified
 from assistant.check.evidence import RELEVANT, Sentence, score_sentences
 from assistant.check.guards import aimed_at_model, echoes
-from assistant.errors import LLMOutputError
+from assistant.errors import LLMError, LLMOutputError
 from assistant.llm.base import ChatModel, parse_reply
 from assistant.prompts import load_prompt, render
 from assistant.retrieve import Filters, SearchConfig, search
@@ -89,11 +89,16 @@ def _sources_block(passages: Sequence[Passage]) -> str:
 
 def _generative(store: Store, question: str, passages: Sequence[Passage], model: ChatModel, engine: str) -> Answer:
     prompt = load_prompt("answer")
-    usage, warnings = Usage(), []
+    usage, warnings = Usage(), list[str]()
     feedback = ""
     for attempt in range(2):
         rendered = render(prompt, question=question, sources=_sources_block(passages), feedback=feedback)
-        raw = model.complete(rendered, AnswerReply)
+        try:
+            raw = model.complete(rendered, AnswerReply)
+        except LLMError as exc:
+            if not warnings:
+                raise
+            raise type(exc)(f"{'; '.join(warnings)}; then asking again failed: {exc}") from None
         usage.add(raw.usage)
         try:
             reply = parse_reply(raw.text, AnswerReply)
@@ -112,6 +117,8 @@ def _generative(store: Store, question: str, passages: Sequence[Passage], model:
                           warnings=warnings)
         citations, problems = _validate(store, passages, reply.citations)
         warnings.extend(problems)
+        if not citations and not problems:
+            warnings.append("the reply cited no source")
         if citations:
             return Answer(question=question, answer=reply.answer, citations=citations, engine=engine,
                           model=model.name, usage=usage, warnings=warnings)
