@@ -208,3 +208,16 @@ def test_committed_fixtures_answer_the_seed_questions_offline(run_cli: RunCli, o
     answer = result.json()
     assert answer["engine"] == "replay" and answer["citations"]
     assert_quotes_are_source_text(answer, open_store)
+
+
+def test_response_cache_pays_once_and_no_cache_bypasses_it(fake_openai: FakeOpenAI, run_cli: RunCli,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FACTCHECK_CACHE", "true")
+    fake_openai.queue(good_reply)
+    first = ask_json(run_cli)[1]
+    second = ask_json(run_cli)[1]
+    assert first is not None and second is not None
+    assert first["usage"]["calls"] == 1 and second["usage"]["calls"] == 0
+    assert second["citations"] == first["citations"] and len(fake_openai.requests) == 1
+    ask_json(run_cli, "--no-cache")
+    assert len(fake_openai.requests) == 2
