@@ -3,7 +3,8 @@
 A follow-up ("and what did Airwars say?", "when was that?") is not a good retrieval query by itself. With a
 language model, one small call (prompts/rewrite.txt) rewrites it into a standalone query. Without one, the
 follow-up keeps its words and gets the names and key terms of the earlier turns appended, when it refers back
-(a pronoun, a leading "and"/"what about") or has no subject of its own (no name, under two content words).
+(a pronoun, a leading "and"/"what about") or has no subject of its own (no name, under two content words):
+the names of the last turn stand in for a missing subject, its key terms for a missing topic.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from assistant.retrieve.lexical import content_terms
 from assistant.types import Usage
 
 MAX_CARRIED = 8  # names and terms appended to a local follow-up
+MAX_NEW_SUBJECT = 3  # terms appended to a follow-up that names its own subject
 HISTORY_TURNS = 4  # turns shown to the rewrite prompt
 MAX_QUERY_CHARS = 500
 _ANAPHORA = frozenset("it its that this those these they them their theirs he him his she her hers there then "
@@ -157,7 +159,9 @@ def refers_back(text: str) -> bool:
 
 
 def local_rewrite(text: str, turns: list[Turn]) -> str:
-    """`text`, plus the names and key terms of the last turn's query when `text` refers back."""
+    """`text`, plus what it refers back to in the last turn's query: its names and key terms when `text` has no
+    subject of its own ("where did he say it?"), only its key terms when `text` names a new subject ("and what
+    did Airwars say?": the old names would outweigh the new one in retrieval)."""
     if not turns or not refers_back(text):
         return text
     present = content_terms(text)
@@ -170,11 +174,15 @@ def local_rewrite(text: str, turns: list[Turn]) -> str:
             present.update(terms)
 
     last = turns[-1].query  # a rewritten follow-up already carries what it took from the turns before it
-    for name in names(last):
-        carry(name)
-    for term in sorted(content_terms(last) - _WEAK, key=lambda t: _position(t, last)):
+    last_names = names(last)
+    new_subject = bool(names(text))
+    if not new_subject:
+        for name in last_names:
+            carry(name)
+    name_terms = set().union(*(content_terms(n) for n in last_names))
+    for term in sorted(content_terms(last) - _WEAK - name_terms, key=lambda t: _position(t, last)):
         carry(term)
-    carried = carried[:MAX_CARRIED]
+    carried = carried[:MAX_NEW_SUBJECT if new_subject else MAX_CARRIED]
     return f"{text} ({', '.join(carried)})" if carried else text
 
 
