@@ -42,8 +42,8 @@ def iso_date(value: object, *, complete: bool = False) -> str | None:
         return value.isoformat()
     text = str(value).strip()
     try:  # parsed twice with different defaults: a field that changes with the default was not in the text
-        parsed = date_parser.parse(text, default=datetime(1900, 1, 1), fuzzy=False)
-        other = date_parser.parse(text, default=datetime(1904, 2, 2), fuzzy=False)
+        parsed = date_parser.parse(text, default=datetime(1900, 1, 1), fuzzy=False, ignoretz=True)
+        other = date_parser.parse(text, default=datetime(1904, 2, 2), fuzzy=False, ignoretz=True)
     except (ValueError, OverflowError):
         return None
     if parsed.year != other.year or (complete and (parsed.month, parsed.day) != (other.month, other.day)):

@@ -144,7 +144,7 @@ class Store:
         """Give an undated article the date of a dated syndicated copy (wire copy runs the same day)."""
         db = self.catalog.raw()
         rows = db.execute(
-            "SELECT a.id, (SELECT min(b.date) FROM articles b WHERE b.cluster = a.cluster AND b.status = 'ready' "
+            "SELECT a.id, (SELECT min(b.date) FROM articles b WHERE b.cluster = a.cluster AND +b.status = 'ready' "
             "AND b.date IS NOT NULL AND b.date_inferred = 0) FROM articles a "
             "WHERE a.status = 'ready' AND a.date IS NULL").fetchall()
         updates = [(article_id, found) for article_id, found in rows if found]
