@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     fixtures_dir: Path = PROJECT_ROOT / "evals" / "fixtures"
     prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
+    slack_api_url: str | None = None  # Slack Web API base URL override (tests, proxies); unset: Slack's own
+    slack_allowed_channels: str = ""  # comma-separated channel ids the bot answers in; empty: every channel
+    slack_rate_limit: int = Field(default=10, ge=1, description="Slack requests per user per minute")
+
     @field_validator("chroma_url")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
