@@ -12,6 +12,7 @@ from rich.table import Table
 
 from assistant.cli.common import err, fail, handles_errors, out, print_json
 from assistant.cli.options import NoCacheOption, RecordOption, reasoning_settings
+from assistant.evaluate.datasets import DATASET_SUITES, datasets_dir
 from assistant.evaluate.runner import Workbench, run_case
 from assistant.evaluate.scoring import SuiteResult, gate, load_baseline, load_gate, summarise, update_baseline
 from assistant.evaluate.suites import available_suites, load_suite
@@ -35,16 +36,21 @@ def eval_command(
     settings = reasoning_settings(record, no_cache or record)
     chosen = resolve_engine(settings, engine)
     known = available_suites()
-    names = suite or list(known)
-    unknown = [n for n in names if n not in known]
+    names = suite or [*known, *DATASET_SUITES]
+    unknown = [n for n in names if n not in known and n not in DATASET_SUITES]
     if unknown:
-        fail(f"unknown suite {unknown[0]!r}; available: {', '.join(known)}")
+        fail(f"unknown suite {unknown[0]!r}; available: {', '.join([*known, *DATASET_SUITES])}")
     model = make_chat_model(settings, chosen)
     results: list[SuiteResult] = []
     with tempfile.TemporaryDirectory(prefix="factcheck-eval-") as scratch:
         bench = Workbench(settings, make_embedder(settings), Path(scratch))
         try:
             for name in names:
+                if name in DATASET_SUITES:
+                    dataset_result = _dataset_suite(name, chosen, bench, Path(scratch))
+                    if dataset_result is not None:
+                        results.append(dataset_result)
+                    continue
                 loaded = load_suite(known[name])
                 if chosen not in loaded.engines:
                     err.print(f"[dim]skipping suite {name}: it does not apply to the {chosen} engine[/]")
@@ -69,6 +75,19 @@ def eval_command(
         _print(results, failures, paths)
     if failures:
         raise typer.Exit(1)
+
+
+def _dataset_suite(name: str, engine: str, bench: Workbench, scratch: Path) -> SuiteResult | None:
+    engines, build = DATASET_SUITES[name]
+    if engine not in engines:
+        err.print(f"[dim]skipping suite {name}: it does not apply to the {engine} engine[/]")
+        return None
+    if not datasets_dir().is_dir():
+        err.print(f"[dim]skipping suite {name}: the datasets folder {datasets_dir()} is absent[/]")
+        return None
+    result = build(bench, scratch)
+    result.engine = engine
+    return result
 
 
 def _print(results: list[SuiteResult], failures: list[str], paths: list[Path]) -> None:

@@ -1,0 +1,102 @@
+"""Dataset suites built at run time from ../shared/datasets (never copied into the project).
+
+- climate-fever-retrieval: does hybrid search put a gold evidence sentence in the top 5 for a claim?
+- summedits-local: does the local verifier flag inconsistent summaries (a flag = any claim contradicted or
+  not_enough_evidence) and pass consistent ones? Scored by balanced accuracy.
+Both are small, deterministic samples so that CI stays fast; `bench/` runs the full datasets.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.check.check import check_text
+from assistant.config import PROJECT_ROOT
+from assistant.evaluate.metrics import balanced_accuracy, mean
+from assistant.evaluate.runner import CaseResult, Workbench
+from assistant.evaluate.scoring import SuiteResult, summarise
+from assistant.retrieve import search
+
+CLIMATE_FEVER_CLAIMS = 120
+SUMMEDITS_DOCS = 3  # per domain
+
+
+def datasets_dir() -> Path:
+    return Path(os.environ.get("FACTCHECK_DATASETS") or PROJECT_ROOT.parent / "shared" / "datasets")
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path.parent
+
+
+def climate_fever_retrieval(bench: Workbench, scratch: Path) -> SuiteResult:
+    rows = [json.loads(line) for line in (datasets_dir() / "climate-fever" / "climate-fever.jsonl").open()]
+    claims = [r for r in rows if any(e["evidence_label"] != "NOT_ENOUGH_INFO" for e in r["evidences"])]
+    claims = claims[:CLIMATE_FEVER_CLAIMS]
+    sentences: dict[str, dict[int, str]] = {}
+    for row in claims:
+        for e in row["evidences"]:
+            sentences.setdefault(e["article"], {})[int(e["evidence_id"].rpartition(":")[2])] = e["evidence"]
+    records = [{"text": "\n".join(s for _, s in sorted(by_index.items())), "title": title, "source": "wikipedia"}
+               for title, by_index in sorted(sentences.items())]
+    store = bench.store(_write_jsonl(scratch / "climate-fever" / "articles.jsonl", records))
+    cases = []
+    for row in claims:
+        started = time.perf_counter()
+        gold = [_flat(e["evidence"]) for e in row["evidences"] if e["evidence_label"] != "NOT_ENOUGH_INFO"]
+        passages = search(store, row["claim"], 10)
+        rank = next((i for i, p in enumerate(passages, start=1) if any(g in _flat(p.text) for g in gold)), None)
+        cases.append(CaseResult(id=f"cf-{row['claim_id']}", kind="search", passed=rank is not None and rank <= 5,
+                                rank=rank, seconds=round(time.perf_counter() - started, 3),
+                                reasons=[] if rank and rank <= 5 else [f"gold evidence at rank {rank or '>10'}"]))
+    result = summarise("climate-fever-retrieval", "any", cases)
+    ranks = [c.rank for c in cases]
+    result.metrics["recall@5"] = mean([float(r is not None and r <= 5) for r in ranks])
+    result.metrics["mrr@10"] = mean([1.0 / r if r else 0.0 for r in ranks])
+    result.notes.append(f"{len(claims)} Climate-FEVER claims with gold evidence over {len(records)} articles")
+    return result
+
+
+def summedits_local(bench: Workbench, scratch: Path) -> SuiteResult:
+    folder = datasets_dir() / "summedits-dev"
+    pairs: list[tuple[str, str]] = []
+    cases = []
+    for domain in ("summedits_podcast.json", "summedits_ectsum.json"):
+        rows = json.loads((folder / domain).read_text(encoding="utf-8"))
+        docs = list(dict.fromkeys(r["doc"] for r in rows))[:SUMMEDITS_DOCS]
+        for number, doc in enumerate(docs):
+            store = bench.store(_write_jsonl(scratch / "summedits" / f"{domain}-{number}" / "doc.jsonl",
+                                             [{"text": doc, "title": f"{domain} document {number}",
+                                               "source": domain.removesuffix(".json")}]))
+            for row in (r for r in rows if r["doc"] == doc):
+                started = time.perf_counter()
+                verdicts = check_text(store, row["summary"], None, "local").claims
+                flagged = any(v.verdict in ("contradicted", "not_enough_evidence") for v in verdicts)
+                expected = "consistent" if str(row["label"]) == "1" else "inconsistent"
+                predicted = "inconsistent" if flagged else "consistent"
+                pairs.append((expected, predicted))
+                cases.append(CaseResult(id=str(row["id"]), kind="check", passed=expected == predicted,
+                                        seconds=round(time.perf_counter() - started, 3),
+                                        reasons=[] if expected == predicted else [f"{predicted}, expected {expected}"]))
+    result = summarise("summedits-local", "local", cases)
+    result.metrics["balanced_accuracy"] = balanced_accuracy(pairs)
+    result.metrics["majority_baseline"] = 0.5
+    result.notes.append(f"{len(cases)} summaries of {SUMMEDITS_DOCS} documents per domain (podcast, earnings call)")
+    return result
+
+
+DATASET_SUITES: dict[str, tuple[tuple[str, ...], Callable[[Workbench, Path], SuiteResult]]] = {
+    "climate-fever-retrieval": (("replay", "local", "openai"), climate_fever_retrieval),
+    "summedits-local": (("local",), summedits_local),
+}
