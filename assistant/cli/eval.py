@@ -19,6 +19,9 @@ from assistant.evaluate.suites import available_suites, load_suite
 from assistant.runtime import make_chat_model, make_embedder, resolve_engine
 
 
+MAX_SHOWN_FAILURES = 8
+
+
 @handles_errors
 def eval_command(
     suite: Annotated[list[str] | None, typer.Option("--suite", help="Suite name (repeatable); default: all.")] = None,
@@ -105,10 +108,11 @@ def _print(results: list[SuiteResult], failures: list[str], paths: list[Path]) -
                       f("calls_per_case"))
     out.print(table)
     for r in results:
-        for case in r.cases:
-            if not case.passed:
-                out.print(f"[red]✗[/] {r.suite}/{escape(case.id)}: {escape('; '.join(case.reasons))}",
-                          soft_wrap=True)
+        failed = [case for case in r.cases if not case.passed]
+        for case in failed[:MAX_SHOWN_FAILURES]:
+            out.print(f"[red]✗[/] {r.suite}/{escape(case.id)}: {escape('; '.join(case.reasons))}", soft_wrap=True)
+        if len(failed) > MAX_SHOWN_FAILURES:
+            out.print(f"[red]✗[/] {r.suite}: {len(failed) - MAX_SHOWN_FAILURES} more failed cases (see the report)")
     for failure in failures:
         err.print(f"[bold red]gate:[/] {escape(failure)}", soft_wrap=True)
     out.print(f"report: {', '.join(str(p) for p in paths)}", soft_wrap=True)
