@@ -18,7 +18,6 @@ from assistant.evaluate.scoring import SuiteResult, gate, load_baseline, load_ga
 from assistant.evaluate.suites import available_suites, load_suite
 from assistant.runtime import make_chat_model, make_embedder, resolve_engine
 
-
 MAX_SHOWN_FAILURES = 8
 
 
