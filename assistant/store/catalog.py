@@ -91,7 +91,7 @@ class Catalog:
             part = wanted[start:start + 500]
             marks = ",".join("?" * len(part))
             found.update(r[0] for r in self._db.execute(
-                f"SELECT id FROM articles WHERE status = 'ready' AND id IN ({marks})", part))
+                f"SELECT id FROM articles WHERE +status = 'ready' AND id IN ({marks})", part))
         return found
 
     def unfinished_article_ids(self) -> list[str]:
@@ -115,7 +115,8 @@ class Catalog:
     def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
         wanted = list(set(ids))
         marks = ",".join("?" * len(wanted))
-        rows = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE status = 'ready' AND id IN ({marks})",
+        # `+status`: keeps SQLite on the primary key; the status index matches nearly every row (~60 ms at 100k)
+        rows = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE +status = 'ready' AND id IN ({marks})",
                                 wanted) if wanted else []
         return {row[0]: _article(row) for row in rows}
 
@@ -134,7 +135,7 @@ class Catalog:
             marks = ",".join("?" * len(part))
             found.update(self._db.execute(
                 f"SELECT c.text_hash, c.id FROM chunks c JOIN articles a ON a.id = c.article_id "
-                f"WHERE a.status = 'ready' AND c.text_hash IN ({marks})", part).fetchall())
+                f"WHERE +a.status = 'ready' AND c.text_hash IN ({marks})", part).fetchall())
         return found
 
     def count_chunks(self) -> int:
