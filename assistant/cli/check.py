@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from assistant.check.check import check_text
-from assistant.cli.common import err, fail, handles_errors, out, print_json
+from assistant.cli.common import batch_records, err, fail, handles_errors, out, print_json
 from assistant.cli.options import (
     CollectionOption,
     EngineOption,
@@ -57,7 +56,7 @@ def check_command(
     store = open_store(settings, collection)
     filters = Filters(sources=source or [], since=since, until=until)
     if batch is not None:
-        for record_id, text in _batch_items(batch):
+        for record_id, text in batch_records(batch, "text", plain_lines=False):
             try:
                 result = check_text(store, text, model, chosen, filters)
                 print_json({"id": record_id, **result.model_dump()})
@@ -80,26 +79,6 @@ def _read_draft(path: str) -> str:
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"cannot read {path}: {exc}")
         return ""
-
-
-def _batch_items(path: Path) -> list[tuple[str, str]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {path}: {exc}")
-        return []
-    items = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            fail(f"{path}:{number}: malformed JSON ({exc.msg})")
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            fail(f"{path}:{number}: expected an object with a string 'text'")
-        items.append((str(record.get("id", number)), record["text"]))
-    return items
 
 
 def render_check(result: CheckResult) -> None:

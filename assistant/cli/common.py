@@ -7,7 +7,8 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from pathlib import Path
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -41,12 +42,11 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
                 raise
             fail(f"internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
                  "(set FACTCHECK_DEBUG=1 for details)")
-        raise AssertionError("unreachable")
 
     return wrapper
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
@@ -58,3 +58,27 @@ def settings() -> Settings:
 def print_json(payload: Any) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
     sys.stdout.flush()
+
+
+def batch_records(path: Path, field: str, plain_lines: bool) -> list[tuple[str, str]]:
+    """(id, text) per line of a batch file: JSONL objects with `id` and `field`, or (if `plain_lines`) plain text
+    lines numbered from 1. A malformed line stops the batch with a message naming the file and line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read {path}: {exc}")
+    items: list[tuple[str, str]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if plain_lines and not line.lstrip().startswith("{"):
+            items.append((str(number), line.strip()))
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            fail(f"{path}:{number}: malformed JSON ({exc.msg})")
+        if not isinstance(record, dict) or not isinstance(record.get(field), str):
+            fail(f"{path}:{number}: expected an object with a string '{field}'")
+        items.append((str(record.get("id", number)), record[field]))
+    return items

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +10,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from assistant.cli.common import fail, handles_errors, out, print_json, settings
+from assistant.cli.common import batch_records, fail, handles_errors, out, print_json, settings
 from assistant.retrieve import Filters, Mode, search
 from assistant.runtime import open_store
 from assistant.types import Passage
@@ -37,7 +35,7 @@ def search_command(
     filters = Filters(sources=source or [], since=since, until=until)
     store = open_store(settings(), collection)
     if batch is not None:
-        for query_id, text in _batch_queries(batch):
+        for query_id, text in batch_records(batch, "query", plain_lines=True):
             passages = search(store, text, k, filters, mode)
             print_json({"id": query_id, "query": text, "mode": mode, "results": [_result(p) for p in passages]})
         return
@@ -57,24 +55,3 @@ def search_command(
 
 def _result(passage: Passage) -> dict[str, object]:
     return passage.model_dump()
-
-
-def _batch_queries(path: Path) -> Iterator[tuple[str, str]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {path}: {exc}")
-        return
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        if line.lstrip().startswith("{"):
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                fail(f"{path}:{number}: malformed JSON ({exc.msg})")
-            if not isinstance(record, dict) or not isinstance(record.get("query"), str):
-                fail(f"{path}:{number}: expected an object with a string 'query'")
-            yield str(record.get("id", number)), record["query"]
-        else:
-            yield str(number), line.strip()
