@@ -47,10 +47,12 @@ def search_command(
     if not passages:
         out.print("No passages found.")
     for rank, p in enumerate(passages, start=1):  # article text and metadata are data, never rich markup
-        heading = f"[bold]{rank}. {escape(p.title)}[/] · {escape(p.source)} · {p.date or 'undated'}"
         also = f" · also reported by {escape(', '.join(p.also_reported_by))}" if p.also_reported_by else ""
-        out.print(Panel(Text(p.text), title=heading + also, title_align="left",
-                        subtitle=f"{p.chunk_id} [{p.start}:{p.end}] score {p.score:.4f}", subtitle_align="right"))
+        # Metadata on its own unwrapped line: a long title must never push the source and date out of view.
+        out.print(f"[bold]{rank}. {escape(p.title)}[/]\n   {escape(p.source)} · {p.date or 'undated'}{also}",
+                  soft_wrap=True)
+        out.print(Panel(Text(p.text), subtitle=f"{p.chunk_id} [{p.start}:{p.end}] score {p.score:.4f}",
+                        subtitle_align="right"))
 
 
 def _result(passage: Passage) -> dict[str, object]:
