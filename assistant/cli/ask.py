@@ -19,10 +19,9 @@ from assistant.cli.options import (
     SinceOption,
     SourceOption,
     UntilOption,
-    reasoning_settings,
+    open_reasoning,
 )
 from assistant.retrieve import Filters
-from assistant.runtime import make_chat_model, open_store, resolve_engine
 from assistant.types import Answer
 
 
@@ -40,10 +39,7 @@ def ask_command(
     as_json: JsonOption = False,
 ) -> None:
     """Answer a question from the corpus, citing the sources word for word."""
-    settings = reasoning_settings(record, no_cache)
-    chosen = resolve_engine(settings, engine)
-    model = make_chat_model(settings, chosen)
-    store = open_store(settings, collection)
+    _, _, model, store = open_reasoning(engine, record, no_cache, collection)
     answer = ask(store, question, model, k, Filters(sources=source or [], since=since, until=until))
     if as_json:
         print_json(answer.model_dump())

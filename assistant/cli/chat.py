@@ -23,12 +23,11 @@ from assistant.check.check import check_text
 from assistant.check.conversation import Conversation, Turn, describe_filters
 from assistant.cli import chat_render as show
 from assistant.cli.common import handles_errors, print_json
-from assistant.cli.options import CollectionOption, EngineOption, JsonOption, NoCacheOption, reasoning_settings
+from assistant.cli.options import CollectionOption, EngineOption, JsonOption, NoCacheOption, open_reasoning
 from assistant.errors import FactcheckError
 from assistant.ingest.pipeline import Ingestor
 from assistant.llm.base import ChatModel
 from assistant.retrieve import Filters
-from assistant.runtime import make_chat_model, open_store, resolve_engine
 from assistant.store.store import Store
 from assistant.types import Article
 
@@ -44,10 +43,7 @@ def chat_command(
     no_cache: NoCacheOption = False,
 ) -> None:
     """A conversational session: ask, follow up, /check a sentence, /filter to one outlet or date range."""
-    settings = reasoning_settings(False, no_cache)
-    chosen = resolve_engine(settings, engine)
-    model = make_chat_model(settings, chosen)
-    store = open_store(settings, collection)
+    settings, chosen, model, store = open_reasoning(engine, False, no_cache, collection)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     session = ChatSession(store, model, chosen, k, as_json, interactive)
     try:

@@ -21,11 +21,10 @@ from assistant.cli.options import (
     SinceOption,
     SourceOption,
     UntilOption,
-    reasoning_settings,
+    open_reasoning,
 )
 from assistant.errors import FactcheckError
 from assistant.retrieve import Filters
-from assistant.runtime import make_chat_model, open_store, resolve_engine
 from assistant.types import CheckResult
 
 COLOURS = {"supported": "green", "contradicted": "red", "disputed": "magenta", "not_enough_evidence": "yellow"}
@@ -50,10 +49,7 @@ def check_command(
     given = [x for x in (claim, file, batch) if x is not None]
     if len(given) != 1:
         fail("give exactly one of CLAIM, --file PATH (or - for stdin) and --batch FILE")
-    settings = reasoning_settings(record, no_cache)
-    chosen = resolve_engine(settings, engine)
-    model = make_chat_model(settings, chosen)
-    store = open_store(settings, collection)
+    _, chosen, model, store = open_reasoning(engine, record, no_cache, collection)
     filters = Filters(sources=source or [], since=since, until=until)
     if batch is not None:
         for record_id, text in batch_records(batch, "text", plain_lines=False):

@@ -7,6 +7,9 @@ from typing import Annotated
 import typer
 
 from assistant.config import Settings, load_settings
+from assistant.llm.base import ChatModel
+from assistant.runtime import make_chat_model, open_store, resolve_engine
+from assistant.store.store import Store
 
 EngineOption = Annotated[str | None, typer.Option(
     "--engine", help="local (no network), openai (any OpenAI-compatible server) or replay (recorded fixtures). "
@@ -27,3 +30,11 @@ def reasoning_settings(record: bool, no_cache: bool) -> Settings:
     if no_cache:
         overrides["cache"] = False
     return load_settings(**overrides)
+
+
+def open_reasoning(engine: str | None, record: bool, no_cache: bool,
+                   collection: str | None) -> tuple[Settings, str, ChatModel | None, Store]:
+    """What every reasoning command starts from: settings, the resolved engine, its model and the store."""
+    settings = reasoning_settings(record, no_cache)
+    chosen = resolve_engine(settings, engine)
+    return settings, chosen, make_chat_model(settings, chosen), open_store(settings, collection)
