@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DATA := .demo-data
 
-.PHONY: install demo test eval lint typecheck bench-ingest bench-retrieval clean
+.PHONY: install demo test eval lint typecheck bench-ingest bench-retrieval bench-check train-verifier clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ bench-ingest: $(STAMP)
 
 bench-retrieval: $(STAMP)
 	$(BIN)/python bench/retrieval.py
+
+bench-check: $(STAMP)
+	$(BIN)/python bench/check.py
+
+train-verifier: $(STAMP)
+	$(BIN)/python bench/train_verifier.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache

@@ -23,38 +23,30 @@ Results also go to bench/results/retrieval.json. Exit codes: 0 ok, 1 acceptance 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
 import resource
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpora import CorpusArticle, climate_fever_articles, datasets_dir, wice_articles, write_jsonl
+from corpora import CorpusArticle, climate_fever_articles, datasets_dir, wice_articles
+from stores import built_store, say
 
-from assistant.config import load_settings
 from assistant.ingest.metadata import split_preamble
-from assistant.ingest.pipeline import Ingestor
 from assistant.retrieve import Mode, SearchConfig, search
-from assistant.runtime import open_store
 from assistant.store.store import Store, text_hash
 from assistant.types import Passage
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT_ROOT / "bench" / "results" / "retrieval.json"
-CACHE = Path(tempfile.gettempdir()) / "factcheck-bench-retrieval"
 K = 10
 RECALL_COLUMNS = ("recall@1", "recall@5", "recall@10", "mrr@10")
-SHAPING_CODE = ("ingest/chunking.py", "ingest/metadata.py", "ingest/loaders.py", "store/embeddings.py")
 WARMUP = 10
 TEXTBOOK = SearchConfig(depth=50, fusion="rrf", rrf_k=60, dense_weight=1.0, lexical_weight=1.0)
 PAGE_REFERENCE = {"plain BM25": 0.91, "plain MiniLM": 0.90, "textbook RRF": 0.94}  # quoted from the issue
@@ -139,52 +131,7 @@ def wice_bench(root: Path) -> Bench:
     return Bench("wice-dev", articles, queries, [f"{len(articles):,} pages; {len(queries):,} claims"], page_level=True)
 
 
-# -- the store ---------------------------------------------------------------------------------------------------
-def _fingerprint(articles: Sequence[CorpusArticle]) -> str:
-    """Corpus records + the code that shapes stored text and chunks: a changed chunker rebuilds the cached store.
-    (Other ingest/store changes do not invalidate the cache; use --fresh for a clean run.)"""
-    digest = hashlib.sha256()
-    for article in articles:
-        digest.update(json.dumps(article.record(), sort_keys=True).encode())
-    for name in SHAPING_CODE:
-        digest.update((PROJECT_ROOT / "assistant" / name).read_bytes())
-    return digest.hexdigest()[:16]
-
-
-@contextmanager
-def built_store(bench: Bench, fresh: bool) -> Iterator[tuple[Store, dict[str, Any]]]:
-    """The corpus ingested with the real pipeline; cached under CACHE by fingerprint unless `fresh`."""
-    info: dict[str, Any] = {}
-    if fresh:
-        holder = tempfile.TemporaryDirectory(prefix=f"factcheck-bench-{bench.name}-")
-        data_dir = Path(holder.name) / "data"
-    else:
-        data_dir = CACHE / f"{bench.name}-{_fingerprint(bench.articles)}"
-        if data_dir.exists() and not (data_dir / "complete").exists():
-            shutil.rmtree(data_dir)  # a half-built store from an interrupted run
-    settings = load_settings(data_dir=data_dir, embeddings="local")
-    store = open_store(settings)
-    try:
-        if fresh or not (data_dir / "complete").exists():
-            corpus_dir = data_dir.parent / f"{data_dir.name}-corpus"
-            write_jsonl(bench.articles, corpus_dir)
-            _say(f"{bench.name}: ingesting {len(bench.articles):,} articles into {data_dir}")
-            report = Ingestor(store).run([corpus_dir])
-            shutil.rmtree(corpus_dir)
-            if report.errors:
-                raise SystemExit(f"ingest errors: {[str(e) for e in report.errors[:5]]}")
-            info["ingest"] = report.model_dump(exclude={"errors"})
-            (data_dir / "complete").write_text(json.dumps(info["ingest"]), encoding="utf-8")
-        else:
-            info["ingest"] = json.loads((data_dir / "complete").read_text(encoding="utf-8"))
-            info["cached_store"] = str(data_dir)
-        yield store, info
-    finally:
-        store.close()
-        if fresh:
-            holder.cleanup()
-
-
+# -- the store ----------------------------------------------------------------------------------------------
 def resolve(store: Store, bench: Bench) -> tuple[list[Resolved], dict[str, int]]:
     """Map every query's gold sentences from corpus offsets onto the stored article text, checked by equality."""
     db = store.catalog.raw()
@@ -292,14 +239,14 @@ RUNS: tuple[tuple[str, Mode, SearchConfig | None], ...] = (
 
 
 def run_bench(bench: Bench, fresh: bool) -> dict[str, Any]:
-    with built_store(bench, fresh) as (store, info):
+    with built_store(bench.name, bench.articles, fresh) as (store, info):
         queries, counts = resolve(store, bench)
         clusters = store.catalog.raw().execute(
             "SELECT count(*) FROM (SELECT cluster FROM articles WHERE status = 'ready' GROUP BY cluster "
             "HAVING count(*) > 1)").fetchone()[0]
         rows = {}
         for label, mode, config in RUNS:
-            _say(f"{bench.name}: {label} over {len(queries):,} queries")
+            say(f"{bench.name}: {label} over {len(queries):,} queries")
             rows[label] = evaluate(store, queries, mode, config or SearchConfig(), bench.page_level)
     return {"corpus": bench.name, "notes": bench.notes, **info, "gold": counts, "multi_article_clusters": clusters,
             "config": SearchConfig().model_dump(), "textbook": TEXTBOOK.model_dump(), "modes": rows}
@@ -349,8 +296,6 @@ def print_tables(results: dict[str, Any]) -> None:
         print(f"  {'ok    ' if ok else 'MISSED'} {text}")
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

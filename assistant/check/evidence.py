@@ -8,8 +8,11 @@ names and numbers that embeddings blur. It also gates relevance: when the best s
 from __future__ import annotations
 
 import re
+import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -20,6 +23,7 @@ from assistant.types import Passage
 
 RELEVANT = 0.45  # calibrated on the seeds: on-topic questions score 0.6-0.9, off-topic ones under 0.35
 LEXICAL_WEIGHT = 0.35
+CACHED_SENTENCES = 50_000  # ~75 MB of vectors: a draft's claims share most of their evidence sentences
 
 
 @dataclass
@@ -29,6 +33,7 @@ class Sentence:
     start: int  # offsets within passage.text
     end: int
     score: float = 0.0
+    cosine: float = 0.0
 
     @property
     def text(self) -> str:
@@ -54,9 +59,39 @@ def score_sentences(embedder: Embedder, query: str, passages: Sequence[Passage])
             sentences.append(Sentence(passage=passage, number=number, start=start, end=end))
     if not sentences:
         return []
-    vectors = embedder.embed([query] + [s.text for s in sentences])
+    vectors = _SentenceVectors.of(embedder).embed([query] + [s.text for s in sentences])
     similarity = vectors[1:] @ vectors[0]
     terms = content_terms(query)
     for sentence, cosine in zip(sentences, np.asarray(similarity, dtype=float), strict=True):
+        sentence.cosine = float(cosine)
         sentence.score = float(cosine) + LEXICAL_WEIGHT * overlap(terms, sentence.text)
     return sorted(sentences, key=lambda s: -s.score)
+
+
+class _SentenceVectors:
+    """A bounded cache of sentence vectors per embedder: checking a draft re-reads the same evidence per claim."""
+
+    _caches: ClassVar[weakref.WeakKeyDictionary[Embedder, _SentenceVectors]] = weakref.WeakKeyDictionary()
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    @classmethod
+    def of(cls, embedder: Embedder) -> _SentenceVectors:
+        try:
+            return cls._caches.setdefault(embedder, cls(embedder))
+        except TypeError:  # an embedder that cannot be weakly referenced is not cached
+            return cls(embedder)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            for text, vector in zip(missing, self._embedder.embed(missing), strict=True):
+                self._vectors[text] = vector
+        for text in texts:
+            self._vectors.move_to_end(text)
+        rows = np.stack([self._vectors[t] for t in texts])
+        while len(self._vectors) > CACHED_SENTENCES:
+            self._vectors.popitem(last=False)
+        return rows

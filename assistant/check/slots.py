@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "hundred": 100, "thousand": 1000,
@@ -19,6 +20,8 @@ _UNITS = {"km": "kilometre", "kilometers": "kilometre", "kilometres": "kilometre
           "metres": "metre", "%": "percent", "percent": "percent", "per cent": "percent", "kg": "kilogram",
           "kilograms": "kilogram", "tonnes": "tonne", "tons": "tonne", "$": "dollar", "dollars": "dollar",
           "usd": "dollar", "€": "euro", "euros": "euro", "£": "pound", "pounds": "pound"}
+_COUNTED_WORD = re.compile(r"\b(?P<word>(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+                           r"dozen))(?P<after>(?:\s+[A-Za-z][\w-]*){1,2})")
 _MONTHS = ("january february march april may june july august september october november december").split()
 _NUMBER = re.compile(
     r"(?P<cur>[$€£])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
@@ -82,6 +85,11 @@ def quantities(text: str) -> list[Quantity]:
         else:
             unit = _counted_noun([match.group("unit") or "", *match.group("after").split()])
         found.append(Quantity(value=value, unit=unit, text=match.group(0).strip()))
+    for match in _COUNTED_WORD.finditer(text):  # "five stores": spelled-out counts of a noun
+        unit = _counted_noun(match.group("after").split())
+        if unit:
+            found.append(Quantity(value=float(_NUMBER_WORDS[match.group("word").lower()]), unit=unit,
+                                  text=match.group(0).strip()))
     return found
 
 
@@ -170,3 +178,45 @@ def _one_edit_apart(a: str, b: str) -> bool:
         return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
     short, long = sorted((a, b), key=len)
     return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'.]*[A-Za-z]|[A-Za-z]|\d[\d,.]*\d|\d")
+
+
+def substitutions(claim: str, evidence: str) -> list[tuple[str, str]]:
+    """(claim words, evidence words) where the evidence says the same words around different ones.
+
+    "Airwars, a Paris-based collective" against "Airwars, a London-based collective": the token sequences match
+    on both sides of a short run that differs. Both neighbours must match (three tokens at least), so a reworded
+    sentence is no substitution.
+    """
+    a, b = _TOKEN.findall(claim), _TOKEN.findall(evidence)
+    matcher = SequenceMatcher(a=[t.lower() for t in a], b=[t.lower() for t in b], autojunk=False)
+    codes = matcher.get_opcodes()
+    found = []
+    for index, (tag, a1, a2, b1, b2) in enumerate(codes):
+        if tag != "replace" or a2 - a1 > 3 or b2 - b1 > 3 or index == 0 or index == len(codes) - 1:
+            continue
+        before, after = codes[index - 1], codes[index + 1]
+        if before[0] == "equal" and after[0] == "equal" and (before[2] - before[1]) + (after[2] - after[1]) >= 3:
+            found.append((" ".join(a[a1:a2]), " ".join(b[b1:b2])))
+    return found
+
+
+def name_swaps(claim: str, evidence: str) -> list[tuple[str, str]]:
+    """Substitutions of one name for another (not the sentence's first word, not two spellings of one name)."""
+    return [(ours, theirs) for ours, theirs in substitutions(claim, evidence)
+            if all(t[0].isupper() for t in ours.split()) and all(t[0].isupper() for t in theirs.split())
+            and not claim.startswith(ours) and not _same_name(ours.split(), theirs.split())]
+
+
+def _same_name(ours: list[str], theirs: list[str]) -> bool:
+    """"U.S." = "US", "Maj. Gen." = "Major General": spellings and abbreviations of one name."""
+    a = [t.replace(".", "").lower() for t in ours]
+    b = [t.replace(".", "").lower() for t in theirs]
+    joined_a, joined_b = "".join(a), "".join(b)
+    if joined_a == joined_b or same_entity(" ".join(a), " ".join(b)):
+        return True
+    if min(len(joined_a), len(joined_b)) >= 4 and _one_edit_apart(joined_a, joined_b):  # "Raqa" / "Raqqa"
+        return True
+    return len(a) == len(b) and all(x.startswith(y) or y.startswith(x) for x, y in zip(a, b, strict=True))

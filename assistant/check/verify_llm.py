@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from assistant.check.citations import verified
 from assistant.check.evidence import Sentence, score_sentences
-from assistant.check.verify_local import ALIGNED
+from assistant.check.features import ALIGNED
 from assistant.llm.base import ChatModel, parse_reply
 from assistant.prompts import load_prompt, render
 from assistant.retrieve import Filters, SearchConfig, search

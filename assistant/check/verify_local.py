@@ -13,15 +13,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant.check.citations import verified
-from assistant.check.evidence import Sentence, score_sentences
-from assistant.check.slots import Slots, antonym_pairs, extract, same_entity
-from assistant.retrieve import Filters, SearchConfig, search
+from assistant.check.evidence import Sentence
+from assistant.check.features import ALIGNED, FEATURES, Alignment, align, citable, describe
+from assistant.check.learned import VerifierModel, combine, shipped_model
+from assistant.check.slots import Slots, antonym_pairs, extract, name_swaps, same_entity
+from assistant.retrieve import Filters
 from assistant.retrieve.lexical import content_terms
 from assistant.store.store import Store
 from assistant.types import Citation, Verdict
 
-ALIGNED = 0.55  # evidence sentences scoring under this are not about the claim
 SUPPORT_COVERAGE = 0.75
 CONFLICT_COVERAGE = 0.45
 MAX_ALIGNED = 6
@@ -69,6 +72,11 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence) -> Judgement:
             any(q.unit == c.unit and q.value == c.value for q in evidence.quantities) for c in claim_slots.quantities)
         if other_speaker and (matched_numbers or coverage >= SUPPORT_COVERAGE):
             return result("conflict", f"attribution: claim {claim_slots.attribution}, source {evidence.attribution}")
+        swaps = [(ours, theirs) for ours, theirs in name_swaps(claim, sentence.text)
+                 if ours.lower() not in sentence.passage.text.lower()]
+        if swaps and not other_speaker:
+            return result("conflict", f"name: claim {swaps[0][0]}, source {swaps[0][1]}")
+    if max(coverage, support_coverage) >= CONFLICT_COVERAGE:
         if claim_slots.years and evidence.years and not claim_slots.years & evidence.years and not other_speaker:
             return result("conflict", f"date: claim {min(claim_slots.years)}, source {min(evidence.years)}")
         flipped = antonym_pairs(claim_slots, evidence)
@@ -96,11 +104,73 @@ def _names_in(sentence: Sentence) -> set[str]:
     return extract(sentence.passage.text).names
 
 
+@dataclass
+class Assessment:
+    """A claim's evidence, the rules' judgement of each aligned sentence, and the classifier's features."""
+
+    alignment: Alignment
+    judgements: list[Judgement]
+    features: np.ndarray
+
+
+def assess(store: Store, claim: str, filters: Filters | None = None, k: int = 10) -> Assessment:
+    alignment = align(store, claim, filters, k)
+    sentences = [s for s in alignment.sentences if s.score >= ALIGNED][:MAX_ALIGNED]
+    judgements = [judge(claim, alignment.slots, s) for s in sentences]
+    conflicts = [j.decided_by for j in judgements if j.relation == "conflict"]
+    features = describe(alignment, rule_support=any(j.relation == "support" for j in judgements),
+                        rule_conflict=bool(conflicts),
+                        attribution_conflict=any(c.startswith("attribution") for c in conflicts),
+                        quantity_conflict=any(c.startswith("number") for c in conflicts))
+    return Assessment(alignment, judgements, features)
+
+
 def verify_claim(store: Store, claim: str, filters: Filters | None = None, k: int = 10) -> Verdict:
-    passages = search(store, claim, k, filters, config=SearchConfig(collapse=False))
-    sentences = [s for s in score_sentences(store.embedder, claim, passages) if s.score >= ALIGNED][:MAX_ALIGNED]
-    claim_slots = extract(claim)
-    judgements = [judge(claim, claim_slots, s) for s in sentences]
+    return decide(store, assess(store, claim, filters, k), shipped_model())
+
+
+def decide(store: Store, assessment: Assessment, model: VerifierModel | None) -> Verdict:
+    """The rules' verdict, then the classifier's word where the rules name no conflict (see learned.combine)."""
+    verdict = rules_verdict(store, assessment)
+    if model is None:
+        return verdict
+    probabilities = model.probabilities(assessment.features)
+    label = combine(verdict.verdict, probabilities, model.thresholds, citable(assessment.features))
+    if label == verdict.verdict:
+        if label in probabilities:
+            verdict.confidence = round(probabilities[label], 3)
+        return verdict
+    p = probabilities[label]
+    if label == "not_enough_evidence":
+        return _verdict(store, assessment.alignment.claim, label, p, "An aligned sentence shares the claim's words, "
+                        "but the classifier finds the evidence does not carry the claim.",
+                        f"classifier: p(not_enough_evidence) {p:.2f} outweighs {verdict.decided_by}", [])
+    cue = _cue(assessment.features, label)
+    rationale = ("The evidence states the claim's content in other words." if label == "supported" else
+                 f"The evidence speaks of this but differs: {cue}.")
+    return _verdict(store, assessment.alignment.claim, label, p, rationale,
+                    f"classifier: p({label}) {p:.2f}; {cue}", _one_per_cluster(assessment.judgements)[:2])
+
+
+def _cue(features: np.ndarray, label: str) -> str:
+    """The feature that best explains a classifier verdict, in words."""
+    value = dict(zip(FEATURES, features, strict=True))
+    if label == "contradicted":
+        for name, words in (("quantities_missing", "a number of the claim is not in the source"),
+                            ("names_missing", "a name in the claim is not in the source"),
+                            ("negation_mismatch", "one side negates, the other does not"),
+                            ("look_alikes", "a word of the claim is swapped for a look-alike in the source"),
+                            ("antonym", "the source uses an opposite word"),
+                            ("novel_numbers", "a number or code of the claim is not in the source")):
+            if value[name] > 0:
+                return words
+    return f"{value['coverage_top3']:.0%} of the claim's terms in the best 3 sentences"
+
+
+def rules_verdict(store: Store, assessment: Assessment) -> Verdict:
+    claim = assessment.alignment.claim
+    sentences = [j.sentence for j in assessment.judgements]
+    judgements = assessment.judgements
     supports = [j for j in judgements if j.relation == "support"]
     conflicts = [j for j in judgements if j.relation == "conflict"]
     support_clusters = {j.sentence.passage.cluster for j in supports}

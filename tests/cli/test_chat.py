@@ -91,7 +91,7 @@ def test_scripted_human_session(run_cli: RunCli) -> None:
     assert "factcheck chat · engine local" in out and "› " + QUESTION in out
     assert "answer · local" in out and re.search(rf"\[1\] .+ · ({SOURCE_A}|{SOURCE_B}) · 2017-07-24", out)
     assert re.search(r"↳ searching for: Where did he say it\? \(Rupert Jones", out)
-    assert "supported · 0.95" in out and "says 744 civilians were killed" in out
+    assert re.search(r"supported · 0\.\d\d", out) and "says 744 civilians were killed" in out
     assert f"filter: source={SOURCE_A}" in out
     after_filter = out.split(f"filter: source={SOURCE_A}")[1]
     assert SOURCE_A in after_filter and SOURCE_B not in after_filter

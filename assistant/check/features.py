@@ -1,0 +1,197 @@
+"""What the local verifier knows about a claim and its evidence, as numbers a classifier can weigh.
+
+`align` retrieves the claim's evidence and scores its sentences; `describe` turns the alignment into a fixed
+feature vector: how well the best sentences cover the claim (alone and together), which of the claim's names,
+numbers and years the evidence lacks, the slot conflicts the rules found, and cues of edited wording (a word
+whose opposite or look-alike is in the source). The same vector feeds training (bench/train_verifier.py) and
+the verdicts, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+
+from assistant.check.evidence import Sentence, score_sentences
+from assistant.check.slots import Slots, antonym_pairs, extract, name_swaps, same_entity, substitutions
+from assistant.retrieve import Filters, SearchConfig, search
+from assistant.retrieve.lexical import content_terms, stem
+from assistant.store.embeddings import local_model_files
+from assistant.store.store import Store
+from assistant.types import Passage
+
+TOP = 5  # evidence sentences described one by one
+ALIGNED = 0.55  # evidence sentences scoring under this are not about the claim
+
+
+@dataclass
+class Alignment:
+    claim: str
+    slots: Slots
+    passages: list[Passage]
+    sentences: list[Sentence]  # every sentence of the passages, best first
+    judgements: list[object] = field(default_factory=list)  # filled by the verifier's rules
+
+
+def align(store: Store, claim: str, filters: Filters | None = None, k: int = 10) -> Alignment:
+    passages = search(store, claim, k, filters, config=SearchConfig(collapse=False))
+    return Alignment(claim=claim, slots=extract(claim), passages=passages,
+                     sentences=score_sentences(store.embedder, claim, passages))
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(t) for t in content_terms(text)}
+
+
+def _coverage(claim: set[str], evidence: set[str]) -> float:
+    return len(claim & evidence) / len(claim) if claim else 1.0
+
+
+_AFFIX = re.compile(r"^(?:un|in|im|ir|il|dis|non|de|ex|anti|over|under|re)")
+
+
+def _look_alikes(novel: set[str], evidence_words: set[str]) -> int:
+    """Claim words absent from the evidence whose twin is there: "excluding"/"including", "increase"/"decrease"."""
+    found = 0
+    for word in novel:
+        if len(word) < 5 or not word.isalpha():
+            continue
+        core = _AFFIX.sub("", word)
+        for other in evidence_words:
+            if other != word and len(other) >= 5 and abs(len(other) - len(word)) <= 3 and (
+                    (len(core) >= 4 and _AFFIX.sub("", other) == core) or (word[-6:] == other[-6:] and len(word) > 7)):
+                found += 1
+                break
+    return found
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    """Whole words of the MiniLM WordPiece vocabulary: a word it must split into pieces is a rare word."""
+    vocab = json.loads(local_model_files()[1].read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(w for w in vocab if w.isalpha())
+
+
+_WORD = re.compile(r"[A-Za-z][\w'-]*|\$?\d[\d,.]*\d|\$?\d")
+
+
+def _novel_tokens(claim: str, evidence: str) -> dict[str, float]:
+    """Claim tokens the evidence never uses, by kind: numbers and codes, capitalised words, rare and common words."""
+    known = {t.lower().strip("$").replace(",", "") for t in _WORD.findall(evidence)}
+    counts = {"novel_numbers": 0, "novel_capitalised": 0, "novel_rare": 0, "novel_common": 0}
+    tokens = _WORD.findall(claim)
+    for position, token in enumerate(tokens):
+        key = token.lower().strip("$").replace(",", "")
+        if key in known or stem(key) in {stem(k) for k in known if k[:3] == key[:3]}:
+            continue
+        if any(c.isdigit() for c in token):
+            counts["novel_numbers"] += 1
+        elif token[0].isupper() and position > 0:
+            counts["novel_capitalised"] += 1
+        elif len(key) > 3 and key in _common_words():
+            counts["novel_common"] += 1
+        elif len(key) > 3:
+            counts["novel_rare"] += 1
+    return {name: math.log1p(count) for name, count in counts.items()}
+
+
+FEATURES = (
+    "top_score", "top_cosine", "mean_cosine_top3", "coverage_best", "coverage_top3", "coverage_passage",
+    "coverage_retrieved", "novel_terms", "novel_long_terms", "names", "names_missing_top3", "names_missing",
+    "quantities", "quantities_missing_top3", "quantities_missing", "quantity_conflict", "years_missing",
+    "negation_mismatch", "antonym", "look_alikes", "attribution_conflict", "rule_support", "rule_conflict",
+    "claim_terms", "aligned_sentences", "novel_numbers", "novel_capitalised", "novel_rare", "novel_common",
+    "top3_novel_numbers", "top3_novel_capitalised", "top3_novel_rare", "top3_novel_common", "swap_name",
+    "swap_number", "swap_word",
+)
+
+
+def _swaps(claim: str, sentences: list[Sentence]) -> dict[str, float]:
+    """Whether an aligned sentence says the same around a different name, number or word."""
+    names = numbers = words = 0.0
+    for sentence in sentences:
+        names = max(names, float(bool(name_swaps(claim, sentence.text))))
+        for ours, theirs in substitutions(claim, sentence.text):
+            if any(c.isdigit() for c in ours + theirs):
+                numbers = 1.0
+            elif ours.islower() and theirs.islower():
+                words = 1.0
+    return {"swap_name": names, "swap_number": numbers, "swap_word": words}
+
+
+def citable(features: np.ndarray) -> bool:
+    """Whether some evidence sentence is aligned with the claim, so that a verdict can quote it."""
+    return bool(features[FEATURES.index("aligned_sentences")] > 0)
+
+
+def describe(alignment: Alignment, rule_support: bool, rule_conflict: bool, attribution_conflict: bool,
+             quantity_conflict: bool) -> np.ndarray:
+    """The feature vector of FEATURES for one claim (the rule outcomes come from the verifier)."""
+    claim, slots, sentences = alignment.claim, alignment.slots, alignment.sentences
+    claim_terms = _stems(claim)
+    top = sentences[:TOP]
+    top3 = sentences[:3]
+    sentence_terms = [_stems(s.text) for s in top]
+    top3_terms = set().union(*sentence_terms[:3]) if top else set()
+    best_passage = top[0].passage.text if top else ""
+    retrieved_text = "\n".join(p.text for p in alignment.passages)
+    retrieved_terms = _stems(retrieved_text)
+    top3_text = " ".join(s.text for s in top3)
+    top3_slots = extract(top3_text)
+    retrieved_slots = extract(retrieved_text)
+    novel = claim_terms - retrieved_terms
+    raw_novel = {w for w in content_terms(claim) if stem(w) in novel}
+
+    def names_missing(evidence: Slots, text: str) -> float:
+        if not slots.names:
+            return 0.0
+        lowered = text.lower()
+        missing = [n for n in slots.names
+                   if n not in lowered and not any(same_entity(n, other) for other in evidence.names)]
+        return len(missing) / len(slots.names)
+
+    def quantities_missing(evidence: Slots) -> float:
+        if not slots.quantities:
+            return 0.0
+        missing = [q for q in slots.quantities if not any(abs(e.value - q.value) < 1e-9 for e in evidence.quantities)]
+        return len(missing) / len(slots.quantities)
+
+    best_by_coverage = max(range(len(top)), key=lambda i: _coverage(claim_terms, sentence_terms[i]), default=None)
+    negation_mismatch = (best_by_coverage is not None
+                         and extract(top[best_by_coverage].text).negated != slots.negated)
+    values = {
+        "top_score": top[0].score if top else 0.0,
+        "top_cosine": max((s.cosine for s in top), default=0.0),
+        "mean_cosine_top3": float(np.mean([s.cosine for s in top3])) if top3 else 0.0,
+        "coverage_best": max((_coverage(claim_terms, t) for t in sentence_terms), default=0.0),
+        "coverage_top3": _coverage(claim_terms, top3_terms),
+        "coverage_passage": _coverage(claim_terms, _stems(best_passage)),
+        "coverage_retrieved": _coverage(claim_terms, retrieved_terms),
+        "novel_terms": math.log1p(len(novel)),
+        "novel_long_terms": math.log1p(sum(len(w) >= 8 for w in raw_novel)),
+        "names": math.log1p(len(slots.names)),
+        "names_missing_top3": names_missing(top3_slots, top3_text),
+        "names_missing": names_missing(retrieved_slots, retrieved_text),
+        "quantities": math.log1p(len(slots.quantities)),
+        "quantities_missing_top3": quantities_missing(top3_slots),
+        "quantities_missing": quantities_missing(retrieved_slots),
+        "quantity_conflict": float(quantity_conflict),
+        "years_missing": float(bool(slots.years - retrieved_slots.years)),
+        "negation_mismatch": float(negation_mismatch),
+        "antonym": float(bool(antonym_pairs(slots, top3_slots))),
+        "look_alikes": float(_look_alikes(raw_novel, {w for w in content_terms(retrieved_text)})),
+        "attribution_conflict": float(attribution_conflict),
+        "rule_support": float(rule_support),
+        "rule_conflict": float(rule_conflict),
+        "claim_terms": math.log1p(len(claim_terms)),
+        "aligned_sentences": float(sum(s.score >= ALIGNED for s in top)),
+        **_swaps(claim, top3),
+        **_novel_tokens(claim, retrieved_text),
+        **{f"top3_{name}": value for name, value in _novel_tokens(claim, top3_text).items()},
+    }
+    return np.array([values[name] for name in FEATURES], dtype=np.float64)

@@ -1,0 +1,82 @@
+"""The local verifier's classifier: multinomial logistic regression over the features of `features.py`.
+
+The weights are a small JSON file in the package (verifier_weights.json, written by bench/train_verifier.py from
+the training halves of the development datasets); applying them needs numpy only, no scikit-learn at run time
+and no pickle. `combine` is the one place where the rules' verdict and the classifier's probabilities meet: a
+slot conflict the rules can name stands; otherwise the classifier decides between supported, contradicted and
+not_enough_evidence, with a margin so that "supported" needs the evidence to be clearly better than the
+alternative.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.check.features import FEATURES
+from assistant.errors import FactcheckError
+
+WEIGHTS = Path(__file__).with_name("verifier_weights.json")
+CLASSES = ("supported", "contradicted", "not_enough_evidence")
+
+
+@dataclass(frozen=True)
+class VerifierModel:
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray  # (classes, features)
+    intercept: np.ndarray
+    thresholds: dict[str, float]  # per-class minimum probability to overrule the rules
+    provenance: dict[str, Any]
+
+    def probabilities(self, features: np.ndarray) -> dict[str, float]:
+        logits = self.coef @ ((features - self.mean) / self.scale) + self.intercept
+        exp = np.exp(logits - logits.max())
+        return {label: float(p) for label, p in zip(CLASSES, exp / exp.sum(), strict=True)}
+
+    def to_json(self) -> str:
+        return json.dumps({"features": list(self.features), "classes": list(CLASSES),
+                           "mean": self.mean.round(6).tolist(), "scale": self.scale.round(6).tolist(),
+                           "coef": self.coef.round(6).tolist(), "intercept": self.intercept.round(6).tolist(),
+                           "thresholds": self.thresholds, "provenance": self.provenance}, indent=1) + "\n"
+
+
+def parse(text: str) -> VerifierModel:
+    data = json.loads(text)
+    if tuple(data["features"]) != FEATURES or tuple(data["classes"]) != CLASSES:
+        raise FactcheckError("the verifier weights do not match this version's features; retrain with "
+                             "`.venv/bin/python bench/train_verifier.py`")
+    return VerifierModel(features=FEATURES, mean=np.array(data["mean"]), scale=np.array(data["scale"]),
+                         coef=np.array(data["coef"]), intercept=np.array(data["intercept"]),
+                         thresholds=dict(data["thresholds"]), provenance=dict(data["provenance"]))
+
+
+@cache
+def shipped_model() -> VerifierModel | None:
+    """The packaged weights, or None when the file is absent (the rules then decide alone)."""
+    if not WEIGHTS.exists():
+        return None
+    return parse(WEIGHTS.read_text(encoding="utf-8"))
+
+
+def combine(rule_verdict: str, probabilities: dict[str, float] | None, thresholds: dict[str, float],
+            citable: bool) -> str:
+    """The final verdict from the rules' verdict and the classifier's class probabilities.
+
+    `citable`: some evidence sentence is aligned with the claim; without one, supported and contradicted cannot
+    be shown with a quote, so they are not given.
+    """
+    if probabilities is None or rule_verdict in ("disputed", "contradicted"):
+        return rule_verdict  # a named slot conflict is evidence the classifier cannot outweigh
+    best = max(probabilities, key=lambda label: probabilities[label] - thresholds.get(label, 0.0))
+    if rule_verdict == "supported" and best != "supported" and probabilities[best] < thresholds.get("overrule", 1.0):
+        return rule_verdict
+    if best != "not_enough_evidence" and not citable:
+        return rule_verdict
+    return best

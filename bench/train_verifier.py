@@ -1,0 +1,143 @@
+"""Train the local verifier's classifier on the training halves of the development datasets.
+
+    .venv/bin/python bench/train_verifier.py            # writes assistant/check/verifier_weights.json
+    .venv/bin/python bench/train_verifier.py --dry-run  # prints the cross-validated scores, writes nothing
+
+Data: SummEdits, Climate-FEVER and WiCE dev claims whose group (SummEdits source document, Climate-FEVER claim,
+WiCE claim) hashes into the "train" half (assistant/evaluate/datasets.py: split_of). The "test" half is never
+read here, so every figure bench/check.py reports is on documents and claims the classifier has not seen.
+Model: scikit-learn multinomial logistic regression on standardised features; each dataset weighs the same in
+the loss and, within it, each verdict class too. The per-class offsets and the overrule margin that
+`assistant.check.learned.combine` applies are chosen on out-of-fold predictions (5 folds grouped by document,
+train half only) to maximise the mean of the three datasets' headline scores.
+Features come from bench/features.py (cached in bench/results/; the first run assesses every claim: ~3 min).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import itertools
+import sys
+from pathlib import Path
+
+import numpy as np
+import sklearn
+from claimsets import HEADLINE, ClaimSet, all_sets, score
+from corpora import datasets_dir
+from features import Described, described
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from assistant.check.features import FEATURES, citable
+from assistant.check.learned import CLASSES, WEIGHTS, VerifierModel, combine
+from assistant.evaluate.datasets import TEST_SHARE
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+C = 0.3  # inverse regularisation strength; 0.1-1.0 give the same scores within 0.01 on the folds
+OFFSETS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25)
+OVERRULE = (0.5, 0.6, 0.7, 0.8, 1.01)
+
+
+def training_rows(sets: list[tuple[ClaimSet, Described]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(features, class index, sample weight, group) of every labelled training claim."""
+    rows, labels, weights, groups = [], [], [], []
+    for claimset, desc in sets:
+        chosen = [i for i, c in enumerate(desc.claims) if c.split == "train" and c.label in CLASSES and c.text]
+        counts = {label: sum(desc.claims[i].label == label for i in chosen) for label in CLASSES}
+        present = [label for label in CLASSES if counts[label]]
+        for i in chosen:
+            label = desc.claims[i].label or ""
+            rows.append(desc.features[i])
+            labels.append(CLASSES.index(label))
+            weights.append(1.0 / (len(present) * counts[label]))  # every dataset sums to 1, split evenly by class
+            groups.append(f"{claimset.name}:{desc.claims[i].group}")
+    return np.array(rows), np.array(labels), np.array(weights), np.array(groups)
+
+
+def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[LogisticRegression, np.ndarray, np.ndarray]:
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    model = LogisticRegression(C=C, max_iter=5000)
+    model.fit((x - mean) / scale, y, sample_weight=w * len(w) / w.sum())
+    return model, mean, scale
+
+
+def probabilities(model: LogisticRegression, mean: np.ndarray, scale: np.ndarray, x: np.ndarray) -> np.ndarray:
+    return np.asarray(model.predict_proba((x - mean) / scale))
+
+
+def tune(sets: list[tuple[ClaimSet, Described]]) -> tuple[dict[str, float], dict[str, float]]:
+    """Offsets and overrule margin from out-of-fold predictions on the training half; returns (thresholds, scores)."""
+    x, y, w, groups = training_rows(sets)
+    oof: dict[str, np.ndarray] = {}
+    keys = [f"{cs.name}:{c.group}" for cs, d in sets for c in d.claims]
+    all_x = np.vstack([d.features for _, d in sets])
+    fold_of = {}
+    for fold, (_, test_index) in enumerate(GroupKFold(5).split(x, y, groups)):
+        for group in set(groups[test_index]):
+            fold_of[group] = fold
+    predicted = np.zeros((len(keys), len(CLASSES)))
+    for fold in range(5):
+        train_index = np.array([fold_of[g] != fold for g in groups])
+        model, mean, scale = fit(x[train_index], y[train_index], w[train_index])
+        rows = np.array([fold_of.get(k, -1) == fold for k in keys])
+        if rows.any():
+            predicted[rows] = probabilities(model, mean, scale, all_x[rows])
+    start = 0
+    for claimset, desc in sets:
+        oof[claimset.name] = predicted[start:start + len(desc.claims)]
+        start += len(desc.claims)
+    best: tuple[float, dict[str, float], dict[str, float]] = (-1.0, {}, {})
+    for support, contra, nee, overrule in itertools.product(OFFSETS, OFFSETS, (0.0,), OVERRULE):
+        thresholds = {"supported": support, "contradicted": contra, "not_enough_evidence": nee, "overrule": overrule}
+        scores = {}
+        for claimset, desc in sets:
+            train = [i for i, c in enumerate(desc.claims) if c.split == "train"]
+            verdicts = [combine(desc.rules[i], dict(zip(CLASSES, oof[claimset.name][i], strict=True)), thresholds,
+                                citable(desc.features[i]))
+                        if desc.claims[i].text else "" for i in train]
+            scores[claimset.name] = score(claimset.name, [desc.claims[i] for i in train], verdicts)[
+                HEADLINE[claimset.name]]
+        mean_score = float(np.mean(list(scores.values())))
+        if mean_score > best[0]:
+            best = (mean_score, thresholds, scores)
+    return best[1], best[2]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dry-run", action="store_true", help="print the cross-validated scores, write nothing")
+    args = parser.parse_args(argv)
+    root = datasets_dir(PROJECT_ROOT)
+    if not root.exists():
+        print(f"datasets not found at {root}", file=sys.stderr)
+        return 2
+    sets = [(claimset, described(claimset)) for claimset in all_sets(root)]
+    thresholds, oof_scores = tune(sets)
+    x, y, w, _groups = training_rows(sets)
+    model, mean, scale = fit(x, y, w)
+    counts = {cs.name: sum(c.split == "train" and c.label in CLASSES and bool(c.text) for c in d.claims)
+              for cs, d in sets}
+    verifier = VerifierModel(
+        features=FEATURES, mean=mean, scale=scale, coef=model.coef_, intercept=model.intercept_,
+        thresholds=thresholds, provenance={
+            "trained": datetime.date.today().isoformat(), "script": "bench/train_verifier.py",
+            "model": f"scikit-learn {sklearn.__version__} LogisticRegression(C={C}), standardised features",
+            "data": "train half of summedits-dev, climate-fever, wice-dev: groups with split_of(group) == 'train' "
+                    f"(sha256 bucket >= {TEST_SHARE}); the test half is never read",
+            "training_claims": counts,
+            "out_of_fold_scores_train_half": {k: round(v, 4) for k, v in oof_scores.items()},
+        })
+    print(f"training claims: {counts}")
+    print(f"out-of-fold scores on the training half: { {k: round(v, 3) for k, v in oof_scores.items()} }")
+    print(f"thresholds: {thresholds}")
+    if args.dry_run:
+        return 0
+    WEIGHTS.write_text(verifier.to_json(), encoding="utf-8")
+    print(f"wrote {WEIGHTS.relative_to(PROJECT_ROOT)} ({WEIGHTS.stat().st_size:,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
