@@ -34,7 +34,7 @@ from corpora import datasets_dir
 from features import RESULTS, Described, described
 from train_verifier import fit, probabilities, training_rows
 
-from assistant.check.features import FEATURES, citable
+from assistant.check.features import FEATURES
 from assistant.check.learned import CLASSES, combine, shipped_model
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -69,12 +69,12 @@ def rows_for(claimset: ClaimSet, desc: Described, others: list[tuple[ClaimSet, D
     model = shipped_model()
     assert model is not None
     shipped = [combine(desc.rules[i], model.probabilities(desc.features[i]), model.thresholds,
-                       citable(desc.features[i])) for i in test]
+                       desc.features[i]) for i in test]
     x, y, w, _ = training_rows(others)
     lodo, mean, scale = fit(x, y, w)
     transferred = probabilities(lodo, mean, scale, desc.features[test])
     held_out = [combine(desc.rules[i], dict(zip(CLASSES, p, strict=True)), model.thresholds,
-                        citable(desc.features[i]))
+                        desc.features[i])
                 for i, p in zip(test, transferred, strict=True)]
     return {
         "claims_test": len(test),

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.check.features import FEATURES
+from assistant.check.features import FEATURES, citable
 from assistant.errors import FactcheckError
 
 WEIGHTS = Path(__file__).with_name("verifier_weights.json")
@@ -66,17 +66,19 @@ def shipped_model() -> VerifierModel | None:
 
 
 def combine(rule_verdict: str, probabilities: dict[str, float] | None, thresholds: dict[str, float],
-            citable: bool) -> str:
-    """The final verdict from the rules' verdict and the classifier's class probabilities.
+            features: np.ndarray) -> str:
+    """The final verdict from the rules' verdict, the classifier's class probabilities and the claim's features.
 
-    `citable`: some evidence sentence is aligned with the claim; without one, supported and contradicted cannot
-    be shown with a quote, so they are not given.
+    Without an aligned evidence sentence, supported and contradicted cannot be shown with a quote, so they are
+    not given; and the classifier never calls a claim supported against a sentence that negates it.
     """
     if probabilities is None or rule_verdict in ("disputed", "contradicted"):
         return rule_verdict  # a named slot conflict is evidence the classifier cannot outweigh
     best = max(probabilities, key=lambda label: probabilities[label] - thresholds.get(label, 0.0))
     if rule_verdict == "supported" and best != "supported" and probabilities[best] < thresholds.get("overrule", 1.0):
         return rule_verdict
-    if best != "not_enough_evidence" and not citable:
+    if best != "not_enough_evidence" and not citable(features):
+        return rule_verdict
+    if best == "supported" and rule_verdict != "supported" and features[FEATURES.index("negation_mismatch")]:
         return rule_verdict
     return best

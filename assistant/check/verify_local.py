@@ -17,7 +17,7 @@ import numpy as np
 
 from assistant.check.citations import verified
 from assistant.check.evidence import Sentence
-from assistant.check.features import ALIGNED, FEATURES, Alignment, align, citable, describe
+from assistant.check.features import ALIGNED, FEATURES, Alignment, align, describe
 from assistant.check.learned import VerifierModel, combine, shipped_model
 from assistant.check.slots import Slots, antonym_pairs, extract, name_swaps, same_entity
 from assistant.retrieve import Filters
@@ -27,6 +27,7 @@ from assistant.types import Citation, Verdict
 
 SUPPORT_COVERAGE = 0.75
 CONFLICT_COVERAGE = 0.45
+NEGATION_COVERAGE = 0.7  # a negation cue is crude ("no", "without"): it needs most of the claim around it
 MAX_ALIGNED = 6
 
 
@@ -82,7 +83,7 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence) -> Judgement:
         flipped = antonym_pairs(claim_slots, evidence)
         if flipped and coverage >= 0.6:
             return result("conflict", f"antonym: claim {flipped[0][0]}, source {flipped[0][1]}")
-        if claim_slots.negated != evidence.negated and coverage >= 0.85:
+        if claim_slots.negated != evidence.negated and coverage >= NEGATION_COVERAGE:
             says = "claim negates, source affirms" if claim_slots.negated else "claim affirms, source negates"
             return result("conflict", f"negation: {says}")
     names_covered = all(any(same_entity(name, other) for other in evidence.names | _names_in(sentence))
@@ -135,7 +136,7 @@ def decide(store: Store, assessment: Assessment, model: VerifierModel | None) ->
     if model is None:
         return verdict
     probabilities = model.probabilities(assessment.features)
-    label = combine(verdict.verdict, probabilities, model.thresholds, citable(assessment.features))
+    label = combine(verdict.verdict, probabilities, model.thresholds, assessment.features)
     if label == verdict.verdict:
         if label in probabilities:
             verdict.confidence = round(probabilities[label], 3)
@@ -179,7 +180,8 @@ def rules_verdict(store: Store, assessment: Assessment) -> Verdict:
         chosen = _one_per_cluster(supports) + _one_per_cluster(conflicts)
         return _verdict(store, claim, "disputed", 0.6, "Sources disagree: some support the claim, others "
                         f"contradict it ({conflicts[0].decided_by}).", conflicts[0].decided_by, chosen)
-    if conflicts and not supports:
+    # One story both matching and conflicting (a quote and its denial): the sentence closer to the claim decides.
+    if conflicts and (not supports or conflicts[0].sentence.score > supports[0].sentence.score):
         chosen = _one_per_cluster(conflicts)
         best = conflicts[0]
         return _verdict(store, claim, "contradicted", min(0.95, 0.5 + best.sentence.score / 2),

@@ -1,0 +1,108 @@
+"""The local verifier's classifier: the shipped weights, how its word combines with the rules', and its features."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.check.features import FEATURES
+from assistant.check.learned import CLASSES, WEIGHTS, VerifierModel, combine, parse, shipped_model
+from assistant.check.slots import name_swaps, quantities
+from assistant.check.verify_local import assess, decide
+from assistant.errors import FactcheckError
+from tests.helpers import OpenStore, RunCli
+
+NO_OFFSETS = {"supported": 0.0, "contradicted": 0.0, "not_enough_evidence": 0.0, "overrule": 0.7}
+
+
+def features(**values: float) -> np.ndarray:
+    vector = np.zeros(len(FEATURES))
+    for name, value in values.items():
+        vector[FEATURES.index(name)] = value
+    return vector
+
+
+def biased_model(label: str) -> VerifierModel:
+    """A model that always prefers `label` (zero weights, a bias on one class)."""
+    intercept = np.array([4.0 if c == label else 0.0 for c in CLASSES])
+    return VerifierModel(features=FEATURES, mean=np.zeros(len(FEATURES)), scale=np.ones(len(FEATURES)),
+                         coef=np.zeros((len(CLASSES), len(FEATURES))), intercept=intercept,
+                         thresholds=NO_OFFSETS, provenance={})
+
+
+def test_shipped_weights_match_the_features_and_were_trained_on_the_training_half_only() -> None:
+    model = shipped_model()
+    assert model is not None and model.features == FEATURES
+    assert model.coef.shape == (len(CLASSES), len(FEATURES)) and np.isfinite(model.coef).all()
+    assert "the test half is never read" in model.provenance["data"]
+    assert WEIGHTS.stat().st_size < 20_000  # small and reviewable in a diff
+    probabilities = model.probabilities(np.zeros(len(FEATURES)))
+    assert set(probabilities) == set(CLASSES) and abs(sum(probabilities.values()) - 1) < 1e-9
+
+
+def test_weights_for_other_features_are_refused_with_a_retrain_hint() -> None:
+    data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+    data["features"] = data["features"][:-1]
+    with pytest.raises(FactcheckError, match="retrain"):
+        parse(json.dumps(data))
+
+
+@pytest.mark.parametrize("rule", ["contradicted", "disputed"])
+def test_a_named_slot_conflict_stands_against_the_classifier(rule: str) -> None:
+    probabilities = {"supported": 0.98, "contradicted": 0.01, "not_enough_evidence": 0.01}
+    assert combine(rule, probabilities, NO_OFFSETS, features(aligned_sentences=3)) == rule
+
+
+def test_the_classifier_decides_when_the_rules_find_nothing() -> None:
+    probabilities = {"supported": 0.7, "contradicted": 0.1, "not_enough_evidence": 0.2}
+    assert combine("not_enough_evidence", probabilities, NO_OFFSETS, features(aligned_sentences=2)) == "supported"
+
+
+def test_no_quote_no_supported_or_contradicted() -> None:
+    probabilities = {"supported": 0.1, "contradicted": 0.8, "not_enough_evidence": 0.1}
+    assert combine("not_enough_evidence", probabilities, NO_OFFSETS, features()) == "not_enough_evidence"
+
+
+def test_never_supported_against_a_negating_sentence() -> None:
+    probabilities = {"supported": 0.9, "contradicted": 0.05, "not_enough_evidence": 0.05}
+    vector = features(aligned_sentences=2, negation_mismatch=1)
+    assert combine("not_enough_evidence", probabilities, NO_OFFSETS, vector) == "not_enough_evidence"
+
+
+def test_overruling_a_rule_support_needs_a_clear_margin() -> None:
+    weak = {"supported": 0.35, "contradicted": 0.05, "not_enough_evidence": 0.6}
+    strong = {"supported": 0.1, "contradicted": 0.05, "not_enough_evidence": 0.85}
+    vector = features(aligned_sentences=2)
+    assert combine("supported", weak, NO_OFFSETS, vector) == "supported"
+    assert combine("supported", strong, NO_OFFSETS, vector) == "not_enough_evidence"
+
+
+def test_classifier_verdicts_quote_the_source_and_say_so(run_cli: RunCli, seeds: Path, open_store: OpenStore) -> None:
+    assert run_cli("ingest", seeds).exit_code == 0
+    claim = "The SDF have proved themselves a reliable counter-Daesh partner, Jones said."
+    with open_store() as store:
+        assessment = assess(store, claim)
+        verdict = decide(store, assessment, biased_model("supported"))
+        assert verdict.verdict == "supported" and verdict.decided_by.startswith("classifier: p(supported)")
+        assert verdict.citations and all(
+            store.catalog.article(c.article_id).text[c.start:c.end] == c.quote  # type: ignore[union-attr]
+            for c in verdict.citations)
+        unrelated = assess(store, "The mayor of Raqqa resigned on Tuesday after a corruption scandal.")
+        assert decide(store, unrelated, biased_model("contradicted")).verdict == "not_enough_evidence"
+
+
+def test_name_swaps_need_matching_words_on_both_sides() -> None:
+    source = "But Airwars, a London-based collective of journalists and researchers that tracks deaths"
+    assert name_swaps("Airwars is a Paris-based collective of journalists and researchers.", source) == [
+        ("Paris", "London")]
+    assert name_swaps("Paris hosted a collective of journalists.", source) == []
+    spelled = "The U.S. said Maj. Gen. Jones arrived in Raqqa on Monday."
+    assert name_swaps("The US said Major General Jones arrived in Raqa on Monday.", spelled) == []
+
+
+def test_spelled_out_counts_are_quantities() -> None:
+    found = quantities("They will acquire five stores and 11 dealerships; two of the men said so.")
+    assert [(q.value, q.unit) for q in found] == [(11.0, "dealership"), (5.0, "store")]
