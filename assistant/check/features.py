@@ -2,9 +2,9 @@
 
 `align` retrieves the claim's evidence and scores its sentences; `describe` turns the alignment into a fixed
 feature vector: how well the best sentences cover the claim (alone and together), which of the claim's names,
-numbers and years the evidence lacks, the slot conflicts the rules found, and cues of edited wording (a word
-whose opposite or look-alike is in the source). The same vector feeds training (bench/train_verifier.py) and
-the verdicts, so the two cannot drift apart.
+typed entities (spaCy NER), numbers and years the evidence lacks, the slot conflicts the rules found, and cues
+of edited wording (a word whose opposite or look-alike is in the source). The same vector feeds training
+(bench/train_verifier.py) and the verdicts, so the two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from functools import cache
 
 import numpy as np
 
+from assistant.check.entities import entities, missing_and_rivals
 from assistant.check.evidence import Sentence, score_sentences
 from assistant.check.slots import Slots, antonym_pairs, extract, name_swaps, same_entity, substitutions
 from assistant.retrieve import Filters, SearchConfig, search
@@ -107,7 +108,7 @@ FEATURES = (
     "negation_mismatch", "antonym", "look_alikes", "attribution_conflict", "rule_support", "rule_conflict",
     "claim_terms", "aligned_sentences", "novel_numbers", "novel_capitalised", "novel_rare", "novel_common",
     "top3_novel_numbers", "top3_novel_capitalised", "top3_novel_rare", "top3_novel_common", "swap_name",
-    "swap_number", "swap_word",
+    "swap_number", "swap_word", "entities", "entities_missing", "entity_rivals",
 )
 
 
@@ -122,6 +123,12 @@ def _swaps(claim: str, sentences: list[Sentence]) -> dict[str, float]:
             elif ours.islower() and theirs.islower():
                 words = 1.0
     return {"swap_name": names, "swap_number": numbers, "swap_word": words}
+
+
+def _entity_features(claim: str, context: str, aligned: list[str]) -> dict[str, float]:
+    missing, rivals = missing_and_rivals(claim, context, aligned)
+    return {"entities": math.log1p(len(entities(claim))), "entities_missing": math.log1p(missing),
+            "entity_rivals": math.log1p(rivals)}
 
 
 def citable(features: np.ndarray) -> bool:
@@ -191,6 +198,7 @@ def describe(alignment: Alignment, rule_support: bool, rule_conflict: bool, attr
         "claim_terms": math.log1p(len(claim_terms)),
         "aligned_sentences": float(sum(s.score >= ALIGNED for s in top)),
         **_swaps(claim, top3),
+        **_entity_features(claim, retrieved_text, [s.text for s in top3]),
         **_novel_tokens(claim, retrieved_text),
         **{f"top3_{name}": value for name, value in _novel_tokens(claim, top3_text).items()},
     }

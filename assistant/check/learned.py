@@ -23,6 +23,7 @@ from assistant.errors import FactcheckError
 
 WEIGHTS = Path(__file__).with_name("verifier_weights.json")
 CLASSES = ("supported", "contradicted", "not_enough_evidence")
+UPGRADE_FLOOR = 0.5  # the classifier alone calls a claim supported or contradicted only when more likely than not
 
 
 @dataclass(frozen=True)
@@ -70,14 +71,15 @@ def combine(rule_verdict: str, probabilities: dict[str, float] | None, threshold
     """The final verdict from the rules' verdict, the classifier's class probabilities and the claim's features.
 
     Without an aligned evidence sentence, supported and contradicted cannot be shown with a quote, so they are
-    not given; and the classifier never calls a claim supported against a sentence that negates it.
+    not given; the classifier alone gives them only at p >= UPGRADE_FLOOR, and never calls a claim supported
+    against a sentence that negates it.
     """
     if probabilities is None or rule_verdict in ("disputed", "contradicted"):
         return rule_verdict  # a named slot conflict is evidence the classifier cannot outweigh
     best = max(probabilities, key=lambda label: probabilities[label] - thresholds.get(label, 0.0))
     if rule_verdict == "supported" and best != "supported" and probabilities[best] < thresholds.get("overrule", 1.0):
         return rule_verdict
-    if best != "not_enough_evidence" and not citable(features):
+    if best != "not_enough_evidence" and (not citable(features) or probabilities[best] < UPGRADE_FLOOR):
         return rule_verdict
     if best == "supported" and rule_verdict != "supported" and features[FEATURES.index("negation_mismatch")]:
         return rule_verdict

@@ -126,6 +126,10 @@ def attribution(text: str) -> str | None:
         return None
     before = re.split(r"[:;“”\"‘’]", text[:verb.start()])[-1]
     before = re.sub(r"^\s*(?:but|and|so|yet)\s+", "", before, flags=re.IGNORECASE)
+    last_clause = before.rsplit(",", 1)[-1]
+    speaker = re.fullmatch(r"\s*(?:the|a|an)\s+(?:[a-z][\w-]*\s+){0,2}([a-z][\w-]*)\s*", last_clause)
+    if speaker and "," in before:  # "..., the contractor said": the speaker is the noun next to the verb
+        return speaker.group(1).lower()
     names = _ordered_names(before)
     if names:
         # "Airwars, a London-based group ..., says": an appositive ends in a comma, the subject comes first;

@@ -90,10 +90,21 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence) -> Judgement:
                         or name in sentence.passage.text.lower() for name in claim_slots.names)
     numbers_covered = all(any(q.value == c.value and (q.unit == c.unit or not c.unit) for q in evidence.quantities)
                           for c in claim_slots.quantities)
-    if (support_coverage >= SUPPORT_COVERAGE and names_covered and numbers_covered
+    # A claim's superlative or absolute ("largest", "only", "never") must be in the sentence itself.
+    absolutes_covered = _absolutes(claim) <= _absolutes(sentence.text)
+    if (support_coverage >= SUPPORT_COVERAGE and absolutes_covered and names_covered and numbers_covered
             and not other_speaker and claim_slots.negated == evidence.negated):
         return result("support", f"coverage: {support_coverage:.2f} of the claim's terms, numbers and names match")
     return result("neutral", "")
+
+
+_ABSOLUTE = re.compile(r"\b(?:[a-z]{3,}est|only|first|last|most|least|never|always|every|all|sole|unique|record)\b")
+_NOT_SUPERLATIVE = {"interest", "forest", "request", "protest", "arrest", "suggest", "invest", "contest", "latest",
+                    "honest", "modest", "harvest", "earnest", "digest", "manifest", "west", "rest", "test"}
+
+
+def _absolutes(text: str) -> set[str]:
+    return {w for w in _ABSOLUTE.findall(text.lower()) if w not in _NOT_SUPERLATIVE and not w.endswith("ests")}
 
 
 def _mentions(slots: Slots, who: str) -> bool:
@@ -138,7 +149,7 @@ def decide(store: Store, assessment: Assessment, model: VerifierModel | None) ->
     probabilities = model.probabilities(assessment.features)
     label = combine(verdict.verdict, probabilities, model.thresholds, assessment.features)
     if label == verdict.verdict:
-        if label in probabilities:
+        if label in ("supported", "not_enough_evidence"):  # weighed by the classifier; a named conflict keeps its own
             verdict.confidence = round(probabilities[label], 3)
         return verdict
     p = probabilities[label]

@@ -15,9 +15,11 @@ def write(corpus: Path, name: str, source: str, body: str) -> None:
 def test_planted_conflicts_are_reported_with_both_quotes(run_cli: RunCli, corpus: Path,
                                                          open_store: OpenStore) -> None:
     write(corpus, "a.md", "Daily Planet", "The new Elm Street bridge cost 40 million dollars to build.\n"
-          "The bridge first opened to traffic in 2019, according to the city.\nLocal shops welcomed it.")
+          "The bridge first opened to traffic in 2019, according to the city.\nLocal shops welcomed it.\n"
+          "The steel for the bridge was made by Acme Foundry of Pittsburgh, the contractor said.")
     write(corpus, "b.md", "Gotham Gazette", "Auditors found that the Elm Street bridge cost 65 million dollars "
-          "to build.\nThe bridge first opened to traffic in 2021, according to the city.\nCommuters were pleased.")
+          "to build.\nThe bridge first opened to traffic in 2021, according to the city.\nCommuters were pleased.\n"
+          "The steel for the bridge was made by Zenith Foundry of Pittsburgh, the contractor said.")
     write(corpus, "c.md", "Star Tribune", "A recipe for banana bread needs three ripe bananas.\n"
           "Bake it for 60 minutes.")
     assert run_cli("ingest", corpus).exit_code == 0
@@ -25,7 +27,8 @@ def test_planted_conflicts_are_reported_with_both_quotes(run_cli: RunCli, corpus
     assert result.exit_code == 0, result.output
     report = result.json()
     kinds = {c["kind"]: c for c in report["conflicts"]}
-    assert {"number", "date"} <= set(kinds), report
+    assert {"number", "date", "name"} <= set(kinds), report
+    assert kinds["name"]["decided_by"] in ("name: claim Acme, source Zenith", "name: claim Zenith, source Acme")
     number = kinds["number"]
     assert {number["a"]["source"], number["b"]["source"]} == {"Daily Planet", "Gotham Gazette"}
     assert {"40000000", "65000000"} <= set(number["decided_by"].replace(",", " ").split())

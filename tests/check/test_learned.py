@@ -106,3 +106,8 @@ def test_name_swaps_need_matching_words_on_both_sides() -> None:
 def test_spelled_out_counts_are_quantities() -> None:
     found = quantities("They will acquire five stores and 11 dealerships; two of the men said so.")
     assert [(q.value, q.unit) for q in found] == [(11.0, "dealership"), (5.0, "store")]
+
+
+def test_the_classifier_alone_needs_more_likely_than_not() -> None:
+    unsure = {"supported": 0.45, "contradicted": 0.25, "not_enough_evidence": 0.30}
+    assert combine("not_enough_evidence", unsure, NO_OFFSETS, features(aligned_sentences=2)) == "not_enough_evidence"
