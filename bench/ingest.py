@@ -31,6 +31,7 @@ from typing import Any
 
 import psutil
 from corpora import Corpus, build_corpus, datasets_dir, write_jsonl
+from stores import say
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT_ROOT / "bench" / "results" / "ingest.json"
@@ -162,11 +163,11 @@ def run(corpus: Corpus, root: Path, shard_size: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="factcheck-bench-ingest-") as tmp:
         corpus_dir, data_dir = Path(tmp) / "corpus", Path(tmp) / "data"
         files = write_jsonl(corpus.articles, corpus_dir, shard_size)
-        _say(f"corpus: {len(corpus.articles):,} articles in {len(files)} JSONL files; ingesting (child process)")
+        say(f"corpus: {len(corpus.articles):,} articles in {len(files)} JSONL files; ingesting (child process)")
         first = _run_child(data_dir, corpus_dir)
-        _say(f"ingest done in {first['report']['seconds']:.1f} s; re-ingesting the unchanged corpus")
+        say(f"ingest done in {first['report']['seconds']:.1f} s; re-ingesting the unchanged corpus")
         again = _run_child(data_dir, corpus_dir)
-        _say("embedding the same chunk texts with a fresh LocalMiniLM (embedding alone)")
+        say("embedding the same chunk texts with a fresh LocalMiniLM (embedding alone)")
         alone = _embedding_alone(first["catalog"], first["onnx_threads"])
     return _summarise(corpus, root, len(files), first, again, alone)
 
@@ -249,9 +250,6 @@ def print_table(r: dict[str, Any]) -> None:
     print(f"  this run: {ing['chunks_per_s']:.1f} chunks/s = {base['speedup_chunks_per_s']:.1f}x the baseline's "
           f"chunks/s; peak RSS {ing['peak_rss_bytes'] / (1 << 30):.2f} GiB = {base['rss_fraction']:.0%} of its RSS")
 
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

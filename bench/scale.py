@@ -43,6 +43,7 @@ from corpora import (
     wice_articles,
     write_jsonl,
 )
+from stores import say
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT_ROOT / "bench" / "results" / "scale.json"
@@ -127,7 +128,7 @@ def _build_child(data_dir: str, corpus_dir: str, results: Any) -> None:
         if event == "chunks_embedded":
             state["chunks"] += amount
             if state["chunks"] >= state["next"]:
-                _say(f"  ... {state['chunks']:,} chunks in {time.perf_counter() - state['started']:.0f} s")
+                say(f"  ... {state['chunks']:,} chunks in {time.perf_counter() - state['started']:.0f} s")
                 state["next"] += 5000
 
     report = Ingestor(store, progress).run([Path(corpus_dir)])
@@ -141,7 +142,7 @@ def build(root: Path, n: int, data_dir: Path) -> dict[str, Any]:
     corpus_dir = data_dir.parent / f"{data_dir.name}-corpus"
     write_jsonl(articles, corpus_dir, shard_size=5000)
     chars = [len(a.text) for a in articles]
-    _say(f"scale: {len(articles):,} windows (mean {statistics.fmean(chars):.0f} chars); ingesting into {data_dir}")
+    say(f"scale: {len(articles):,} windows (mean {statistics.fmean(chars):.0f} chars); ingesting into {data_dir}")
     built = _in_child(_build_child, str(data_dir), str(corpus_dir))
     shutil.rmtree(corpus_dir)
     if built["errors"]:
@@ -240,7 +241,7 @@ def run(root: Path, n: int, fresh: bool) -> dict[str, Any]:
         else:
             built = build(root, n, data_dir)
         queries = claims(root, QUERIES)
-        _say(f"scale: measuring {len(queries)} queries x 3 modes in a fresh process")
+        say(f"scale: measuring {len(queries)} queries x 3 modes in a fresh process")
         measured = _in_child(_measure_child, str(data_dir), queries)
         sizes = disk_sizes(data_dir)
     finally:
@@ -279,9 +280,6 @@ def print_table(r: dict[str, Any]) -> None:
     p50 = r["latency"]["hybrid"]["p50_ms"]
     print(f"  {'ok    ' if p50 <= TARGET_P50_MS else 'MISSED'} hybrid p50 {p50:.1f} ms <= {TARGET_P50_MS:.0f} ms")
 
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
