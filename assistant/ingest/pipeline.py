@@ -75,11 +75,14 @@ class Ingestor:
             file_hash = hashlib.sha256(data).hexdigest()
             if self.store.catalog.file_hash(key) == file_hash:
                 report.skipped += 1
+                report.errors.extend(p.model_copy(update={"reason": f"{p.reason} (file unchanged since it was read)"})
+                                     for p in self.store.catalog.file_problems(key))
                 return
             loaded = load_file(path, data, self.field_map)
         except InputError as exc:
             report.errors.append(IngestProblem(path=exc.path, line=exc.line, reason=exc.reason))
             return
+        first_problem = len(report.errors)
         report.errors.extend(loaded.problems)
         article_ids: list[str] = []
         for document in loaded.documents:
@@ -91,7 +94,8 @@ class Ingestor:
                 batch.items.append(prepared)
         ids = list(dict.fromkeys(article_ids))
         obsolete = self.store.obsolete_articles(key, keep=ids)
-        batch.files.append(FileRecord(path=key, file_hash=file_hash, article_ids=ids, obsolete_ids=obsolete))
+        batch.files.append(FileRecord(path=key, file_hash=file_hash, article_ids=ids, obsolete_ids=obsolete,
+                                      problems=report.errors[first_problem:]))
 
     def _prepare(self, document: Document, path: Path, report: IngestReport) -> PreparedArticle | None:
         body, found_date, caption = split_preamble(document.text.replace("\r\n", "\n"))

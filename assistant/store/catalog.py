@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import StoreError
-from assistant.types import Article, ArticleMeta, Chunk
+from assistant.types import Article, ArticleMeta, Chunk, IngestProblem
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -58,9 +58,16 @@ class Catalog:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+            self._migrate()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the lexical index {path}: {exc}") from None
         self.path = path
+
+    def _migrate(self) -> None:
+        """Columns added after a store was first created (SQLite adds a column in place, keeping the rows)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(files)")}
+        if "problems" not in columns:
+            self._db.execute("ALTER TABLE files ADD COLUMN problems TEXT NOT NULL DEFAULT '[]'")
 
     def close(self) -> None:
         self._db.close()
@@ -79,6 +86,11 @@ class Catalog:
     def file_hash(self, path: str) -> str | None:
         row = self._db.execute("SELECT file_hash FROM files WHERE path = ?", (path,)).fetchone()
         return row[0] if row else None
+
+    def file_problems(self, path: str) -> list[IngestProblem]:
+        """The bad records noted when the file was last read (re-reported while it stays unchanged)."""
+        row = self._db.execute("SELECT problems FROM files WHERE path = ?", (path,)).fetchone()
+        return [IngestProblem.model_validate(p) for p in json.loads(row[0])] if row else []
 
     def file_articles(self, path: str) -> list[str]:
         row = self._db.execute("SELECT article_ids FROM files WHERE path = ?", (path,)).fetchone()
@@ -183,9 +195,10 @@ def delete_articles(db: sqlite3.Connection, ids: Sequence[str]) -> None:
     db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
 
 
-def record_file(db: sqlite3.Connection, path: str, file_hash: str, article_ids: Sequence[str]) -> None:
-    db.execute("INSERT OR REPLACE INTO files (path, file_hash, article_ids) VALUES (?, ?, ?)",
-               (path, file_hash, json.dumps(list(article_ids))))
+def record_file(db: sqlite3.Connection, path: str, file_hash: str, article_ids: Sequence[str],
+                problems: Sequence[IngestProblem] = ()) -> None:
+    db.execute("INSERT OR REPLACE INTO files (path, file_hash, article_ids, problems) VALUES (?, ?, ?, ?)",
+               (path, file_hash, json.dumps(list(article_ids)), json.dumps([p.model_dump() for p in problems])))
 
 
 def forget_files_with(db: sqlite3.Connection, article_id: str) -> None:

@@ -23,7 +23,7 @@ from assistant.errors import ConfigError, NotFoundError
 from assistant.store import catalog as cat
 from assistant.store.embeddings import Embedder
 from assistant.store.vectors import Metadata, VectorIndex
-from assistant.types import Article, Chunk, Passage
+from assistant.types import Article, Chunk, IngestProblem, Passage
 
 _SPACES = re.compile(r"\s+")
 _DATES_PENDING = "dates_pending"  # catalog setting: undated articles may have gained a dated copy
@@ -50,6 +50,7 @@ class FileRecord:
     file_hash: str
     article_ids: list[str]
     obsolete_ids: list[str] = field(default_factory=list)  # articles this file no longer holds
+    problems: list[IngestProblem] = field(default_factory=list)  # bad records, re-reported while it is unchanged
 
 
 def chunk_metadata(chunk: Chunk, article: Article) -> Metadata:
@@ -111,7 +112,7 @@ class Store:
                 cat.insert_chunks(db, item.chunks, {c.id: text_hash(c.text) for c in item.chunks})
             cat.set_status(db, [item.article.id for item in items], "ready")
             for f in files:
-                cat.record_file(db, f.path, f.file_hash, f.article_ids)
+                cat.record_file(db, f.path, f.file_hash, f.article_ids, f.problems)
             cat.set_status(db, obsolete, "deleting")
             if items or obsolete:  # cleared by fill_dates_from_clusters: a kill in between leaves it set
                 db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, '1')", (_DATES_PENDING,))

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from assistant.store.catalog import Catalog
 from tests.helpers import CliResult, Consistent, RunCli
 
 GOOD_TEXT = "The harbour tunnel opened on Tuesday, cutting the journey across the bay from forty minutes to eight."
@@ -150,6 +152,9 @@ def test_bad_input_is_reported_and_good_files_still_ingested(
         assert {"Wind", "Rail"} <= titles
     assert result.json()["articles"] == len(titles)
     consistent()
+    again = run_cli("ingest", corpus, *extra, "--json")  # nothing new: the same problems, not a silent skip
+    _assert_reported(again, problems)
+    assert again.json()["articles"] == 0 and _titles(run_cli) == titles
 
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads files whatever their mode")
@@ -229,5 +234,19 @@ def test_one_real_process_reports_every_problem_without_traceback(
     assert "Traceback" not in human.output
     assert len(human.stdout.splitlines()) == 1  # the summary is one line, however narrow the terminal
     assert re.match(r"\d+ files, 0 articles, 0 chunks, 2 skipped \(unchanged\)", human.stdout)
-    # A file whose only problems were bad records is recorded as read: unchanged, it is skipped before parsing.
-    assert len(human.failed_lines()) == len([p for p in problems if p.line is None])
+    # An unchanged file is skipped before parsing, but the bad records noted when it was read are reported again.
+    assert len(human.failed_lines()) == len(problems)
+    assert sum("(file unchanged since it was read)" in line for line in human.failed_lines()) == len(
+        [p for p in problems if p.line is not None])
+
+
+def test_a_store_from_before_the_problem_ledger_opens_and_upgrades(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE files (path TEXT PRIMARY KEY, file_hash TEXT NOT NULL, article_ids TEXT NOT NULL)")
+        db.execute("INSERT INTO files VALUES ('old.jsonl', 'abc', '[]')")
+    catalog = Catalog(path)
+    try:
+        assert catalog.file_hash("old.jsonl") == "abc" and catalog.file_problems("old.jsonl") == []
+    finally:
+        catalog.close()
