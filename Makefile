@@ -30,11 +30,13 @@ test: $(STAMP)
 	$(BIN)/mypy assistant
 	$(BIN)/pytest
 	$(BIN)/factcheck eval --engine replay --out eval-report/replay
-	$(BIN)/factcheck eval --engine local --suite seeds --suite summedits-local --out eval-report/local
+	$(BIN)/factcheck eval --engine local --suite seeds --suite summedits-local --suite climate-fever-local \
+		--suite wice-local --out eval-report/local
 
 eval: $(STAMP)
 	$(BIN)/factcheck eval --engine replay --out eval-report/replay
-	$(BIN)/factcheck eval --engine local --suite seeds --suite summedits-local --out eval-report/local
+	$(BIN)/factcheck eval --engine local --suite seeds --suite summedits-local --suite climate-fever-local \
+		--suite wice-local --out eval-report/local
 
 lint: $(STAMP)
 	$(BIN)/ruff check assistant tests bench

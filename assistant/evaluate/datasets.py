@@ -1,6 +1,9 @@
 """Dataset suites built at run time from ../shared/datasets (never copied into the project).
 
 - climate-fever-retrieval: does hybrid search put a gold evidence sentence in the top 5 for a claim?
+- climate-fever-local: the local verifier's verdicts on test-half Climate-FEVER claims (DISPUTED left out),
+  against the claims' own evidence articles; macro-F1 over supported / contradicted / not_enough_evidence.
+- wice-local: supported vs not on test-half WiCE claims, against their cited pages; balanced accuracy.
 - summedits-local: does the local verifier flag inconsistent summaries (a flag = any claim contradicted or
   not_enough_evidence) and pass consistent ones? Scored by balanced accuracy, on documents of the test half
   only (the classifier never saw them).
@@ -18,14 +21,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant.check.check import check_text
+from assistant.check.verify_local import normalise_claim, verify_claim
 from assistant.config import PROJECT_ROOT
-from assistant.evaluate.metrics import balanced_accuracy, mean
+from assistant.evaluate.metrics import balanced_accuracy, macro_f1, mean
 from assistant.evaluate.runner import CaseResult, Workbench
 from assistant.evaluate.scoring import SuiteResult, summarise
 from assistant.retrieve import search
+from assistant.store.store import Store
+from assistant.types import Verdict
 
 CLIMATE_FEVER_CLAIMS = 120
+CLIMATE_FEVER_VERDICTS = 150
+WICE_CLAIMS = 60
 SUMMEDITS_DOCS = 3  # per domain
+_CLIMATE_FEVER_LABELS = {"SUPPORTS": "supported", "REFUTES": "contradicted", "NOT_ENOUGH_INFO": "not_enough_evidence"}
+_WICE_META = "(meta data) "
 
 
 TEST_SHARE = 0.5
@@ -106,8 +116,10 @@ def summedits_local(bench: Workbench, scratch: Path) -> SuiteResult:
                 expected = "consistent" if str(row["label"]) == "1" else "inconsistent"
                 predicted = "inconsistent" if flagged else "consistent"
                 pairs.append((expected, predicted))
+                citations, valid = _verified(store, verdicts)
                 cases.append(CaseResult(id=str(row["id"]), kind="check", passed=expected == predicted,
                                         seconds=round(time.perf_counter() - started, 3),
+                                        citations=citations, citations_valid=valid,
                                         reasons=[] if expected == predicted else [f"{predicted}, expected {expected}"]))
     result = summarise("summedits-local", "local", cases)
     result.metrics["balanced_accuracy"] = balanced_accuracy(pairs)
@@ -117,7 +129,78 @@ def summedits_local(bench: Workbench, scratch: Path) -> SuiteResult:
     return result
 
 
+def _verified(store: Store, verdicts: list[Verdict]) -> tuple[int, int]:
+    """(citations, citations whose quote is the stored article's text at its offsets)."""
+    citations = [c for v in verdicts for c in v.citations]
+    valid = 0
+    for citation in citations:
+        article = store.catalog.article(citation.article_id)
+        valid += article is not None and article.text[citation.start:citation.end] == citation.quote
+    return len(citations), valid
+
+
+def _verdict_case(store: Store, case_id: str, claim: str, expected: str, scored_as: str | None = None) -> CaseResult:
+    """One dataset claim, whole (as bench/check.py scores it); `scored_as` maps verdicts onto a binary label."""
+    started = time.perf_counter()
+    verdict = verify_claim(store, normalise_claim(claim))
+    predicted = verdict.verdict
+    if scored_as is not None:
+        predicted = scored_as if predicted == scored_as else "not"
+    citations, valid = _verified(store, [verdict])
+    return CaseResult(id=case_id, kind="check", passed=predicted == expected, expected_verdict=expected,
+                      predicted_verdict=predicted, seconds=round(time.perf_counter() - started, 3),
+                      citations=citations, citations_valid=valid,
+                      reasons=[] if predicted == expected else [f"{predicted}, expected {expected}"])
+
+
+def climate_fever_local(bench: Workbench, scratch: Path) -> SuiteResult:
+    rows = [json.loads(line) for line in (datasets_dir() / "climate-fever" / "climate-fever.jsonl").open()]
+    claims = [r for r in rows if r["claim_label"] in _CLIMATE_FEVER_LABELS
+              and split_of(f"cf-{r['claim_id']}") == "test"][:CLIMATE_FEVER_VERDICTS]
+    sentences: dict[str, dict[int, str]] = {}
+    for row in claims:
+        for e in row["evidences"]:
+            sentences.setdefault(e["article"], {})[int(e["evidence_id"].rpartition(":")[2])] = e["evidence"]
+    records = [{"text": "\n".join(s for _, s in sorted(by_index.items())), "title": title, "source": "wikipedia"}
+               for title, by_index in sorted(sentences.items())]
+    store = bench.store(_write_jsonl(scratch / "climate-fever-local" / "articles.jsonl", records))
+    cases = [_verdict_case(store, f"cf-{r['claim_id']}", r["claim"], _CLIMATE_FEVER_LABELS[r["claim_label"]])
+             for r in claims]
+    result = summarise("climate-fever-local", "local", cases)
+    labels = list(_CLIMATE_FEVER_LABELS.values())
+    expected = [c.expected_verdict or "" for c in cases]
+    result.metrics["macro_f1"] = macro_f1([(e, c.predicted_verdict or "") for e, c in zip(expected, cases,
+                                                                                        strict=True)], labels)
+    majority = max(labels, key=expected.count)
+    result.metrics["majority_macro_f1"] = macro_f1([(e, majority) for e in expected], labels)
+    result.notes.append(f"{len(cases)} test-half Climate-FEVER claims (DISPUTED left out) over {len(records)} "
+                        "articles of their evidence sentences")
+    return result
+
+
+def wice_local(bench: Workbench, scratch: Path) -> SuiteResult:
+    rows = [json.loads(line) for line in (datasets_dir() / "wice-dev" / "claim_dev.jsonl").open() if line.strip()]
+    claims = [r for r in rows if split_of(f"wice-{r['meta']['id']}") == "test"][:WICE_CLAIMS]
+    records = []
+    for row in claims:
+        body = [s for s in row["evidence"] if not s.startswith(_WICE_META)]
+        title = next((s.partition(":")[2].strip() for s in row["evidence"]
+                      if s.startswith(_WICE_META + "TITLE")), "")
+        records.append({"text": "\n".join(body), "title": title or f"page {row['meta']['id']}", "source": "web"})
+    store = bench.store(_write_jsonl(scratch / "wice-local" / "pages.jsonl", records))
+    cases = [_verdict_case(store, f"wice-{r['meta']['id']}", r["claim"],
+                           "supported" if r["label"] == "supported" else "not", scored_as="supported")
+             for r in claims]
+    result = summarise("wice-local", "local", cases)
+    result.metrics["majority_baseline"] = 0.5  # balanced accuracy of any constant answer
+    result.notes.append(f"{len(cases)} test-half WiCE claims over their {len(records)} cited pages; partially "
+                        "supported and not supported both count as not supported")
+    return result
+
+
 DATASET_SUITES: dict[str, tuple[tuple[str, ...], Callable[[Workbench, Path], SuiteResult]]] = {
     "climate-fever-retrieval": (("replay", "local", "openai"), climate_fever_retrieval),
     "summedits-local": (("local",), summedits_local),
+    "climate-fever-local": (("local",), climate_fever_local),
+    "wice-local": (("local",), wice_local),
 }

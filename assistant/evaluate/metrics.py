@@ -33,5 +33,18 @@ def balanced_accuracy(pairs: Sequence[tuple[str, str]]) -> float | None:
     return sum(recalls) / len(recalls)
 
 
+def macro_f1(pairs: Sequence[tuple[str, str]], labels: Sequence[str]) -> float | None:
+    """Mean F1 over `labels` (a label never predicted and never expected scores 0)."""
+    if not pairs:
+        return None
+    scores = []
+    for label in labels:
+        hits = sum(e == label and p == label for e, p in pairs)
+        expected = sum(e == label for e, _ in pairs)
+        predicted = sum(p == label for _, p in pairs)
+        scores.append(2 * hits / (expected + predicted) if expected + predicted else 0.0)
+    return sum(scores) / len(scores)
+
+
 def mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
