@@ -16,6 +16,7 @@ from assistant.check.citations import verified
 from assistant.check.evidence import RELEVANT, Sentence, score_sentences
 from assistant.check.guards import aimed_at_model, echoes
 from assistant.errors import LLMError, LLMOutputError
+from assistant.ingest.chunking import sentence_spans
 from assistant.llm.base import ChatModel, parse_reply
 from assistant.prompts import load_prompt, render
 from assistant.retrieve import Filters, SearchConfig, search
@@ -62,10 +63,28 @@ def _extractive(store: Store, question: str, sentences: Sequence[Sentence]) -> A
         if aimed_at_model(sentence.text) or any(_same_statement(sentence, other) for other in chosen):
             continue  # the syndicated copy of a sentence already chosen
         chosen.append(sentence)
-    citations = [c for c in (_cite(store, s.passage, s.text) for s in chosen) if c is not None]
+    citations = [c for c in (_cite(store, s.passage, _through_quote_end(s)) for s in chosen) if c is not None]
     body = " ".join(f"“{c.quote}” [{i}]" for i, c in enumerate(citations, start=1))
     return Answer(question=question, answer=EXTRACTIVE_PREFIX + body, citations=citations, engine="local",
                   model=None)
+
+
+def _through_quote_end(sentence: Sentence, max_more: int = 2) -> str:
+    """The sentence, extended to where its open quotation closes: the speaker often follows the quote's last
+    sentence (“Daesh is not defeated … The defeat … Mosul,” Jones told reporters)."""
+    text = sentence.passage.text
+    lead = 1 if sentence.start > 0 and text[sentence.start - 1] in "“\"" else 0  # the splitter may leave it out
+
+    def balanced(end: int) -> bool:
+        quoted = text[sentence.start - lead:end]
+        return quoted.count("“") <= quoted.count("”") and quoted.count('"') % 2 == 0
+
+    if not balanced(sentence.end):
+        following = [end for start, end in sentence_spans(text) if start >= sentence.end][:max_more]
+        for end in following:
+            if balanced(end):
+                return text[sentence.start:end]
+    return text[sentence.start:sentence.end]
 
 
 def _same_statement(a: Sentence, b: Sentence) -> bool:

@@ -171,6 +171,15 @@ def test_local_engine_answers_with_citations(run_cli: RunCli, open_store: OpenSt
     assert_quotes_are_source_text(answer, open_store)
 
 
+def test_a_quoted_statement_is_cited_through_to_its_speaker(run_cli: RunCli, open_store: OpenStore) -> None:
+    question = "Who said that Daesh is not defeated with the liberation of Raqqa?"
+    result = run_cli("ask", question, "--engine", "local", "--json")
+    assert result.exit_code == 0, result.output
+    first = result.json()["citations"][0]["quote"]
+    assert first.startswith("Daesh is not defeated") and first.endswith("Rupert Jones told reporters.")
+    assert_quotes_are_source_text(result.json(), open_store)
+
+
 def test_nothing_relevant_means_no_sources(run_cli: RunCli) -> None:
     result = run_cli("ask", "What is the best recipe for banana bread?", "--engine", "local", "--json")
     assert result.exit_code == 0
