@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -36,7 +36,6 @@ class Alignment:
     slots: Slots
     passages: list[Passage]
     sentences: list[Sentence]  # every sentence of the passages, best first
-    judgements: list[object] = field(default_factory=list)  # filled by the verifier's rules
 
 
 def align(store: Store, claim: str, filters: Filters | None = None, k: int = 10) -> Alignment:
