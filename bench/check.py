@@ -30,12 +30,12 @@ from typing import Any
 
 import numpy as np
 from claimsets import HEADLINE, ClaimSet, LabelledClaim, all_sets, score
-from corpora import datasets_dir
+from corpora import require_datasets
 from features import RESULTS, Described, described
 from train_verifier import fit, probabilities, training_rows
 
 from assistant.check.features import FEATURES
-from assistant.check.learned import CLASSES, combine, shipped_model
+from assistant.check.learned import CLASSES, VerifierModel, combine, shipped_model
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 THRESHOLDS = [round(t, 2) for t in np.arange(0.3, 1.0, 0.05)]
@@ -50,13 +50,14 @@ def _lexical(coverage: np.ndarray, threshold: float) -> list[str]:
     return ["supported" if c >= threshold else "not_enough_evidence" for c in coverage]
 
 
-def _subset(claimset: ClaimSet, desc: Described, split: str) -> list[int]:
+def _subset(desc: Described, split: str) -> list[int]:
     return [i for i, c in enumerate(desc.claims) if c.split == split]
 
 
-def rows_for(claimset: ClaimSet, desc: Described, others: list[tuple[ClaimSet, Described]]) -> dict[str, Any]:
-    test = _subset(claimset, desc, "test")
-    train = _subset(claimset, desc, "train")
+def rows_for(claimset: ClaimSet, desc: Described, others: list[tuple[ClaimSet, Described]],
+             model: VerifierModel) -> dict[str, Any]:
+    test = _subset(desc, "test")
+    train = _subset(desc, "train")
     claims: list[LabelledClaim] = [desc.claims[i] for i in test]
     empty = [not c.text for c in claims]
     coverage = desc.features[:, FEATURES.index("coverage_best")]
@@ -66,8 +67,6 @@ def rows_for(claimset: ClaimSet, desc: Described, others: list[tuple[ClaimSet, D
 
     threshold = max(THRESHOLDS, key=lambda t: score(claimset.name, [desc.claims[i] for i in train],
                                                     _lexical(coverage[train], t))[HEADLINE[claimset.name]])
-    model = shipped_model()
-    assert model is not None
     shipped = [combine(desc.rules[i], model.probabilities(desc.features[i]), model.thresholds,
                        desc.features[i]) for i in test]
     x, y, w, _ = training_rows(others)
@@ -116,10 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fresh", action="store_true", help="re-ingest and re-assess, ignoring cached features")
     args = parser.parse_args(argv)
-    root = datasets_dir(PROJECT_ROOT)
-    if not root.exists():
-        print(f"datasets not found at {root}", file=sys.stderr)
-        return 2
+    root = require_datasets(PROJECT_ROOT)
     model = shipped_model()
     if model is None or "the test half is never read" not in str(model.provenance.get("data", "")):
         print("assistant/check/verifier_weights.json is missing or was not trained on the training half only; "
@@ -130,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"datasets": {}, "weights": model.provenance}
     for claimset, desc in sets:
         others = [pair for pair in sets if pair[0].name != claimset.name]
-        results["datasets"][claimset.name] = rows_for(claimset, desc, others)
+        results["datasets"][claimset.name] = rows_for(claimset, desc, others, model)
     results["seconds"] = round(time.perf_counter() - started, 1)
     print_tables(results)
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,15 @@ def datasets_dir(project_root: Path) -> Path:
     """$FACTCHECK_DATASETS, else ../shared/datasets relative to the project root."""
     override = os.environ.get(DATASETS_ENV)
     return Path(override) if override else (project_root.parent / "shared" / "datasets").resolve()
+
+
+def require_datasets(project_root: Path) -> Path:
+    """The datasets folder, or exit 2 with a one-line message: every benchmark needs it."""
+    root = datasets_dir(project_root)
+    if not root.is_dir():
+        print(f"datasets not found at {root}; set {DATASETS_ENV} or provide ../shared/datasets", file=sys.stderr)
+        raise SystemExit(2)
+    return root
 
 
 def _joined(pieces: Iterable[tuple[str, str]], sep: str = "\n") -> tuple[str, dict[str, tuple[int, int]]]:

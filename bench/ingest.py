@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from corpora import Corpus, build_corpus, datasets_dir, write_jsonl
+from corpora import Corpus, build_corpus, require_datasets, write_jsonl
 from stores import say
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -261,10 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if (args.limit is not None and args.limit < 1) or args.shard_size < 1:
         parser.error("--limit and --shard-size must be positive")
-    root = datasets_dir(PROJECT_ROOT)
-    if not root.is_dir():
-        print(f"datasets not found at {root}; set FACTCHECK_DATASETS or provide ../shared/datasets", file=sys.stderr)
-        return 2
+    root = require_datasets(PROJECT_ROOT)
     corpus = build_corpus(root, args.min_articles)
     if args.limit:
         corpus = corpus.sample(args.limit)

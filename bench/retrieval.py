@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpora import CorpusArticle, climate_fever_articles, datasets_dir, wice_articles
+from corpora import CorpusArticle, climate_fever_articles, require_datasets, wice_articles
 from stores import built_store, say
 
 from assistant.ingest.metadata import split_preamble
@@ -310,10 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         import scale
 
         return scale.main([str(args.scale), *(["--json"] if args.json else [])])
-    root = datasets_dir(PROJECT_ROOT)
-    if not root.is_dir():
-        print(f"datasets not found at {root}; set FACTCHECK_DATASETS or provide ../shared/datasets", file=sys.stderr)
-        return 2
+    root = require_datasets(PROJECT_ROOT)
     builders = {"climate-fever": climate_fever_bench, "wice-dev": wice_bench}
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},

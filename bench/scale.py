@@ -37,7 +37,7 @@ from typing import Any
 from corpora import (
     CorpusArticle,
     climate_fever_articles,
-    datasets_dir,
+    require_datasets,
     summedits_documents,
     summedits_summaries,
     wice_articles,
@@ -290,10 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.chunks < 1000:
         parser.error("use at least 1000 chunks")
-    root = datasets_dir(PROJECT_ROOT)
-    if not root.is_dir():
-        print(f"datasets not found at {root}; set FACTCHECK_DATASETS or provide ../shared/datasets", file=sys.stderr)
-        return 2
+    root = require_datasets(PROJECT_ROOT)
     results = run(root, args.chunks, args.fresh)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import sklearn
 from claimsets import HEADLINE, ClaimSet, all_sets, score
-from corpora import datasets_dir
+from corpora import require_datasets
 from features import Described, described
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
@@ -109,10 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dry-run", action="store_true", help="print the cross-validated scores, write nothing")
     args = parser.parse_args(argv)
-    root = datasets_dir(PROJECT_ROOT)
-    if not root.exists():
-        print(f"datasets not found at {root}", file=sys.stderr)
-        return 2
+    root = require_datasets(PROJECT_ROOT)
     sets = [(claimset, described(claimset)) for claimset in all_sets(root)]
     thresholds, oof_scores = tune(sets)
     x, y, w, _groups = training_rows(sets)

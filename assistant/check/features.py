@@ -83,11 +83,14 @@ _WORD = re.compile(r"[A-Za-z][\w'-]*|\$?\d[\d,.]*\d|\$?\d")
 def _novel_tokens(claim: str, evidence: str) -> dict[str, float]:
     """Claim tokens the evidence never uses, by kind: numbers and codes, capitalised words, rare and common words."""
     known = {t.lower().strip("$").replace(",", "") for t in _WORD.findall(evidence)}
+    stems_by_prefix: dict[str, set[str]] = {}  # built once: each claim token looks up its own prefix
+    for word in known:
+        stems_by_prefix.setdefault(word[:3], set()).add(stem(word))
     counts = {"novel_numbers": 0, "novel_capitalised": 0, "novel_rare": 0, "novel_common": 0}
     tokens = _WORD.findall(claim)
     for position, token in enumerate(tokens):
         key = token.lower().strip("$").replace(",", "")
-        if key in known or stem(key) in {stem(k) for k in known if k[:3] == key[:3]}:
+        if key in known or stem(key) in stems_by_prefix.get(key[:3], set()):
             continue
         if any(c.isdigit() for c in token):
             counts["novel_numbers"] += 1

@@ -19,6 +19,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from assistant.check.check import check_text
 from assistant.check.verify_local import normalise_claim, verify_claim
@@ -69,16 +70,25 @@ def _write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
     return path.parent
 
 
-def climate_fever_retrieval(bench: Workbench, scratch: Path) -> SuiteResult:
-    rows = [json.loads(line) for line in (datasets_dir() / "climate-fever" / "climate-fever.jsonl").open()]
-    claims = [r for r in rows if any(e["evidence_label"] != "NOT_ENOUGH_INFO" for e in r["evidences"])]
-    claims = claims[:CLIMATE_FEVER_CLAIMS]
+def _climate_fever_rows() -> list[dict[str, Any]]:
+    with open(datasets_dir() / "climate-fever" / "climate-fever.jsonl", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _evidence_articles(claims: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The claims' evidence sentences, in page order, one article per Wikipedia page."""
     sentences: dict[str, dict[int, str]] = {}
     for row in claims:
         for e in row["evidences"]:
             sentences.setdefault(e["article"], {})[int(e["evidence_id"].rpartition(":")[2])] = e["evidence"]
-    records = [{"text": "\n".join(s for _, s in sorted(by_index.items())), "title": title, "source": "wikipedia"}
-               for title, by_index in sorted(sentences.items())]
+    return [{"text": "\n".join(s for _, s in sorted(by_index.items())), "title": title, "source": "wikipedia"}
+            for title, by_index in sorted(sentences.items())]
+
+
+def climate_fever_retrieval(bench: Workbench, scratch: Path) -> SuiteResult:
+    claims = [r for r in _climate_fever_rows()
+              if any(e["evidence_label"] != "NOT_ENOUGH_INFO" for e in r["evidences"])][:CLIMATE_FEVER_CLAIMS]
+    records = _evidence_articles(claims)
     store = bench.store(_write_jsonl(scratch / "climate-fever" / "articles.jsonl", records))
     cases = []
     for row in claims:
@@ -154,15 +164,9 @@ def _verdict_case(store: Store, case_id: str, claim: str, expected: str, scored_
 
 
 def climate_fever_local(bench: Workbench, scratch: Path) -> SuiteResult:
-    rows = [json.loads(line) for line in (datasets_dir() / "climate-fever" / "climate-fever.jsonl").open()]
-    claims = [r for r in rows if r["claim_label"] in _CLIMATE_FEVER_LABELS
+    claims = [r for r in _climate_fever_rows() if r["claim_label"] in _CLIMATE_FEVER_LABELS
               and split_of(f"cf-{r['claim_id']}") == "test"][:CLIMATE_FEVER_VERDICTS]
-    sentences: dict[str, dict[int, str]] = {}
-    for row in claims:
-        for e in row["evidences"]:
-            sentences.setdefault(e["article"], {})[int(e["evidence_id"].rpartition(":")[2])] = e["evidence"]
-    records = [{"text": "\n".join(s for _, s in sorted(by_index.items())), "title": title, "source": "wikipedia"}
-               for title, by_index in sorted(sentences.items())]
+    records = _evidence_articles(claims)
     store = bench.store(_write_jsonl(scratch / "climate-fever-local" / "articles.jsonl", records))
     cases = [_verdict_case(store, f"cf-{r['claim_id']}", r["claim"], _CLIMATE_FEVER_LABELS[r["claim_label"]])
              for r in claims]
