@@ -26,7 +26,7 @@ from pathlib import Path
 from corpora import CorpusArticle, climate_fever_articles, wice_articles
 
 from assistant.check.claims import split_claims
-from assistant.evaluate.datasets import split_of, summedits_group
+from assistant.evaluate.splits import split_of, summedits_group
 
 _SUMMEDITS = (("summedits_ectsum.json", "earnings-call"), ("summedits_podcast.json", "podcast"))
 

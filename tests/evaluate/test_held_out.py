@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from assistant.check.features import FEATURES
-from assistant.evaluate.datasets import datasets_dir, split_of, summedits_group
+from assistant.evaluate.datasets import datasets_dir
+from assistant.evaluate.splits import split_of, summedits_group
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
@@ -29,18 +28,24 @@ def bench_modules(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("bench_modules")
-def test_training_rows_never_include_a_test_half_group() -> None:
-    from claimsets import all_sets
-    from features import Described
-    from train_verifier import training_rows
+def test_entailment_training_pairs_never_come_from_a_test_half_group() -> None:
+    """bench/nli_data.py reads only training-half groups, and no sentence of a test-half claim's evidence."""
+    import json
 
-    sets = all_sets(datasets_dir())
-    described = [(s, Described(s.claims, np.zeros((len(s.claims), len(FEATURES))), [""] * len(s.claims), 0.0))
-                 for s in sets]
-    _x, y, weights, groups = training_rows(described)
-    assert len(y) > 1000 and all(split_of(g.split(":", 1)[1]) == "train" for g in groups)
-    for claimset in sets:  # every dataset weighs the same in the loss
-        share = weights[[g.startswith(claimset.name + ":") for g in groups]].sum() / weights.sum()
-        assert abs(share - 1 / len(sets)) < 1e-9
-    test_groups = {c.group for s in sets for c in s.claims if c.split == "test"}
-    assert test_groups and not test_groups & {g.split(":", 1)[1] for g in groups}
+    from nli_data import climate_fever, summedits, wice
+
+    folder = datasets_dir()
+    cf_pairs, cf_docs = climate_fever(folder)
+    rows = [json.loads(line) for line in (folder / "climate-fever" / "climate-fever.jsonl").open()]
+    test_evidence = {e["evidence"] for r in rows if split_of(f"cf-{r['claim_id']}") == "test" for e in r["evidences"]}
+    test_claims = {r["claim"] for r in rows if split_of(f"cf-{r['claim_id']}") == "test"}
+    assert len(cf_pairs) > 1000
+    assert not {p.premise for p in cf_pairs} & test_evidence
+    assert not {s for d in cf_docs for s in d.sentences} & test_evidence
+    train_claims = {r["claim"] for r in rows if split_of(f"cf-{r['claim_id']}") == "train"}
+    assert {p.hypothesis for p in cf_pairs} <= train_claims and not {p.hypothesis for p in cf_pairs} & (
+        test_claims - train_claims)
+    wice_pairs, wice_docs = wice(folder, __import__("random").Random(0))
+    assert wice_pairs and all(split_of(d.group) == "train" for d in wice_docs)
+    _pairs, summedits_docs = summedits(folder)
+    assert summedits_docs and all(split_of(d.group) == "train" for d in summedits_docs)
