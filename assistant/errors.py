@@ -5,7 +5,8 @@
     ├── InputError                 a file or record cannot be ingested (names the file and line)
     ├── StoreError                 the vector or lexical store cannot be opened or written
     │   └── EmbeddingMismatchError the collection was built with another embedding model
-    ├── EmbeddingError             the embedding model failed or is missing
+    ├── ModelError                 a shipped model file (ONNX, tokenizer) is missing, corrupt or failed
+    │   └── EmbeddingError         the embedding model failed or is missing
     ├── NotFoundError              an article id or collection does not exist
     └── LLMError                   the language model could not give a usable reply
         ├── LLMAuthError           the key was refused (401/403)
@@ -53,7 +54,11 @@ class EmbeddingMismatchError(StoreError):
     """The collection was built with a different embedding model than the one configured."""
 
 
-class EmbeddingError(FactcheckError):
+class ModelError(FactcheckError):
+    """A model file the tool runs locally is missing, corrupt or failed (names the file)."""
+
+
+class EmbeddingError(ModelError):
     """The embedding model is missing or failed."""
 
 
