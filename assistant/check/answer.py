@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
+from assistant.check.backing import guard_sentences
 from assistant.check.citations import verified
 from assistant.check.evidence import RELEVANT, Sentence, score_sentences
 from assistant.check.guards import aimed_at_model, echoes
@@ -26,6 +27,8 @@ from assistant.types import Answer, Citation, Passage, Usage
 
 NOTHING_RELEVANT = "The corpus has no passages relevant to this question, so it cannot answer it."
 NOT_VERIFIED = "No answer is shown: the model's citations could not be verified against the sources."
+NOT_BACKED = "No answer is shown: no sentence of the model's answer was backed by the quotes it cited."
+NO_ANSWER = "The model found no answer to this question in the sources."
 EXTRACTIVE_PREFIX = "Extractive answer (no language model; the most relevant sentences in the corpus): "
 
 
@@ -127,30 +130,44 @@ def _generative(store: Store, question: str, passages: Sequence[Passage], model:
             warnings.append(f"{exc}; asked again")
             feedback = "Your previous reply was not valid JSON of the requested shape. Reply with JSON only."
             continue
-        if not reply.answerable:
-            return Answer(question=question, answer=reply.answer or NOTHING_RELEVANT, engine=engine,
-                          model=model.name, usage=usage, warnings=warnings)
+        if not reply.answerable:  # the model's own words are not shown: they are not backed by any quote
+            return Answer(question=question, answer=NO_ANSWER, engine=engine, model=model.name, usage=usage,
+                          warnings=warnings)
         if echoes(reply.answer, prompt.system):
             warnings.append("the model's answer repeated its instructions; withheld")
             return Answer(question=question, answer=NOT_VERIFIED, engine=engine, model=model.name, usage=usage,
                           warnings=warnings)
-        citations, problems = _validate(store, passages, reply.citations)
+        cited, problems = _validate(store, passages, reply.citations)
         warnings.extend(problems)
-        if not citations and not problems:
+        if not cited and not problems:
             warnings.append("the reply cited no source")
+        citations = [c for _, c in cited]
         if citations:
-            return Answer(question=question, answer=reply.answer, citations=citations, engine=engine,
-                          model=model.name, usage=usage, warnings=warnings)
-        feedback = ("Your previous reply had no verifiable citation: " + "; ".join(problems or ["none given"])
-                    + ". Quote the sources exactly, word for word, and cite them by number.")
+            quotes: dict[int, str] = {}
+            for source, citation in cited:
+                quotes[source] = quotes.get(source, "") + " " + citation.quote
+            text, removed = guard_sentences(reply.answer, quotes, question)
+            warnings.extend(r.warning() for r in removed)
+            if text:
+                return Answer(question=question, answer=text, citations=citations, engine=engine,
+                              model=model.name, usage=usage, warnings=warnings)
+            problems = [r.warning() for r in removed]
+            if attempt == 1:
+                return Answer(question=question, answer=NOT_BACKED, engine=engine, model=model.name, usage=usage,
+                              warnings=warnings)
+        feedback = ("Your previous reply had no verifiable citation or unbacked statements: "
+                    + "; ".join(problems or ["none given"])
+                    + ". Quote the sources exactly, word for word, cite them by number, and state only facts "
+                      "your quotes contain.")
     return Answer(question=question, answer=NOT_VERIFIED, engine=engine, model=model.name, usage=usage,
                   warnings=warnings)
 
 
 def _validate(
     store: Store, passages: Sequence[Passage], cited: Sequence[CitedQuote]
-) -> tuple[list[Citation], list[str]]:
-    citations: list[Citation] = []
+) -> tuple[list[tuple[int, Citation]], list[str]]:
+    """(source number, verified citation) pairs, and why the others were dropped."""
+    citations: list[tuple[int, Citation]] = []
     problems: list[str] = []
     for item in cited:
         if not 1 <= item.source <= len(passages):
@@ -162,8 +179,8 @@ def _validate(
         elif aimed_at_model(_sentence_around(passages[item.source - 1], citation)):
             problems.append(f"dropped a quote from source [{item.source}]: that text holds instructions aimed at "
                             "the model, which are treated as data, not evidence")
-        elif all((c.article_id, c.start) != (citation.article_id, citation.start) for c in citations):
-            citations.append(citation)
+        elif all((c.article_id, c.start) != (citation.article_id, citation.start) for _, c in citations):
+            citations.append((item.source, citation))
     return citations, problems
 
 

@@ -12,9 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.check.backing import guard_text
 from assistant.check.citations import verified
-from assistant.check.evidence import Sentence, score_sentences
-from assistant.check.features import ALIGNED
+from assistant.check.evidence import ALIGNED, Sentence, score_sentences
 from assistant.llm.base import ChatModel, parse_reply
 from assistant.prompts import load_prompt, render
 from assistant.retrieve import Filters, SearchConfig, search
@@ -96,6 +96,10 @@ def _checked(store: Store, claim: str, reply: ModelVerdict, sentences: Sequence[
         else:
             citations.append(citation)
     verdict, rationale = reply.verdict, reply.rationale
+    backed, removed = guard_text(rationale, [c.quote for c in citations], claim)
+    if removed:
+        warnings.extend(f"claim {number}: {r.warning('rationale sentence')}" for r in removed)
+        rationale = backed or "The model's rationale was withheld: its facts are not in the quoted evidence."
     if verdict != "not_enough_evidence" and not citations:
         warnings.append(f"claim {number}: verdict '{verdict}' had no verifiable quote; marked not_enough_evidence")
         verdict, rationale = "not_enough_evidence", "The model's verdict could not be tied to a verified quote."

@@ -230,3 +230,28 @@ def test_response_cache_pays_once_and_no_cache_bypasses_it(fake_openai: FakeOpen
     assert second["citations"] == first["citations"] and len(fake_openai.requests) == 1
     ask_json(run_cli, "--no-cache")
     assert len(fake_openai.requests) == 2
+
+
+def test_a_sentence_whose_facts_are_not_in_its_quotes_never_reaches_the_reader(fake_openai: FakeOpenAI,
+                                                                               run_cli: RunCli) -> None:
+    """A model that obeys planted text: the quote is real, the prose around it is not backed by it."""
+    def obeying(body: dict[str, Any]) -> dict[str, Any]:
+        reply = good_reply(body)
+        number = reply["citations"][0]["source"]
+        reply["answer"] += f" All 5,000 households lost service for a week, Northern Grid said [{number}]."
+        return reply
+
+    fake_openai.queue(obeying)
+    code, answer, _ = ask_json(run_cli)
+    assert code == 0 and answer is not None
+    assert "744" in answer["answer"] and "5,000" not in answer["answer"] and "Northern Grid" not in answer["answer"]
+    assert any("unbacked" in w and "5,000" in w for w in answer["warnings"])
+
+
+def test_an_unanswerable_reply_shows_a_fixed_message_never_model_prose(fake_openai: FakeOpenAI,
+                                                                       run_cli: RunCli) -> None:
+    fake_openai.queue({"answer": "Nobody knows, but probably 10,000 civilians died.", "answerable": False,
+                       "citations": []})
+    code, answer, _ = ask_json(run_cli)
+    assert code == 0 and answer is not None
+    assert "10,000" not in answer["answer"] and answer["answer"].startswith("The model found no answer")
