@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DATA := .demo-data
 
-.PHONY: install demo test eval lint typecheck bench-ingest bench-retrieval bench-check train-verifier clean
+.PHONY: install demo test test-wheel eval lint typecheck bench-ingest bench-retrieval bench-check train-verifier clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,9 +29,14 @@ test: $(STAMP)
 	$(BIN)/ruff check assistant tests bench
 	$(BIN)/mypy assistant
 	$(BIN)/pytest
+	PYTHON=$(PYTHON) .ci/wheel-smoke
 	$(BIN)/factcheck eval --engine replay --out eval-report/replay
 	$(BIN)/factcheck eval --engine local --suite seeds --suite summedits-local --suite climate-fever-local \
 		--suite wice-local --out eval-report/local
+
+# The release as a user gets it: build the wheel, install it into a fresh venv, run the commands outside the repo.
+test-wheel: $(STAMP)
+	PYTHON=$(PYTHON) .ci/wheel-smoke
 
 eval: $(STAMP)
 	$(BIN)/factcheck eval --engine replay --out eval-report/replay
@@ -47,7 +52,11 @@ typecheck: $(STAMP)
 bench-ingest: $(STAMP)
 	$(BIN)/python bench/ingest.py
 
-bench-retrieval: $(STAMP)
+bench-retri# The release as a user gets it: build the wheel, install it into a fresh venv, run the commands outside the repo.
+test-wheel: $(STAMP)
+	PYTHON=$(PYTHON) .ci/wheel-smoke
+
+eval: $(STAMP)
 	$(BIN)/python bench/retrieval.py
 
 bench-check: $(STAMP)

@@ -16,10 +16,10 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import ConfigError
+from assistant.resources import EVALS, resource_path
 
 EmbeddingsKind = Literal["local", "openai"]
 EngineKind = Literal["auto", "local", "openai", "replay"]
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # USD per million (prompt, completion) tokens; override with FACTCHECK_PRICES='{"model": [in, out]}'.
 DEFAULT_PRICES: dict[str, tuple[float, float]] = {
@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=2, ge=0, le=10)
     record: bool = False  # record real model replies as fixtures (with --engine openai)
     cache: bool = True  # SQLite response cache for model calls
-    fixtures_dir: Path = PROJECT_ROOT / "evals" / "fixtures"
+    fixtures_dir: Path = Field(default_factory=lambda: resource_path(EVALS, "fixtures"))  # the shipped replies
     prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     slack_api_url: str | None = None  # Slack Web API base URL override (tests, proxies); unset: Slack's own

@@ -1,5 +1,8 @@
 """Prompt templates live in prompts/*.txt as files, never as Python strings.
 
+The folder ships inside the package as `assistant.prompt_files` (mapped in pyproject.toml) and is read with
+importlib.resources; FACTCHECK_PROMPTS_DIR points at another folder instead.
+
 A file has a `[system]` section and a `[user]` section; `{{name}}` placeholders are filled strictly: a missing
 or unused variable is an error. Each prompt has a content hash, which keys recorded fixtures, so editing a
 prompt without re-recording its fixtures is caught.
@@ -11,18 +14,20 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from assistant.errors import ConfigError
+from assistant.resources import PROMPTS, resource
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 _SECTION = re.compile(r"^\[(system|user)\]\s*$", re.MULTILINE)
 
 
-def prompts_dir() -> Path:
-    """prompts/ of the project, or FACTCHECK_PROMPTS_DIR (to try a prompt change without touching the repo)."""
-    return Path(os.environ.get("FACTCHECK_PROMPTS_DIR") or PROMPTS_DIR)
+def prompts_dir() -> Traversable:
+    """The shipped prompts, or FACTCHECK_PROMPTS_DIR (to try a prompt change without touching the package)."""
+    override = os.environ.get("FACTCHECK_PROMPTS_DIR")
+    return Path(override) if override else resource(PROMPTS)
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ class RenderedPrompt:
     user: str
 
 
-def load_prompt(name: str, directory: Path | None = None) -> Prompt:
+def load_prompt(name: str, directory: Traversable | None = None) -> Prompt:
     path = (directory or prompts_dir()) / f"{name}.txt"
     try:
         raw = path.read_text(encoding="utf-8")

@@ -105,7 +105,7 @@ def reply(body: dict[str, Any]) -> Any:
 def main() -> None:
     suites = ["seeds", "guardrails"]
     for name in suites:
-        for case in load_suite(available_suites()[name]).cases:
+        for case in load_suite(available_suites(ROOT / "evals" / "suites")[name]).cases:
             CASES[case.input] = case
     shutil.rmtree(ROOT / "evals" / "fixtures", ignore_errors=True)
     server = FakeOpenAI().start()

@@ -12,10 +12,19 @@ from rich.table import Table
 
 from assistant.cli.common import err, fail, handles_errors, out, print_json
 from assistant.cli.options import NoCacheOption, RecordOption, reasoning_settings
+from assistant.config import Settings
 from assistant.evaluate.datasets import DATASET_SUITES, datasets_dir
 from assistant.evaluate.runner import Workbench, run_case
-from assistant.evaluate.scoring import SuiteResult, gate, load_baseline, load_gate, summarise, update_baseline
-from assistant.evaluate.suites import available_suites, load_suite
+from assistant.evaluate.scoring import (
+    SuiteResult,
+    gate,
+    load_baseline,
+    load_gate,
+    project_evals,
+    summarise,
+    update_baseline,
+)
+from assistant.evaluate.suites import available_suites, default_suites_dir, load_suite, project_of
 from assistant.runtime import make_chat_model, make_embedder, resolve_engine
 
 MAX_SHOWN_FAILURES = 8
@@ -24,20 +33,31 @@ MAX_SHOWN_FAILURES = 8
 @handles_errors
 def eval_command(
     suite: Annotated[list[str] | None, typer.Option("--suite", help="Suite name (repeatable); default: all.")] = None,
+    suites_dir: Annotated[Path | None, typer.Option(
+        "--suites", help="Folder of suite files; default: ./evals/suites. Corpus paths are relative to its "
+                         "project folder (the one holding evals/).")] = None,
     engine: Annotated[str, typer.Option(help="replay (recorded fixtures; the default), local or openai.")] = "replay",
     case: Annotated[list[str] | None, typer.Option("--case", help="Only this case id (repeatable).")] = None,
     record: RecordOption = False,
     no_cache: NoCacheOption = False,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.md, report.json, report.html.")] =
     Path("eval-report"),
-    update: Annotated[bool, typer.Option("--update-baseline", help="Write these scores to evals/baseline.json.")]
+    update: Annotated[bool, typer.Option("--update-baseline", help="Write these scores to ./evals/baseline.json.")]
     = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Score the suites in evals/suites/ and fail (exit 1) when a metric drops."""
+    """Score the suites in ./evals/suites (or --suites) and fail (exit 1) when a metric drops.
+
+    The gate is ./evals/config.yaml and ./evals/baseline.json when ./evals/config.yaml exists, else the shipped
+    defaults.
+    """
     settings = reasoning_settings(record, no_cache or record)
     chosen = resolve_engine(settings, engine)
-    known = available_suites()
+    if update and project_evals() is None:
+        fail(f"--update-baseline writes ./evals/baseline.json beside ./evals/config.yaml; {Path.cwd()} has none")
+    known = _find_suites(suites_dir, only_datasets=bool(suite) and set(suite or []) <= DATASET_SUITES.keys())
+    if known:
+        settings = _project_fixtures(settings, project_of(next(iter(known.values())).parent))
     names = suite or [*known, *DATASET_SUITES]
     unknown = [n for n in names if n not in known and n not in DATASET_SUITES]
     if unknown:
@@ -77,6 +97,26 @@ def eval_command(
         _print(results, failures, paths)
     if failures:
         raise typer.Exit(1)
+
+
+def _find_suites(explicit: Path | None, only_datasets: bool) -> dict[str, Path]:
+    """The suite files of --suites, else of ./evals/suites; one clear error when there are none to run."""
+    directory = explicit or default_suites_dir()
+    if directory.is_dir():
+        return available_suites(directory)
+    if only_datasets and explicit is None:
+        return {}  # dataset suites are built at run time and need no suite files
+    if explicit is not None:
+        fail(f"--suites {explicit}: no such folder")
+    fail(f"no eval suites: {directory} is not a folder; run from a project folder with evals/suites, "
+         "or pass --suites DIR")
+
+
+def _project_fixtures(settings: Settings, project: Path) -> Settings:
+    """Replay (and record) the suites' own project's evals/fixtures, unless FACTCHECK_FIXTURES_DIR says otherwise."""
+    if "fixtures_dir" in settings.model_fields_set or not (project / "evals").is_dir():
+        return settings
+    return settings.model_copy(update={"fixtures_dir": project / "evals" / "fixtures"})
 
 
 def _dataset_suite(name: str, engine: str, bench: Workbench, scratch: Path) -> SuiteResult | None:

@@ -23,7 +23,6 @@ from typing import Any
 
 from assistant.check.check import check_text
 from assistant.check.verify_local import normalise_claim, verify_claim
-from assistant.config import PROJECT_ROOT
 from assistant.evaluate.metrics import balanced_accuracy, macro_f1, mean
 from assistant.evaluate.runner import CaseResult, Workbench
 from assistant.evaluate.scoring import SuiteResult, summarise
@@ -57,7 +56,8 @@ def summedits_group(doc: str) -> str:
 
 
 def datasets_dir() -> Path:
-    return Path(os.environ.get("FACTCHECK_DATASETS") or PROJECT_ROOT.parent / "shared" / "datasets")
+    """FACTCHECK_DATASETS, else ../shared/datasets beside the project folder (the current directory)."""
+    return Path(os.environ.get("FACTCHECK_DATASETS") or Path.cwd().parent / "shared" / "datasets")
 
 
 def _flat(text: str) -> str:

@@ -1,21 +1,37 @@
-"""Suite-level metrics from case results, and the gate: thresholds plus a committed baseline."""
+"""Suite-level metrics from case results, and the gate: thresholds plus a committed baseline.
+
+The gate files are the project's ./evals/config.yaml and ./evals/baseline.json when the current directory has
+that config.yaml, else the defaults shipped in the package (the same files, mapped from evals/ at build time).
+"""
 
 from __future__ import annotations
 
 import json
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, Field
 
-from assistant.config import PROJECT_ROOT
 from assistant.errors import ConfigError
 from assistant.evaluate.metrics import accuracy, balanced_accuracy, confusion, mean
 from assistant.evaluate.runner import CaseResult
+from assistant.resources import EVALS, resource
 
-CONFIG_PATH = PROJECT_ROOT / "evals" / "config.yaml"
-BASELINE_PATH = PROJECT_ROOT / "evals" / "baseline.json"
+CONFIG_NAME = "config.yaml"
+BASELINE_NAME = "baseline.json"
+
+
+def project_evals() -> Path | None:
+    """./evals when the current directory has its own gate config there, else None (the shipped defaults)."""
+    folder = Path.cwd() / "evals"
+    return folder if (folder / CONFIG_NAME).is_file() else None
+
+
+def gate_file(name: str) -> Traversable:
+    folder = project_evals()
+    return folder / name if folder else resource(EVALS, name)
 
 
 class SuiteResult(BaseModel):
@@ -55,15 +71,17 @@ class GateConfig(BaseModel):
     thresholds: dict[str, dict[str, dict[str, float]]] = Field(default_factory=dict)
 
 
-def load_gate(path: Path = CONFIG_PATH) -> GateConfig:
+def load_gate(path: Traversable | None = None) -> GateConfig:
+    path = path or gate_file(CONFIG_NAME)
     try:
         return GateConfig.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
     except (OSError, yaml.YAMLError, ValueError) as exc:
         raise ConfigError(f"cannot read the eval gate config {path}: {exc}") from None
 
 
-def load_baseline(path: Path = BASELINE_PATH) -> dict[str, Any]:
-    if not path.exists():
+def load_baseline(path: Traversable | None = None) -> dict[str, Any]:
+    path = path or gate_file(BASELINE_NAME)
+    if not path.is_file():
         return {}
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
@@ -94,9 +112,17 @@ def _higher_is_better(metric: str) -> bool:
     return metric not in ("cases", "calls_per_case", "tokens_per_case", "seconds")
 
 
-def update_baseline(results: list[SuiteResult], path: Path = BASELINE_PATH) -> None:
+def update_baseline(results: list[SuiteResult], path: Path | None = None) -> Path:
+    """Write these scores into the project's evals/baseline.json (never into the installed package)."""
+    if path is None:
+        folder = project_evals()
+        if folder is None:
+            raise ConfigError(f"--update-baseline writes evals/{BASELINE_NAME} beside evals/{CONFIG_NAME}, and "
+                              f"{Path.cwd()} has no evals/{CONFIG_NAME}; run it from the project folder")
+        path = folder / BASELINE_NAME
     baseline = load_baseline(path)
     for result in results:
         kept = {k: round(v, 4) for k, v in result.metrics.items() if v is not None and _higher_is_better(k)}
         baseline.setdefault(result.suite, {})[result.engine] = kept
     path.write_text(json.dumps(baseline, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path

@@ -1,4 +1,8 @@
-"""Eval suites: YAML files under evals/suites/, one case per entry."""
+"""Eval suites: YAML files in a project's evals/suites/ (or any folder given with --suites), one case per entry.
+
+Suites are not shipped in the package: they belong to a project folder, and a case's corpus path (`seeds`,
+`evals/corpora/bridge`) is relative to that folder.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,11 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError
 
-from assistant.config import PROJECT_ROOT
 from assistant.errors import ConfigError
 
-SUITES_DIR = PROJECT_ROOT / "evals" / "suites"
+SUITES_SUBDIR = Path("evals") / "suites"
 
 
 class Expected(BaseModel):
@@ -46,15 +49,28 @@ class Suite(BaseModel):
     description: str = ""
     engines: list[str] = Field(default_factory=lambda: ["replay", "local", "openai"])
     cases: list[EvalCase]
+    _project: Path = PrivateAttr(default_factory=Path.cwd)
 
     def corpus_path(self, case: EvalCase) -> Path:
-        return (PROJECT_ROOT / case.corpus).resolve()
+        return (self._project / case.corpus).resolve()
+
+
+def project_of(suites_dir: Path) -> Path:
+    """The project folder of a suites folder: the one holding evals/ for PROJECT/evals/suites, else the parent."""
+    suites_dir = suites_dir.resolve()
+    return suites_dir.parent.parent if suites_dir.parent.name == "evals" else suites_dir.parent
+
+
+def default_suites_dir() -> Path:
+    return Path.cwd() / SUITES_SUBDIR
 
 
 def load_suite(path: Path) -> Suite:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Suite.model_validate(data)
+        suite = Suite.model_validate(data)
+        suite._project = project_of(path.parent)
+        return suite
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read eval suite {path}: {exc}") from None
     except ValidationError as exc:
@@ -63,5 +79,6 @@ def load_suite(path: Path) -> Suite:
                           f"{first['msg']}") from None
 
 
-def available_suites(directory: Path = SUITES_DIR) -> dict[str, Path]:
-    return {path.stem: path for path in sorted(directory.glob("*.yaml"))}
+def available_suites(directory: Path | None = None) -> dict[str, Path]:
+    """Suite name -> file, from `directory` (default: ./evals/suites of the current directory)."""
+    return {path.stem: path for path in sorted((directory or default_suites_dir()).glob("*.yaml"))}

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from assistant.resources import SLACK, resource
 from assistant.slack.triggers import COMMAND, SHORTCUT_CALLBACK_ID
 from tests.fakes.slack_api import FakeSlack
 from tests.helpers import RunCli, factcheck_command, factcheck_env
 from tests.slack.harness import CLAIM, SlackClient, all_text
 
-MANIFEST = Path(__file__).resolve().parents[2] / "assistant" / "slack" / "manifest.yaml"
+MANIFEST = resource(SLACK, "manifest.yaml")  # shipped in the package
 
 
 @pytest.mark.parametrize(("unset", "args"), [
