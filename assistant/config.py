@@ -15,7 +15,7 @@ import platformdirs
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, UnknownSettingError
 from assistant.resources import EVALS, resource_path
 
 EmbeddingsKind = Literal["local", "openai"]
@@ -97,9 +97,33 @@ def _file_values() -> dict[str, Any]:
     return values
 
 
+# FACTCHECK_* variables read outside Settings: process-level switches, valid names all the same.
+PROCESS_VARIABLES = frozenset({"FACTCHECK_CONFIG", "FACTCHECK_DEBUG", "FACTCHECK_PROMPTS_DIR", "FACTCHECK_DATASETS"})
+
+
+def _closest(name: str, valid: set[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(name, sorted(valid), n=1, cutoff=0.6)
+    return f"; did you mean {match[0]}?" if match else f"; valid names: {', '.join(sorted(valid))}"
+
+
+def check_names(environ: dict[str, str], file_keys: set[str], file: str = "") -> None:
+    """A misspelt FACTCHECK_* variable or config key is an error naming the closest valid one, never ignored."""
+    fields = set(Settings.model_fields)
+    valid = {f"FACTCHECK_{f.upper()}" for f in fields} | PROCESS_VARIABLES
+    for name in sorted(environ):
+        if name.startswith("FACTCHECK_") and name not in valid:
+            raise UnknownSettingError(f"unknown setting {name}{_closest(name, valid)}")
+    for key in sorted(file_keys - fields):
+        raise UnknownSettingError(f"unknown key '{key}' in config file {file}{_closest(key, fields)}")
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Build Settings from the config file, the environment and explicit overrides (highest first: overrides)."""
-    file_values = {k: v for k, v in _file_values().items() if f"FACTCHECK_{k.upper()}" not in os.environ}
+    values = _file_values()
+    check_names(dict(os.environ), set(values), os.environ.get("FACTCHECK_CONFIG", ""))
+    file_values = {k: v for k, v in values.items() if f"FACTCHECK_{k.upper()}" not in os.environ}
     try:
         return Settings(**{**file_values, **overrides})
     except ValidationError as exc:

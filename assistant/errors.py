@@ -2,6 +2,7 @@
 
     FactcheckError                 base: anything the tool reports to a user (exit code 1)
     ├── ConfigError                a setting is missing or invalid
+    │   └── UnknownSettingError    a FACTCHECK_* variable or config key that does not exist (exit code 2)
     ├── InputError                 a file or record cannot be ingested (names the file and line)
     ├── StoreError                 the vector or lexical store cannot be opened or written
     │   └── EmbeddingMismatchError the collection was built with another embedding model
@@ -23,6 +24,8 @@ from __future__ import annotations
 class FactcheckError(Exception):
     """Base class: `str(error)` is a complete, one-line message for a user."""
 
+    exit_code = 1
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
@@ -33,6 +36,12 @@ class FactcheckError(Exception):
 
 class ConfigError(FactcheckError):
     """A setting is missing or invalid."""
+
+
+class UnknownSettingError(ConfigError):
+    """A setting's name is misspelt: a usage error, like an unknown option."""
+
+    exit_code = 2
 
 
 class InputError(FactcheckError):

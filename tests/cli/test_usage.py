@@ -114,3 +114,16 @@ def test_bad_collection_name_is_refused_before_touching_disk(name: str, run_cli:
                                      "'.', '_' or '-', starting and ending with a letter or digit")
     assert not (data_dir / "outside").exists()  # where collections/../outside would land
     assert not (data_dir / "collections").exists() or not any((data_dir / "collections").iterdir())
+
+
+def test_a_misspelt_setting_is_a_usage_error_naming_the_right_one(run_cli: RunCli, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FACTCHECK_ENGNIE", "openai")
+    result = run_cli("ask", "x")
+    assert result.exit_code == 2 and "FACTCHECK_ENGINE" in result.stderr and "Traceback" not in result.output
+    monkeypatch.delenv("FACTCHECK_ENGNIE")
+    config = tmp_path / "factcheck.toml"
+    config.write_text('engnie = "local"\n', encoding="utf-8")
+    monkeypatch.setenv("FACTCHECK_CONFIG", str(config))
+    result = run_cli("sources")
+    assert result.exit_code == 2 and "did you mean engine?" in result.stderr
