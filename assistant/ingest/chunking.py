@@ -8,58 +8,10 @@ A rule-based splitter is used rather than spaCy because it runs ~100x faster, an
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from assistant.text import sentence_spans
 from assistant.types import Chunk
-
-_ABBREVIATIONS = frozenset({
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "col", "gen", "maj", "lt", "capt", "cpt", "sgt",
-    "cmdr", "adm", "gov", "sen", "rep", "rev", "hon", "pres", "supt", "insp", "u.s", "u.k", "u.n", "e.u", "u.s.a",
-    "e.g", "i.e", "etc", "vs", "no", "nos", "fig", "inc", "corp", "ltd", "co", "bros", "dept", "est", "approx",
-    "ave", "blvd", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-})
-# A candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each sentence, whitespace excluded."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        end = match.end()
-        if match.group().startswith((".",)) and _is_abbreviation(text[start:end]):
-            continue
-        if _next_starts_lowercase(text, end) and not match.group().startswith("\n"):
-            continue
-        _append_span(text, start, end, spans)
-        start = end
-    _append_span(text, start, len(text), spans)
-    return spans
-
-
-def _is_abbreviation(sentence: str) -> bool:
-    match = _WORD_BEFORE.search(sentence.rstrip("\"'”’)]"))
-    if not match:
-        return False
-    word = match.group(1).lower()
-    return word in _ABBREVIATIONS or len(word) == 1  # "J. Smith" initials
-
-
-def _next_starts_lowercase(text: str, end: int) -> bool:
-    rest = text[end:end + 3].lstrip()
-    return bool(rest) and rest[0].islower()
-
-
-def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append((start, end))
 
 
 def _split_long(span: tuple[int, int], text: str, limit: int) -> Iterator[tuple[int, int]]:

@@ -7,11 +7,9 @@ ending "(AFP photo)". The date becomes metadata and the caption is kept apart, s
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from urllib.parse import urlparse
 
-from dateutil import parser as date_parser
-
+from assistant.text import iso_date
 from assistant.types import ArticleMeta
 
 _LEADING_DATE = re.compile(
@@ -26,29 +24,6 @@ _CAPTION_CREDIT = re.compile(
 )
 _DATELINE = re.compile(r"\A[A-Z][A-Z .'-]{1,40},(?:\s[A-Z][\w .'-]{1,30})?\s*(?::|—|–|-{1,2})\s*")
 _TRAILING_DEBRIS = re.compile(r"[\s|]+\Z")
-
-
-def iso_date(value: object, *, complete: bool = False) -> str | None:
-    """YYYY-MM-DD for anything date-like ("July 24, 2017", "2017-07-24T10:00Z", a datetime); None if unparseable.
-
-    A text without a year is None. With `complete`, so is one without a day ("March 2021", "2017"): an article's
-    date is never a guessed first of the month.
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value).strip()
-    try:  # parsed twice with different defaults: a field that changes with the default was not in the text
-        parsed = date_parser.parse(text, default=datetime(1900, 1, 1), fuzzy=False, ignoretz=True)
-        other = date_parser.parse(text, default=datetime(1904, 2, 2), fuzzy=False, ignoretz=True)
-    except (ValueError, OverflowError):
-        return None
-    if parsed.year != other.year or (complete and (parsed.month, parsed.day) != (other.month, other.day)):
-        return None
-    return str(parsed.date().isoformat())
 
 
 def split_preamble(text: str) -> tuple[str, str | None, str | None]:

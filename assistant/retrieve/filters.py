@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field, field_validator
 
 from assistant.errors import FactcheckError
-from assistant.ingest.metadata import iso_date
+from assistant.text import iso_date
 
 
 class Filters(BaseModel):

@@ -1,0 +1,84 @@
+"""Text primitives shared by every layer: sentence spans and ISO dates.
+
+Sentences are found with a fast rule-based splitter (abbreviation-aware: "U.S.", "Col.", "Maj. Gen."); it runs
+~100x faster than spaCy's, and ingest speed matters. Spans are [start, end) offsets, so a sentence is always
+`text[start:end]` and any quote inside it can be located. Dates are normalised with python-dateutil.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from dateutil import parser as date_parser
+
+_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "col", "gen", "maj", "lt", "capt", "cpt", "sgt",
+    "cmdr", "adm", "gov", "sen", "rep", "rev", "hon", "pres", "supt", "insp", "u.s", "u.k", "u.n", "e.u", "u.s.a",
+    "e.g", "i.e", "etc", "vs", "no", "nos", "fig", "inc", "corp", "ltd", "co", "bros", "dept", "est", "approx",
+    "ave", "blvd", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+})
+# A candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence, whitespace excluded."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end()
+        if match.group().startswith((".",)) and _is_abbreviation(text[start:end]):
+            continue
+        if _next_starts_lowercase(text, end) and not match.group().startswith("\n"):
+            continue
+        _append_span(text, start, end, spans)
+        start = end
+    _append_span(text, start, len(text), spans)
+    return spans
+
+
+def _is_abbreviation(sentence: str) -> bool:
+    match = _WORD_BEFORE.search(sentence.rstrip("\"'”’)]"))
+    if not match:
+        return False
+    word = match.group(1).lower()
+    return word in _ABBREVIATIONS or len(word) == 1  # "J. Smith" initials
+
+
+def _next_starts_lowercase(text: str, end: int) -> bool:
+    rest = text[end:end + 3].lstrip()
+    return bool(rest) and rest[0].islower()
+
+
+def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def iso_date(value: object, *, complete: bool = False) -> str | None:
+    """YYYY-MM-DD for anything date-like ("July 24, 2017", "2017-07-24T10:00Z", a datetime); None if unparseable.
+
+    A text without a year is None. With `complete`, so is one without a day ("March 2021", "2017"): an article's
+    date is never a guessed first of the month.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:  # parsed twice with different defaults: a field that changes with the default was not in the text
+        parsed = date_parser.parse(text, default=datetime(1900, 1, 1), fuzzy=False, ignoretz=True)
+        other = date_parser.parse(text, default=datetime(1904, 2, 2), fuzzy=False, ignoretz=True)
+    except (ValueError, OverflowError):
+        return None
+    if parsed.year != other.year or (complete and (parsed.month, parsed.day) != (other.month, other.day)):
+        return None
+    return str(parsed.date().isoformat())

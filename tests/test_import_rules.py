@@ -1,0 +1,53 @@
+"""Arrows run one way: interfaces -> check -> retrieve / llm -> store -> base; ingest -> store; nothing imports
+an interface. A backwards import fails here, with the file and the arrow named."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
+BASE = {"config", "errors", "types", "text", "inference", "prompts", "resources", "__init__"}
+INTERFACES = {"cli", "slack", "integrations", "evaluate"}
+# what each part may import (besides itself and the base modules)
+ALLOWED: dict[str, set[str]] = {
+    "store": set(),
+    "ingest": {"store"},
+    "retrieve": {"store"},
+    "llm": set(),
+    "check": {"retrieve", "llm", "store"},
+    "runtime": {"llm", "store"},
+    "evaluate": {"check", "retrieve", "llm", "store", "ingest", "runtime"},
+    "cli": {"check", "retrieve", "llm", "store", "ingest", "runtime", "evaluate", "slack", "integrations"},
+    "slack": {"check", "retrieve", "llm", "store", "runtime"},
+    "integrations": {"check", "retrieve", "llm", "store", "runtime"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        found |= {n.split(".")[1] for n in names if n.startswith("assistant.") and len(n.split(".")) > 1}
+    return found
+
+
+def test_imports_follow_the_arrows() -> None:
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        part = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+        allowed = ALLOWED.get(part, set()) | BASE | {part}
+        if part in BASE:
+            allowed = BASE
+        for target in _imports(path) - allowed:
+            wrong.append(f"{path.relative_to(PACKAGE.parent)}: {part} -> {target}")
+    assert not wrong, "imports against the arrows:\n" + "\n".join(wrong)
+
+
+def test_nothing_below_the_interfaces_imports_them() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        part = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+        if part not in INTERFACES and part != "cli":
+            assert not _imports(path) & INTERFACES, path
