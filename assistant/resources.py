@@ -3,7 +3,7 @@
     assistant.prompt_files   the project's prompts/ folder, mapped into the package at build time
     assistant.eval_files     the project's evals/ folder: the default gate (config.yaml, baseline.json) and the
                              recorded replies that `--engine replay` reads (fixtures/); mapped the same way
-    assistant.check          models/** (the NLI model: model.onnx, tokenizer.json and their JSON files)
+    assistant.check          verifier_weights.json (the local verifier's classifier)
     assistant.slack          manifest.yaml (the Slack app manifest)
 
 The two mapped folders stay where the project keeps them; pyproject.toml's `package-dir` makes them packages.

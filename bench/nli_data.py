@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from assistant.evaluate.splits import split_of, summedits_group  # noqa: E402
+from assistant.evaluate.splits import split_of, summedits_group
 
 ENTAILMENT, NEUTRAL, CONTRADICTION = 0, 1, 2
 LABELS = {"entailment": ENTAILMENT, "neutral": NEUTRAL, "contradiction": CONTRADICTION}
@@ -114,7 +114,7 @@ def change_number(sentence: str, rng: random.Random) -> str | None:
     m = rng.choice(found)
     value = float(m.group(1).replace(",", ""))
     new = value * rng.choice([2, 3, 5, 10, 0.5, 0.2, 0.1]) if value > 3 else value + rng.choice([3, 5, 8, 12])
-    text = f"{new:,.0f}" if "," in m.group(1) else (f"{new:g}" if "." in m.group(1) else str(int(round(new))))
+    text = f"{new:,.0f}" if "," in m.group(1) else (f"{new:g}" if "." in m.group(1) else str(round(new)))
     return None if text == m.group(1) else sentence[:m.start(1)] + text + sentence[m.end(1):]
 
 

@@ -58,7 +58,7 @@ SYNDICATION_THRESHOLD = 0.95
 # -- corpus ----------------------------------------------------------------------------------------------------------
 def _documents(root: Path) -> list[tuple[CorpusArticle, list[str]]]:
     """(article, its sentences in order) for every source document."""
-    from assistant.ingest.chunking import sentence_spans
+    from assistant.text import sentence_spans
 
     docs = [(a, [a.text[s:e] for s, e in sorted(a.spans.values())])
             for a in (*climate_fever_articles(root), *wice_articles(root))]

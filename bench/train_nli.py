@@ -172,7 +172,8 @@ def report(pairs: list[Pair], args: argparse.Namespace, model_path: Path) -> dic
     for pair, guess in zip(dev, predicted, strict=True):
         by_source[pair.source.split("-")[0] if pair.source.startswith("synthetic") else pair.source].append(
             pair.label == guess)
-    figures: dict[str, object] = {f"dev_accuracy_{s}": round(float(np.mean(v)), 3) for s, v in sorted(by_source.items())}
+    figures: dict[str, object] = {f"dev_accuracy_{s}": round(float(np.mean(v)), 3)
+                                  for s, v in sorted(by_source.items())}
     figures.update({f"dev_pairs_{s}": len(v) for s, v in sorted(by_source.items())})
     test = [json.loads(line) for line in (DATASETS / "snli" / "snli_test.jsonl").open(encoding="utf-8")]
     labels = {"entailment": ENTAILMENT, "neutral": NEUTRAL, "contradiction": CONTRADICTION}

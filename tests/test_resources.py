@@ -22,13 +22,12 @@ from assistant.resources import CHECK, EVALS, PROMPTS, SLACK, resource, resource
 from tests.helpers import ROOT, RunCli
 
 PROMPT_NAMES = ("answer", "extract_claims", "verify", "rewrite")
-MODEL_FILES = ("model.onnx", "tokenizer.json", "PROVENANCE.json")
 # Every file a user's install needs, as (package, path inside it), and where it lives in the wheel.
 SHIPPED = [
     *[(PROMPTS, f"{name}.txt") for name in PROMPT_NAMES],
     (EVALS, "config.yaml"),
     (EVALS, "baseline.json"),
-    *[(CHECK, f"models/nli/{name}") for name in MODEL_FILES],
+    (CHECK, "verifier_weights.json"),
     (SLACK, "manifest.yaml"),
 ]
 IN_WHEEL = {PROMPTS: "assistant/prompt_files", EVALS: "assistant/eval_files", CHECK: "assistant/check",

@@ -17,12 +17,12 @@ from assistant.check.citations import verified
 from assistant.check.evidence import RELEVANT, Sentence, score_sentences
 from assistant.check.guards import aimed_at_model, echoes
 from assistant.errors import LLMError, LLMOutputError
-from assistant.ingest.chunking import sentence_spans
 from assistant.llm.base import ChatModel, parse_reply
 from assistant.prompts import load_prompt, render
 from assistant.retrieve import Filters, SearchConfig, search
 from assistant.retrieve.diversify import drop_syndicated_repeats
 from assistant.store.store import Store
+from assistant.text import sentence_spans
 from assistant.types import Answer, Citation, Passage, Usage
 
 NOTHING_RELEVANT = "The corpus has no passages relevant to this question, so it cannot answer it."
@@ -151,14 +151,14 @@ def _generative(store: Store, question: str, passages: Sequence[Passage], model:
             if text:
                 return Answer(question=question, answer=text, citations=citations, engine=engine,
                               model=model.name, usage=usage, warnings=warnings)
-            problems = [r.warning() for r in removed]
             if attempt == 1:
                 return Answer(question=question, answer=NOT_BACKED, engine=engine, model=model.name, usage=usage,
                               warnings=warnings)
-        feedback = ("Your previous reply had no verifiable citation or unbacked statements: "
-                    + "; ".join(problems or ["none given"])
-                    + ". Quote the sources exactly, word for word, cite them by number, and state only facts "
-                      "your quotes contain.")
+            feedback = ("Your previous reply stated facts its quotes do not contain: "
+                        + "; ".join(r.warning() for r in removed) + ". State only facts your quotes contain.")
+            continue
+        feedback = ("Your previous reply had no verifiable citation: " + "; ".join(problems or ["none given"])
+                    + ". Quote the sources exactly, word for word, and cite them by number.")
     return Answer(question=question, answer=NOT_VERIFIED, engine=engine, model=model.name, usage=usage,
                   warnings=warnings)
 

@@ -17,8 +17,8 @@ from assistant.check.citations import verified
 from assistant.check.evidence import Sentence
 from assistant.check.slots import extract
 from assistant.check.verify_local import judge
-from assistant.ingest.chunking import sentence_spans
 from assistant.store.store import Store
+from assistant.text import sentence_spans
 from assistant.types import Article, Citation, Passage
 
 SIMILAR = 0.6  # cosine similarity above which two sentences are taken to speak of the same thing

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.check.citations import normalise
 from assistant.check.slots import quantities
-from assistant.ingest.chunking import sentence_spans
+from assistant.text import sentence_spans
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.check.claims import MAX_CLAIMS, split_claims
+from assistant.check.claims import MAX_CLAIMS, looks_english, non_english_sentences, split_claims
 from assistant.check.verify_llm import BATCH, extract_claims, verify_batch
-from assistant.check.verify_local import verify_claim
+from assistant.check.verify_local import english_only, verify_claim
 from assistant.errors import FactcheckError
 from assistant.llm.base import ChatModel
 from assistant.retrieve import Filters
@@ -21,6 +21,11 @@ def check_text(store: Store, text: str, model: ChatModel | None, engine: str,
     if len(text) > MAX_DRAFT_CHARS:
         raise FactcheckError(f"the draft is {len(text):,} characters; the limit is {MAX_DRAFT_CHARS:,}")
     usage, warnings = Usage(), []
+    if model is None and not looks_english(text):
+        warnings.append("the local engine reads English only: no verdict was attempted; use --engine openai "
+                        "for text in other languages")
+        return CheckResult(engine=engine, claims=[english_only(s) for s in non_english_sentences(text)],
+                           usage=usage, warnings=warnings)
     if model is None:
         claims, dropped = split_claims(text)
     else:

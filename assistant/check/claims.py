@@ -8,13 +8,38 @@ from __future__ import annotations
 
 import re
 
-from assistant.ingest.chunking import sentence_spans
+from assistant.text import sentence_spans
 
 MAX_CLAIMS = 200  # a 1 MB draft is checked in bounded time; the rest is reported as skipped
 _OPINION = re.compile(r"^\s*(?:i|we)\s+(?:think|believe|feel|hope|guess|suppose)\b|\b(?:in my opinion|"
                       r"should|ought to|must be|i think|we think)\b", re.IGNORECASE)
 _BOILERPLATE = re.compile(r"^\s*(?:read more|click here|subscribe|sign up|share this|follow us|advertisement|"
                           r"all rights reserved|copyright|photo:|image:)", re.IGNORECASE)
+
+
+_ENGLISH_WORDS = frozenset("the an of to is are was were and or for with by at from that this has have had be been "
+                           "not will said says which who".split())
+# Function words of other Latin-script languages that English text almost never contains.
+_FOREIGN_WORDS = frozenset("le la les des du une est et der die das und ein eine ist nicht el los las del una por "
+                           "con il della che di dei och att är het een niet wurde sont dans pour".split())
+
+
+def looks_english(text: str) -> bool:
+    """False only on positive evidence of another language: mostly non-Latin letters, or foreign function words
+    and no English ones. A terse English claim ("Coal generation slid 18 percent") stays English."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return True
+    if sum(ch.isascii() for ch in letters) < 0.8 * len(letters):
+        return False
+    words = set(re.findall(r"[^\W\d_]+", text.lower()))
+    return not (len(words & _FOREIGN_WORDS) >= 2 and len(words & _ENGLISH_WORDS) < 2)
+
+
+def non_english_sentences(text: str) -> list[str]:
+    """The sentences of a text in another language (split on Latin and CJK sentence ends), up to MAX_CLAIMS."""
+    parts = [p.strip() for p in re.split(r"(?<=[.!?。！？])\s*", text) if p.strip()]
+    return parts[:MAX_CLAIMS]
 
 
 def is_check_worthy(sentence: str) -> bool:

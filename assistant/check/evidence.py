@@ -16,12 +16,13 @@ from typing import ClassVar
 
 import numpy as np
 
-from assistant.ingest.chunking import sentence_spans
 from assistant.retrieve.lexical import content_terms
 from assistant.store.embeddings import Embedder
+from assistant.text import sentence_spans
 from assistant.types import Passage
 
 RELEVANT = 0.45  # calibrated on the seeds: on-topic questions score 0.6-0.9, off-topic ones under 0.35
+ALIGNED = 0.55  # evidence sentences scoring under this are not about the claim
 LEXICAL_WEIGHT = 0.35
 CACHED_SENTENCES = 50_000  # ~75 MB of vectors: a draft's claims share most of their evidence sentences
 

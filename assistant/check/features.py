@@ -18,7 +18,7 @@ from functools import cache
 import numpy as np
 
 from assistant.check.entities import entities, missing_and_rivals
-from assistant.check.evidence import Sentence, score_sentences
+from assistant.check.evidence import ALIGNED, Sentence, score_sentences
 from assistant.check.slots import Slots, antonym_pairs, extract, name_swaps, same_entity, substitutions
 from assistant.retrieve import Filters, SearchConfig, search
 from assistant.retrieve.lexical import content_terms, stem
@@ -27,7 +27,6 @@ from assistant.store.store import Store
 from assistant.types import Passage
 
 TOP = 5  # evidence sentences described one by one
-ALIGNED = 0.55  # evidence sentences scoring under this are not about the claim
 
 
 @dataclass

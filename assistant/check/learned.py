@@ -13,15 +13,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from assistant.check.features import FEATURES, citable
-from assistant.errors import FactcheckError
+from assistant.errors import FactcheckError, ModelError
+from assistant.resources import CHECK, resource_path
 
-WEIGHTS = Path(__file__).with_name("verifier_weights.json")
+WEIGHTS = resource_path(CHECK, "verifier_weights.json")
 CLASSES = ("supported", "contradicted", "not_enough_evidence")
 UPGRADE_FLOOR = 0.5  # the classifier alone calls a claim supported or contradicted only when more likely than not
 
@@ -59,11 +59,12 @@ def parse(text: str) -> VerifierModel:
 
 
 @cache
-def shipped_model() -> VerifierModel | None:
-    """The packaged weights, or None when the file is absent (the rules then decide alone)."""
-    if not WEIGHTS.exists():
-        return None
-    return parse(WEIGHTS.read_text(encoding="utf-8"))
+def shipped_model() -> VerifierModel:
+    """The packaged weights. A missing file is an error naming it, never a silent fall-back to the rules alone."""
+    try:
+        return parse(WEIGHTS.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ModelError(f"verifier weights {WEIGHTS} cannot be read ({exc.strerror}); reinstall the package") from None
 
 
 def combine(rule_verdict: str, probabilities: dict[str, float] | None, thresholds: dict[str, float],

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.check.citations import verified
-from assistant.check.evidence import Sentence
-from assistant.check.features import ALIGNED, FEATURES, Alignment, align, describe
+from assistant.check.claims import looks_english
+from assistant.check.evidence import ALIGNED, Sentence
+from assistant.check.features import FEATURES, Alignment, align, describe
 from assistant.check.learned import VerifierModel, combine, shipped_model
 from assistant.check.slots import Slots, antonym_pairs, extract, name_swaps, same_entity
 from assistant.retrieve import Filters
@@ -137,7 +138,19 @@ def assess(store: Store, claim: str, filters: Filters | None = None, k: int = 10
     return Assessment(alignment, judgements, features)
 
 
+ENGLISH_ONLY = "language: the local engine reads English only"
+
+
+def english_only(claim: str) -> Verdict:
+    """The verdict for a claim the local engine cannot read: said plainly, never "no check-worthy claim"."""
+    return Verdict(claim=claim, verdict="not_enough_evidence", confidence=0.0, decided_by=ENGLISH_ONLY,
+                   rationale="The local engine's word, slot and name rules read English only; use an LLM engine "
+                             "(--engine openai) for claims in other languages.")
+
+
 def verify_claim(store: Store, claim: str, filters: Filters | None = None, k: int = 10) -> Verdict:
+    if not looks_english(claim):
+        return english_only(claim)
     return decide(store, assess(store, claim, filters, k), shipped_model())
 
 

@@ -12,7 +12,6 @@ Both are small, deterministic samples so that CI stays fast; `bench/` runs the f
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -26,6 +25,7 @@ from assistant.check.verify_local import normalise_claim, verify_claim
 from assistant.evaluate.metrics import balanced_accuracy, macro_f1, mean
 from assistant.evaluate.runner import CaseResult, Workbench
 from assistant.evaluate.scoring import SuiteResult, summarise
+from assistant.evaluate.splits import split_of, summedits_group
 from assistant.retrieve import search
 from assistant.store.store import Store
 from assistant.types import Verdict
@@ -36,23 +36,6 @@ WICE_CLAIMS = 60
 SUMMEDITS_DOCS = 3  # per domain
 _CLIMATE_FEVER_LABELS = {"SUPPORTS": "supported", "REFUTES": "contradicted", "NOT_ENOUGH_INFO": "not_enough_evidence"}
 _WICE_META = "(meta data) "
-
-
-TEST_SHARE = 0.5
-
-
-def split_of(group: str) -> str:
-    """"train" or "test" for a dataset group (a source document, a claim), by hash: the same on every machine.
-
-    The local verifier's classifier is trained on the "train" half only (bench/train_verifier.py), so every
-    dataset figure the evals and benchmarks report is measured on the "test" half.
-    """
-    bucket = int(hashlib.sha256(group.encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF
-    return "test" if bucket < TEST_SHARE else "train"
-
-
-def summedits_group(doc: str) -> str:
-    return "summedits:" + hashlib.sha256(doc.strip().encode("utf-8")).hexdigest()[:12]
 
 
 def datasets_dir() -> Path:

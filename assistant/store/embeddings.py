@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+
 from assistant.errors import EmbeddingError
 from assistant.inference import OnnxModel
 

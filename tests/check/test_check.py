@@ -74,6 +74,14 @@ def test_conflicting_slots_contradict(run_cli: RunCli, open_store: OpenStore, cl
 
 
 @pytest.mark.usefixtures("seeded")
+def test_a_claim_in_another_language_says_the_engine_reads_english_only(run_cli: RunCli) -> None:
+    result = check(run_cli, "伦敦的Airwars组织说，6月份有744名平民在联军空袭中丧生。", "--engine", "local")
+    assert result["claims"] and all(c["decided_by"].startswith("language:") for c in result["claims"])
+    assert any("English only" in w for w in result["warnings"])
+    assert not any("no check-worthy claim" in w for w in result["warnings"])
+
+
+@pytest.mark.usefixtures("seeded")
 def test_units_and_spelling_variants_still_support(run_cli: RunCli) -> None:
     v = only_claim(run_cli, "Ain Issa is 50 km north of Raqqa.")
     assert v["verdict"] == "supported", v

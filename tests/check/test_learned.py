@@ -111,3 +111,17 @@ def test_spelled_out_counts_are_quantities() -> None:
 def test_the_classifier_alone_needs_more_likely_than_not() -> None:
     unsure = {"supported": 0.45, "contradicted": 0.25, "not_enough_evidence": 0.30}
     assert combine("not_enough_evidence", unsure, NO_OFFSETS, features(aligned_sentences=2)) == "not_enough_evidence"
+
+
+def test_missing_weights_are_an_error_naming_the_file_never_rules_alone(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.check.learned as learned
+    from assistant.errors import ModelError
+
+    monkeypatch.setattr(learned, "WEIGHTS", tmp_path / "verifier_weights.json")
+    learned.shipped_model.cache_clear()
+    try:
+        with pytest.raises(ModelError, match="verifier_weights.json"):
+            learned.shipped_model()
+    finally:
+        learned.shipped_model.cache_clear()

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from assistant.ingest.metadata import iso_date
+from assistant.text import iso_date
 from assistant.types import Article
 from tests.helpers import OpenStore, RunCli
 
