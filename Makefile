@@ -52,11 +52,7 @@ typecheck: $(STAMP)
 bench-ingest: $(STAMP)
 	$(BIN)/python bench/ingest.py
 
-bench-retri# The release as a user gets it: build the wheel, install it into a fresh venv, run the commands outside the repo.
-test-wheel: $(STAMP)
-	PYTHON=$(PYTHON) .ci/wheel-smoke
-
-eval: $(STAMP)
+bench-retrieval: $(STAMP)
 	$(BIN)/python bench/retrieval.py
 
 bench-check: $(STAMP)

@@ -3,16 +3,20 @@
 MinHash signatures over word 3-shingles go into a MinHash LSH index (datasketch), so finding the copies of a new
 article is a bucket lookup, not a scan of the corpus. Copies differ in spelling (kilometers/kilometres), wording
 and length, so the match is on estimated Jaccard similarity >= threshold (the two seeds score about 0.59;
-unrelated articles on one topic score under 0.05).
+unrelated articles on one topic score under 0.05). datasketch (and the scipy it pulls in, ~0.35 s) is imported
+on first use, so commands that never cluster never pay for it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 128
 SCHEME = "affine32"  # pinned: signatures stored by one version must stay comparable
@@ -21,6 +25,8 @@ _WORD = re.compile(r"\w+")
 
 def signature(text: str) -> np.ndarray:
     """The MinHash signature of the text's lower-cased word 3-shingles."""
+    from datasketch import MinHash
+
     words = _WORD.findall(text.lower())
     shingles = {" ".join(words[i:i + 3]).encode() for i in range(max(1, len(words) - 2))}
     minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
@@ -30,6 +36,8 @@ def signature(text: str) -> np.ndarray:
 
 
 def _minhash(values: np.ndarray) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
 
 
@@ -37,6 +45,8 @@ class StoryClusters:
     """An LSH index of known articles; `assign` returns the cluster a new article belongs to."""
 
     def __init__(self, threshold: float) -> None:
+        from datasketch import MinHashLSH
+
         self._threshold = threshold
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self._known: dict[str, tuple[MinHash, str]] = {}  # built once: rebuilding per lookup cost ~1 ms each
