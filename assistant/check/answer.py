@@ -139,6 +139,8 @@ def _generative(store: Store, question: str, passages: Sequence[Passage], model:
                           warnings=warnings)
         cited, problems = _validate(store, passages, reply.citations)
         warnings.extend(problems)
+        if not cited and hasattr(model, "forget"):
+            model.forget(rendered)  # a reply with no verifiable citation is never replayed from the cache
         if not cited and not problems:
             warnings.append("the reply cited no source")
         citations = [c for _, c in cited]

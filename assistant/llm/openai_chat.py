@@ -34,6 +34,7 @@ class OpenAIChat:
         if not api_key and not base_url:
             raise ConfigError(NO_ENDPOINT)
         self.name = settings.model
+        self.endpoint = base_url or "https://api.openai.com/v1"  # keys the response cache: two servers, two answers
         self._endpoint = base_url or "the OpenAI API"
         self._prices = settings.prices
         self._chat = ChatOpenAI(model=settings.model, api_key=api_key or "not-needed", base_url=base_url,

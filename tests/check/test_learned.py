@@ -121,7 +121,7 @@ def test_missing_weights_are_an_error_naming_the_file_never_rules_alone(tmp_path
     monkeypatch.setattr(learned, "WEIGHTS", tmp_path / "verifier_weights.json")
     learned.shipped_model.cache_clear()
     try:
-        with pytest.raises(ModelError, match="verifier_weights.json"):
+        with pytest.raises(ModelError, match=r"verifier_weights\.json"):
             learned.shipped_model()
     finally:
         learned.shipped_model.cache_clear()
