@@ -12,6 +12,7 @@ from assistant.store.store import Store
 from assistant.types import CheckResult, Usage
 
 MAX_DRAFT_CHARS = 2_000_000
+MODEL_DRAFT_CHARS = 60_000  # what one claim-extraction call reads; the rest of a longer draft is not checked
 
 
 def check_text(store: Store, text: str, model: ChatModel | None, engine: str,
@@ -29,7 +30,10 @@ def check_text(store: Store, text: str, model: ChatModel | None, engine: str,
     if model is None:
         claims, dropped = split_claims(text)
     else:
-        claims = extract_claims(model, text[:60_000], usage)
+        if len(text) > MODEL_DRAFT_CHARS:
+            warnings.append(f"the draft is {len(text):,} characters; the model read the first {MODEL_DRAFT_CHARS:,} "
+                            "only, so claims after that were not checked")
+        claims = extract_claims(model, text[:MODEL_DRAFT_CHARS], usage)
         dropped = max(0, len(claims) - MAX_CLAIMS)
         claims = claims[:MAX_CLAIMS]
     if dropped:

@@ -53,7 +53,10 @@ class OpenAIChat:
             except Exception as exc:
                 if _rejects_format(exc) and index + 1 < len(formats):
                     continue
-                raise self._translate(exc) from None
+                translated = self._translate(exc)
+                if translated is None:
+                    raise  # not an API error: a bug, which keeps its traceback (shown with FACTCHECK_DEBUG=1)
+                raise translated from None
             self._formats = formats[index:]  # remember what this server accepts
             return RawReply(text=_text(message.content), usage=self._usage(message.usage_metadata))
         raise LLMError("the model endpoint rejected every structured-output format")
@@ -65,9 +68,12 @@ class OpenAIChat:
         cost = (prompt_tokens * price_in + completion_tokens * price_out) / 1_000_000
         return Usage(calls=1, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, cost_usd=round(cost, 6))
 
-    def _translate(self, exc: Exception) -> LLMError:
+    def _translate(self, exc: Exception) -> LLMError | None:
+        """The user-facing error for an API failure; None for anything else (a programming error)."""
         import openai
 
+        if not isinstance(exc, openai.OpenAIError):
+            return None
         if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
             return LLMAuthError(f"the model endpoint ({self._endpoint}) refused the API key "
                                 f"({exc.status_code}); check OPENAI_API_KEY")
@@ -81,7 +87,8 @@ class OpenAIChat:
             return LLMUnavailableError(f"cannot reach the model endpoint ({self._endpoint})")
         if isinstance(exc, openai.APIStatusError):
             return LLMUnavailableError(f"the model endpoint failed with HTTP {exc.status_code} (after retries)")
-        return LLMError(f"model call failed: {type(exc).__name__}")
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        return LLMError(f"model call failed: {type(exc).__name__}: {detail}")
 
 
 def _json_schema_format(schema: type[BaseModel]) -> dict[str, Any]:

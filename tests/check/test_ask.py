@@ -255,3 +255,27 @@ def test_an_unanswerable_reply_shows_a_fixed_message_never_model_prose(fake_open
     code, answer, _ = ask_json(run_cli)
     assert code == 0 and answer is not None
     assert "10,000" not in answer["answer"] and answer["answer"].startswith("The model found no answer")
+
+
+def test_a_bug_inside_the_provider_is_an_internal_error_not_a_model_failure(
+        fake_openai: FakeOpenAI, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from langchain_core.runnables.base import RunnableBinding
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise TypeError("unexpected keyword 'respnse_format'")
+
+    monkeypatch.setattr(RunnableBinding, "invoke", broken)
+    result = run_cli("ask", QUESTION, "--engine", "openai")
+    assert result.exit_code == 1 and "internal error: TypeError" in result.stderr
+    assert "model call failed" not in result.stderr
+    monkeypatch.setenv("FACTCHECK_DEBUG", "1")
+    with pytest.raises(TypeError, match="respnse_format"):
+        run_cli("ask", QUESTION, "--engine", "openai")
+
+
+def test_a_draft_longer_than_the_model_reads_says_so(fake_openai: FakeOpenAI, run_cli: RunCli) -> None:
+    fake_openai.queue({"claims": []})
+    draft = "Airwars says 744 civilians were killed in coalition strikes in June. " * 1200
+    result = run_cli("check", draft, "--engine", "openai", "--json")
+    assert result.exit_code == 0, result.output
+    assert any("the model read the first 60,000" in w for w in result.json()["warnings"])
