@@ -10,6 +10,7 @@ tokens run 78 chunks/s, batches of 8,192 tokens only 32 (the int8 kernels fall o
 from __future__ import annotations
 
 import importlib.util
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -57,14 +58,25 @@ class LocalMiniLM:
     dim = 384
 
     def __init__(self, threads: int = 0, token_budget: int = 768, max_batch: int = 16) -> None:
-        model_path, tokenizer_path = local_model_files()
-        self._model = OnnxModel(model_path, tokenizer_path, MAX_TOKENS, threads, error=EmbeddingError)
+        local_model_files()  # a missing file is reported when the store opens, not halfway through a command
+        self._threads = threads
+        self._lock = threading.Lock()
+        self._model: OnnxModel | None = None  # loaded on first use: `sources` or `--help` never pay ~250 MB for it
         self._token_budget = token_budget
         self._max_batch = max_batch
 
+    def _loaded(self) -> OnnxModel:
+        with self._lock:  # the Slack bot's workers may all embed first at once
+            if self._model is None:
+                model_path, tokenizer_path = local_model_files()
+                self._model = OnnxModel(model_path, tokenizer_path, MAX_TOKENS, self._threads, error=EmbeddingError)
+            return self._model
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for batch, mask, hidden in self._model.run(texts, self._token_budget, self._max_batch):
+        if not texts:
+            return out
+        for batch, mask, hidden in self._loaded().run(texts, self._token_budget, self._max_batch):
             weights = mask[:, :, None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
             pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
