@@ -181,3 +181,28 @@ def score(name: str, claims: list[LabelledClaim], predicted: list[str]) -> dict[
 
 
 HEADLINE = {"summedits": "balanced_accuracy", "climate-fever": "macro_f1", "wice-dev": "balanced_accuracy"}
+
+
+def right(name: str, claim: LabelledClaim, verdict: str) -> bool | None:
+    """Whether one claim's verdict is right, in the dataset's own terms (None: the claim has no label to judge).
+
+    Climate-FEVER: the three verdicts exactly. WiCE and SummEdits: supported or not (WiCE has no refutations;
+    a SummEdits summary is flagged by either kind of problem).
+    """
+    if claim.label is None or claim.label == "disputed":
+        return None
+    if name == "climate-fever":
+        return verdict == claim.label
+    return (verdict == "supported") == (claim.label == "supported")
+
+
+def false_support(name: str, claims: list[LabelledClaim], predicted: list[str]) -> float:
+    """The share of false claims called supported: the worst error a fact-checker can make.
+
+    False means refuted (Climate-FEVER), edited into contradiction (SummEdits) or not supported at all (WiCE).
+    """
+    if name == "wice-dev":
+        false = [p for c, p in zip(claims, predicted, strict=True) if c.unit_label == "not_supported"]
+    else:
+        false = [p for c, p in zip(claims, predicted, strict=True) if c.label == "contradicted"]
+    return sum(p == "supported" for p in false) / len(false) if false else 0.0

@@ -22,7 +22,8 @@ from assistant.check.verify_local import assess, rules_verdict
 from assistant.retrieve import Filters
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
-FEATURE_CODE = ("check/features.py", "check/entities.py", "check/verify_local.py", "check/slots.py",
+FEATURE_CODE = ("check/features.py", "check/entailment.py", "check/models/nli/PROVENANCE.json",
+                "check/entities.py", "check/verify_local.py", "check/slots.py",
                 "check/evidence.py", "check/claims.py", "retrieve/fusion.py", "retrieve/lexical.py",
                 "retrieve/search.py")
 

@@ -23,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
-from claimsets import HEADLINE, ClaimSet, all_sets, score
+from claimsets import HEADLINE, ClaimSet, all_sets, right, score
 from corpora import require_datasets
 from features import Described, described
+from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
@@ -37,6 +38,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 C = 0.3  # inverse regularisation strength; 0.1-1.0 give the same scores within 0.01 on the folds
 OFFSETS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25)
 OVERRULE = (0.7, 0.8, 0.9, 1.01)  # overruling a rule-made "supported" needs a clear margin
+OVERRULE_CONFLICT = (0.9, 0.95, 1.01)  # overruling a named slot conflict needs near certainty (1.01: never)
+CALIBRATION_POINTS = 12  # breakpoints kept per verdict: a readable table in the weights file
 
 
 def training_rows(sets: list[tuple[ClaimSet, Described]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -67,8 +70,8 @@ def probabilities(model: LogisticRegression, mean: np.ndarray, scale: np.ndarray
     return np.asarray(model.predict_proba((x - mean) / scale))
 
 
-def tune(sets: list[tuple[ClaimSet, Described]]) -> tuple[dict[str, float], dict[str, float]]:
-    """Offsets and overrule margin from out-of-fold predictions on the training half; returns (thresholds, scores)."""
+def out_of_fold(sets: list[tuple[ClaimSet, Described]]) -> dict[str, np.ndarray]:
+    """Class probabilities of every claim from a model that did not train on its group (5 folds, train half)."""
     x, y, w, groups = training_rows(sets)
     oof: dict[str, np.ndarray] = {}
     keys = [f"{cs.name}:{c.group}" for cs, d in sets for c in d.claims]
@@ -88,9 +91,16 @@ def tune(sets: list[tuple[ClaimSet, Described]]) -> tuple[dict[str, float], dict
     for claimset, desc in sets:
         oof[claimset.name] = predicted[start:start + len(desc.claims)]
         start += len(desc.claims)
+    return oof
+
+
+def tune(sets: list[tuple[ClaimSet, Described]], oof: dict[str, np.ndarray]
+         ) -> tuple[dict[str, float], dict[str, float]]:
+    """Offsets and overrule margins from out-of-fold predictions on the training half: (thresholds, scores)."""
     best: tuple[float, dict[str, float], dict[str, float]] = (-1.0, {}, {})
-    for support, contra, nee, overrule in itertools.product(OFFSETS, OFFSETS, (0.0,), OVERRULE):
-        thresholds = {"supported": support, "contradicted": contra, "not_enough_evidence": nee, "overrule": overrule}
+    for support, contra, overrule, conflict in itertools.product(OFFSETS, OFFSETS, OVERRULE, OVERRULE_CONFLICT):
+        thresholds = {"supported": support, "contradicted": contra, "not_enough_evidence": 0.0, "overrule": overrule,
+                      "overrule_conflict": conflict}
         scores = {}
         for claimset, desc in sets:
             train = [i for i, c in enumerate(desc.claims) if c.split == "train"]
@@ -105,26 +115,53 @@ def tune(sets: list[tuple[ClaimSet, Described]]) -> tuple[dict[str, float], dict
     return best[1], best[2]
 
 
+def calibrate(sets: list[tuple[ClaimSet, Described]], oof: dict[str, np.ndarray], thresholds: dict[str, float]
+              ) -> dict[str, tuple[list[float], list[float]]]:
+    """Per verdict, isotonic regression of "the final verdict was right" on its out-of-fold probability."""
+    seen: dict[str, list[tuple[float, bool]]] = {label: [] for label in CLASSES}
+    for claimset, desc in sets:
+        for i, claim in enumerate(desc.claims):
+            if claim.split != "train" or not claim.text:
+                continue
+            p = dict(zip(CLASSES, oof[claimset.name][i], strict=True))
+            verdict = combine(desc.rules[i], p, thresholds, desc.features[i])
+            correct = right(claimset.name, claim, verdict)
+            if correct is not None and verdict in seen:
+                seen[verdict].append((p[verdict], correct))
+    table = {}
+    for label, points in seen.items():
+        if len(points) < 30:
+            continue
+        xs, ys = np.array([x for x, _ in points]), np.array([float(y) for _, y in points])
+        fitted = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(xs, ys)
+        grid = np.unique(np.quantile(xs, np.linspace(0, 1, CALIBRATION_POINTS)))
+        table[label] = ([round(float(x), 4) for x in grid], [round(float(y), 4) for y in fitted.predict(grid)])
+    return table
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dry-run", action="store_true", help="print the cross-validated scores, write nothing")
     args = parser.parse_args(argv)
     root = require_datasets(PROJECT_ROOT)
     sets = [(claimset, described(claimset)) for claimset in all_sets(root)]
-    thresholds, oof_scores = tune(sets)
+    oof = out_of_fold(sets)
+    thresholds, oof_scores = tune(sets, oof)
+    calibration = calibrate(sets, oof, thresholds)
     x, y, w, _groups = training_rows(sets)
     model, mean, scale = fit(x, y, w)
     counts = {cs.name: sum(c.split == "train" and c.label in CLASSES and bool(c.text) for c in d.claims)
               for cs, d in sets}
     verifier = VerifierModel(
         features=FEATURES, mean=mean, scale=scale, coef=model.coef_, intercept=model.intercept_,
-        thresholds=thresholds, provenance={
+        thresholds=thresholds, calibration=calibration, provenance={
             "trained": datetime.date.today().isoformat(), "script": "bench/train_verifier.py",
             "model": f"scikit-learn {sklearn.__version__} LogisticRegression(C={C}), standardised features",
             "data": "train half of summedits-dev, climate-fever, wice-dev: groups with split_of(group) == 'train' "
                     f"(sha256 bucket >= {TEST_SHARE}); the test half is never read",
             "training_claims": counts,
             "out_of_fold_scores_train_half": {k: round(v, 4) for k, v in oof_scores.items()},
+            "calibration": "isotonic regression per verdict of out-of-fold correctness on the training half",
         })
     print(f"training claims: {counts}")
     print(f"out-of-fold scores on the training half: { {k: round(v, 3) for k, v in oof_scores.items()} }")

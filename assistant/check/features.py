@@ -17,6 +17,8 @@ from functools import cache
 
 import numpy as np
 
+from assistant.check.entailment import Entailment
+from assistant.check.entailment import shipped_model as entailment_model
 from assistant.check.entities import entities, missing_and_rivals
 from assistant.check.evidence import ALIGNED, Sentence, score_sentences
 from assistant.check.slots import Slots, antonym_pairs, extract, name_swaps, same_entity, substitutions
@@ -24,9 +26,26 @@ from assistant.retrieve import Filters, SearchConfig, search
 from assistant.retrieve.lexical import content_terms, stem
 from assistant.store.embeddings import local_model_files
 from assistant.store.store import Store
+from assistant.text import sentence_spans
 from assistant.types import Passage
 
 TOP = 5  # evidence sentences described one by one
+READ_SENTENCES = 6  # best sentences the entailment model reads alone
+READ_WINDOWS = 3  # best sentences it also reads with their neighbours (a claim may span two sentences)
+
+
+@dataclass
+class Candidate:
+    """A stretch of evidence the entailment model read against the claim: one sentence or a window around it."""
+
+    sentence: Sentence  # the sentence it is centred on
+    start: int  # offsets within sentence.passage.text
+    end: int
+    scores: Entailment
+
+    @property
+    def text(self) -> str:
+        return self.sentence.passage.text[self.start:self.end]
 
 
 @dataclass
@@ -35,12 +54,60 @@ class Alignment:
     slots: Slots
     passages: list[Passage]
     sentences: list[Sentence]  # every sentence of the passages, best first
+    candidates: list[Candidate]  # the best sentences and windows, with the entailment model's scores
+
+
+def _window(sentence: Sentence) -> tuple[int, int] | None:
+    """The sentence with its neighbours in the passage, or None when it has none."""
+    spans = sentence_spans(sentence.passage.text)
+    index = next((i for i, (start, end) in enumerate(spans) if start <= sentence.start < end), None)
+    if index is None:
+        return None
+    first, last = spans[max(0, index - 1)], spans[min(len(spans) - 1, index + 1)]
+    return (first[0], last[1]) if (first[0], last[1]) != (sentence.start, sentence.end) else None
+
+
+def read(claim: str, sentences: list[Sentence]) -> list[Candidate]:
+    """The entailment model's scores for the best sentences alone and the best few in their windows."""
+    stretches = [(s, s.start, s.end) for s in sentences[:READ_SENTENCES]]
+    for sentence in sentences[:READ_WINDOWS]:
+        window = _window(sentence)
+        if window is not None:
+            stretches.append((sentence, *window))
+    scores = entailment_model().score([s.passage.text[a:b] for s, a, b in stretches], claim)
+    return [Candidate(s, a, b, score) for (s, a, b), score in zip(stretches, scores, strict=True)]
 
 
 def align(store: Store, claim: str, filters: Filters | None = None, k: int = 10) -> Alignment:
     passages = search(store, claim, k, filters, config=SearchConfig(collapse=False))
-    return Alignment(claim=claim, slots=extract(claim), passages=passages,
-                     sentences=score_sentences(store.embedder, claim, passages))
+    sentences = score_sentences(store.embedder, claim, passages)
+    return Alignment(claim=claim, slots=extract(claim), passages=passages, sentences=sentences,
+                     candidates=read(claim, sentences))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-3), 1 - 1e-3)
+    return math.log(p / (1 - p))
+
+
+def _entailment_features(candidates: list[Candidate]) -> dict[str, float]:
+    """The model's strongest reading each way, overall, on the best sentence and on sentences about the claim."""
+    if not candidates:
+        return dict.fromkeys(NLI_FEATURES, _logit(0.0))
+    aligned = [c for c in candidates if c.sentence.score >= ALIGNED] or candidates[:1]
+    windows = [c for c in candidates if (c.start, c.end) != (c.sentence.start, c.sentence.end)] or candidates[:1]
+    top = candidates[0].scores
+    values = {
+        "nli_entail_max": max(c.scores.entailment for c in candidates),
+        "nli_contra_max": max(c.scores.contradiction for c in candidates),
+        "nli_entail_top": top.entailment,
+        "nli_contra_top": top.contradiction,
+        "nli_entail_aligned": max(c.scores.entailment for c in aligned),
+        "nli_contra_aligned": max(c.scores.contradiction for c in aligned),
+        "nli_entail_window": max(c.scores.entailment for c in windows),
+        "nli_neutral_min": min(c.scores.neutral for c in candidates),
+    }
+    return {name: _logit(value) for name, value in values.items()}
 
 
 def _stems(text: str) -> set[str]:
@@ -102,7 +169,7 @@ def _novel_tokens(claim: str, evidence: str) -> dict[str, float]:
     return {name: math.log1p(count) for name, count in counts.items()}
 
 
-FEATURES = (
+FEATURES: tuple[str, ...] = (
     "top_score", "top_cosine", "mean_cosine_top3", "coverage_best", "coverage_top3", "coverage_passage",
     "coverage_retrieved", "novel_terms", "novel_long_terms", "names", "names_missing_top3", "names_missing",
     "quantities", "quantities_missing_top3", "quantities_missing", "quantity_conflict", "years_missing",
@@ -111,6 +178,11 @@ FEATURES = (
     "top3_novel_numbers", "top3_novel_capitalised", "top3_novel_rare", "top3_novel_common", "swap_name",
     "swap_number", "swap_word", "entities", "entities_missing", "entity_rivals",
 )
+NLI_FEATURES = (
+    "nli_entail_max", "nli_contra_max", "nli_entail_top", "nli_contra_top", "nli_entail_aligned",
+    "nli_contra_aligned", "nli_entail_window", "nli_neutral_min",
+)
+FEATURES = FEATURES + NLI_FEATURES
 
 
 def _swaps(claim: str, sentences: list[Sentence]) -> dict[str, float]:
@@ -202,5 +274,6 @@ def describe(alignment: Alignment, rule_support: bool, rule_conflict: bool, attr
         **_entity_features(claim, retrieved_text, [s.text for s in top3]),
         **_novel_tokens(claim, retrieved_text),
         **{f"top3_{name}": value for name, value in _novel_tokens(claim, top3_text).items()},
+        **_entailment_features(alignment.candidates),
     }
     return np.array([values[name] for name in FEATURES], dtype=np.float64)

@@ -18,17 +18,16 @@ import numpy as np
 from assistant.check.citations import verified
 from assistant.check.claims import looks_english
 from assistant.check.evidence import ALIGNED, Sentence
-from assistant.check.features import FEATURES, Alignment, align, describe
+from assistant.check.features import Alignment, Candidate, align, describe
 from assistant.check.learned import VerifierModel, combine, shipped_model
 from assistant.check.slots import Slots, antonym_pairs, extract, name_swaps, same_entity
 from assistant.retrieve import Filters
 from assistant.retrieve.lexical import content_terms
 from assistant.store.store import Store
-from assistant.types import Citation, Verdict
+from assistant.types import Citation, Passage, Verdict
 
 SUPPORT_COVERAGE = 0.75
 CONFLICT_COVERAGE = 0.45
-NEGATION_COVERAGE = 0.7  # a negation cue is crude ("no", "without"): it needs most of the claim around it
 MAX_ALIGNED = 6
 
 
@@ -48,7 +47,8 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}".replace(",", "") if value == int(value) else f"{value:g}"
 
 
-def judge(claim: str, claim_slots: Slots, sentence: Sentence) -> Judgement:
+def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool = False) -> Judgement:
+    """The slot rules' reading of one sentence; `contradicts`: the entailment model reads it as contradicting."""
     evidence = extract(sentence.text)
     claim_terms = _stems(content_terms(claim))
     sentence_terms = _stems(content_terms(sentence.text))
@@ -84,18 +84,21 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence) -> Judgement:
         flipped = antonym_pairs(claim_slots, evidence)
         if flipped and coverage >= 0.6:
             return result("conflict", f"antonym: claim {flipped[0][0]}, source {flipped[0][1]}")
-        if claim_slots.negated != evidence.negated and coverage >= NEGATION_COVERAGE:
-            says = "claim negates, source affirms" if claim_slots.negated else "claim affirms, source negates"
-            return result("conflict", f"negation: {says}")
-    names_covered = all(any(same_entity(name, other) for other in evidence.names | _names_in(sentence))
-                        or name in sentence.passage.text.lower() for name in claim_slots.names)
+    # Negation is the entailment model's call: a cue word ("no", "not") may be about another clause entirely.
+    names_in_sentence = all(any(same_entity(name, other) for other in evidence.names) or name in sentence.text.lower()
+                            for name in claim_slots.names)
+    names_covered = names_in_sentence or all(
+        any(same_entity(name, other) for other in evidence.names | _names_in(sentence))
+        or name in sentence.passage.text.lower() for name in claim_slots.names)
     numbers_covered = all(any(q.value == c.value and (q.unit == c.unit or not c.unit) for q in evidence.quantities)
                           for c in claim_slots.quantities)
     # A claim's superlative or absolute ("largest", "only", "never") must be in the sentence itself.
     absolutes_covered = _absolutes(claim) <= _absolutes(sentence.text)
     if (support_coverage >= SUPPORT_COVERAGE and absolutes_covered and names_covered and numbers_covered
-            and not other_speaker and claim_slots.negated == evidence.negated):
-        return result("support", f"coverage: {support_coverage:.2f} of the claim's terms, numbers and names match")
+            and not other_speaker and not contradicts):
+        where = "the sentence" if names_in_sentence else "the sentence and its passage"
+        return result("support", f"coverage: {support_coverage:.2f} of the claim's terms, its numbers and names "
+                                 f"found in {where}")
     return result("neutral", "")
 
 
@@ -129,7 +132,9 @@ class Assessment:
 def assess(store: Store, claim: str, filters: Filters | None = None, k: int = 10) -> Assessment:
     alignment = align(store, claim, filters, k)
     sentences = [s for s in alignment.sentences if s.score >= ALIGNED][:MAX_ALIGNED]
-    judgements = [judge(claim, alignment.slots, s) for s in sentences]
+    contradicting = {id(c.sentence) for c in alignment.candidates
+                     if c.scores.contradiction >= 0.5 and c.scores.contradiction > c.scores.entailment}
+    judgements = [judge(claim, alignment.slots, s, id(s) in contradicting) for s in sentences]
     conflicts = [j.decided_by for j in judgements if j.relation == "conflict"]
     features = describe(alignment, rule_support=any(j.relation == "support" for j in judgements),
                         rule_conflict=bool(conflicts),
@@ -155,41 +160,42 @@ def verify_claim(store: Store, claim: str, filters: Filters | None = None, k: in
 
 
 def decide(store: Store, assessment: Assessment, model: VerifierModel | None) -> Verdict:
-    """The rules' verdict, then the classifier's word where the rules name no conflict (see learned.combine)."""
+    """The rules' verdict, then the classifier's word where the rules name no conflict (see learned.combine).
+
+    The confidence is the calibrated probability of the final verdict (learned.VerifierModel.confidence).
+    """
     verdict = rules_verdict(store, assessment)
     if model is None:
         return verdict
     probabilities = model.probabilities(assessment.features)
     label = combine(verdict.verdict, probabilities, model.thresholds, assessment.features)
+    p = probabilities[label] if label in probabilities else probabilities["contradicted"]
+    confidence = round(model.confidence(label, p), 3)
     if label == verdict.verdict:
-        if label in ("supported", "not_enough_evidence"):  # weighed by the classifier; a named conflict keeps its own
-            verdict.confidence = round(probabilities[label], 3)
+        verdict.confidence = confidence
         return verdict
-    p = probabilities[label]
+    claim = assessment.alignment.claim
     if label == "not_enough_evidence":
-        return _verdict(store, assessment.alignment.claim, label, p, "An aligned sentence shares the claim's words, "
-                        "but the classifier finds the evidence does not carry the claim.",
+        return _verdict(store, claim, label, confidence, "An aligned sentence shares the claim's words, but the "
+                        "evidence read as a whole does not carry the claim.",
                         f"classifier: p(not_enough_evidence) {p:.2f} outweighs {verdict.decided_by}", [])
-    cue = _cue(assessment.features, label)
-    rationale = ("The evidence states the claim's content in other words." if label == "supported" else
-                 f"The evidence speaks of this but differs: {cue}.")
-    return _verdict(store, assessment.alignment.claim, label, p, rationale,
-                    f"classifier: p({label}) {p:.2f}; {cue}", _one_per_cluster(assessment.judgements)[:2])
+    candidate = _strongest(assessment.alignment.candidates, label)
+    if candidate is None:
+        return verdict
+    reading = candidate.scores.entailment if label == "supported" else candidate.scores.contradiction
+    relation = "entails" if label == "supported" else "contradicts"
+    rationale = ("The quoted evidence states the claim's content, in other words." if label == "supported" else
+                 "The quoted evidence speaks of this but says otherwise.")
+    return _verdict_from(store, claim, label, confidence, rationale,
+                         f"entailment: p {reading:.2f} that the quoted passage {relation} the claim "
+                         f"(classifier p({label}) {p:.2f})", [(candidate.sentence.passage, candidate.text)])
 
 
-def _cue(features: np.ndarray, label: str) -> str:
-    """The feature that best explains a classifier verdict, in words."""
-    value = dict(zip(FEATURES, features, strict=True))
-    if label == "contradicted":
-        for name, words in (("quantities_missing", "a number of the claim is not in the source"),
-                            ("names_missing", "a name in the claim is not in the source"),
-                            ("negation_mismatch", "one side negates, the other does not"),
-                            ("look_alikes", "a word of the claim is swapped for a look-alike in the source"),
-                            ("antonym", "the source uses an opposite word"),
-                            ("novel_numbers", "a number or code of the claim is not in the source")):
-            if value[name] > 0:
-                return words
-    return f"{value['coverage_top3']:.0%} of the claim's terms in the best 3 sentences"
+def _strongest(candidates: Sequence[Candidate], label: str) -> Candidate | None:
+    """The evidence the entailment model reads as most strongly entailing (or contradicting) the claim."""
+    if label == "supported":
+        return max(candidates, key=lambda c: c.scores.entailment, default=None)
+    return max(candidates, key=lambda c: c.scores.contradiction, default=None)
 
 
 def rules_verdict(store: Store, assessment: Assessment) -> Verdict:
@@ -235,13 +241,20 @@ def _one_per_cluster(judgements: Sequence[Judgement]) -> list[Judgement]:
 
 def _verdict(store: Store, claim: str, label: str, confidence: float, rationale: str, decided_by: str,
              chosen: Sequence[Judgement]) -> Verdict:
+    return _verdict_from(store, claim, label, confidence, rationale, decided_by,
+                         [(j.sentence.passage, j.sentence.text) for j in chosen])
+
+
+def _verdict_from(store: Store, claim: str, label: str, confidence: float, rationale: str, decided_by: str,
+                  quotes: Sequence[tuple[Passage, str]]) -> Verdict:
+    """A verdict citing `quotes` (passage, text), each verified against its article's own text."""
     citations: list[Citation] = []
-    for j in chosen:
-        article = store.catalog.article(j.sentence.passage.article_id)
-        citation = verified(j.sentence.passage, j.sentence.text, article.text) if article else None
+    for passage, text in quotes:
+        article = store.catalog.article(passage.article_id)
+        citation = verified(passage, text, article.text) if article else None
         if citation is not None:
             citations.append(citation)
-    clusters = {j.sentence.passage.cluster or j.sentence.passage.article_id for j in chosen}
+    clusters = {passage.cluster or passage.article_id for passage, _ in quotes}
     return Verdict(claim=claim, verdict=label, confidence=round(confidence, 3), rationale=rationale,
                    decided_by=decided_by, citations=citations, independent_sources=len(clusters))
 

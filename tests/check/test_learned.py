@@ -66,10 +66,23 @@ def test_no_quote_no_supported_or_contradicted() -> None:
     assert combine("not_enough_evidence", probabilities, NO_OFFSETS, features()) == "not_enough_evidence"
 
 
-def test_never_supported_against_a_negating_sentence() -> None:
-    probabilities = {"supported": 0.9, "contradicted": 0.05, "not_enough_evidence": 0.05}
-    vector = features(aligned_sentences=2, negation_mismatch=1)
-    assert combine("not_enough_evidence", probabilities, NO_OFFSETS, vector) == "not_enough_evidence"
+def test_a_named_conflict_yields_only_to_near_certain_support() -> None:
+    thresholds = {**NO_OFFSETS, "overrule_conflict": 0.95}
+    vector = features(aligned_sentences=2)
+    sure = {"supported": 0.97, "contradicted": 0.01, "not_enough_evidence": 0.02}
+    likely = {"supported": 0.9, "contradicted": 0.05, "not_enough_evidence": 0.05}
+    assert combine("contradicted", sure, thresholds, vector) == "supported"
+    assert combine("contradicted", likely, thresholds, vector) == "contradicted"
+    assert combine("contradicted", sure, thresholds, features()) == "contradicted"  # nothing to quote
+
+
+def test_confidence_is_the_calibrated_accuracy_of_the_verdict() -> None:
+    model = biased_model("supported")
+    model.calibration["supported"] = ([0.5, 0.9], [0.4, 0.8])
+    assert model.confidence("supported", 0.7) == pytest.approx(0.6)
+    assert model.confidence("supported", 0.99) == pytest.approx(0.8)  # clipped at the last breakpoint
+    assert model.confidence("contradicted", 0.7) == 0.7  # no table: the raw probability
+    assert set(shipped_model().calibration) >= {"supported", "not_enough_evidence"}
 
 
 def test_overruling_a_rule_support_needs_a_clear_margin() -> None:
@@ -86,7 +99,8 @@ def test_classifier_verdicts_quote_the_source_and_say_so(run_cli: RunCli, seeds:
     with open_store() as store:
         assessment = assess(store, claim)
         verdict = decide(store, assessment, biased_model("supported"))
-        assert verdict.verdict == "supported" and verdict.decided_by.startswith("classifier: p(supported)")
+        assert verdict.verdict == "supported" and verdict.decided_by.startswith("entailment: p ")
+        assert "classifier p(supported)" in verdict.decided_by
         assert verdict.citations and all(
             store.catalog.article(c.article_id).text[c.start:c.end] == c.quote  # type: ignore[union-attr]
             for c in verdict.citations)

@@ -1,0 +1,54 @@
+"""The shipped entailment model: found in the installed package, reads pairs as expected, fails loudly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.check.entailment import EntailmentModel, model_dir, shipped_model
+from assistant.errors import ModelError
+
+PAIRS = [
+    ("Airwars, a London-based collective, says 744 civilians were killed in June.",
+     "Airwars is based in London.", "entailment"),
+    ("Airwars, a London-based collective, says 744 civilians were killed in June.",
+     "Airwars is based in Paris.", "contradiction"),
+    ("A man is playing a guitar on stage.", "A man is performing music.", "entailment"),
+    ("A man is playing a guitar on stage.", "Nobody is playing an instrument.", "contradiction"),
+    ("The council approved the budget on Monday.", "The mayor has two children.", "neutral"),
+    ("Coal generation slid 18 percent last year.", "Coal generation rose 18 percent last year.", "contradiction"),
+]
+
+
+def test_model_ships_inside_the_package_with_its_provenance() -> None:
+    folder = model_dir()
+    assert folder.parts[-4:] == ("assistant", "check", "models", "nli")
+    for name in ("model.onnx", "tokenizer.json", "PROVENANCE.json"):
+        assert (folder / name).is_file(), name
+    provenance = shipped_model().provenance
+    assert "SNLI" in provenance["training_data"]["snli"] and "Apache-2.0" in provenance["base_model"]
+
+
+@pytest.mark.parametrize(("premise", "hypothesis", "expected"), PAIRS)
+def test_fixed_pairs_are_read_as_expected(premise: str, hypothesis: str, expected: str) -> None:
+    [scores] = shipped_model().score([premise], hypothesis)
+    assert scores.label == expected, scores
+    assert abs(scores.entailment + scores.neutral + scores.contradiction - 1.0) < 1e-4
+
+
+def test_a_missing_model_file_is_one_line_naming_it(tmp_path: Path) -> None:
+    shutil.copytree(model_dir(), tmp_path / "nli")
+    (tmp_path / "nli" / "model.onnx").unlink()
+    with pytest.raises(ModelError, match=r"model file missing: .*model\.onnx") as error:
+        EntailmentModel(tmp_path / "nli")
+    assert "\n" not in str(error.value)
+
+
+def test_a_corrupt_model_file_is_one_line_naming_it(tmp_path: Path) -> None:
+    shutil.copytree(model_dir(), tmp_path / "nli")
+    (tmp_path / "nli" / "model.onnx").write_bytes(b"not an onnx model")
+    with pytest.raises(ModelError, match=r"cannot load the model .*model\.onnx") as error:
+        EntailmentModel(tmp_path / "nli")
+    assert "\n" not in str(error.value)
