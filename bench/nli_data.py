@@ -309,3 +309,37 @@ def build(folder: Path, snli_per_label: int, synthetic_per_doc: int, seed: int) 
         pairs += synthetic_pairs(doc, antonyms, rng, synthetic_per_doc)
     rng.shuffle(pairs)
     return pairs
+
+
+def wice_hard_neutrals(folder: Path, per_claim: int) -> list[Pair]:
+    """Page sentences outside every rationale of a training-half WiCE claim, most word-overlapping first: neutral.
+
+    WiCE's annotators marked every sentence that supports part of the claim, so the others say nothing about it,
+    however many words they share with it: the hard neutral a news page is full of.
+    """
+    pairs = []
+    for line in (folder / "wice-dev" / "claim_dev.jsonl").open(encoding="utf-8"):
+        row = json.loads(line)
+        group = f"wice-{row['meta']['id']}"
+        if split_of(group) != "train":
+            continue
+        cited = {i for indices in row["supporting_sentences"] for i in indices}
+        claim_words = set(re.findall(r"\w+", row["claim"].lower()))
+        body = [s for i, s in enumerate(row["evidence"])
+                if i not in cited and not s.startswith("(meta data)") and 6 <= len(s.split()) <= 60]
+        ranked = sorted(body, key=lambda s: -len(claim_words & set(re.findall(r"\w+", s.lower()))))
+        pairs += [Pair(s, row["claim"], NEUTRAL, "wice-hard-neutral", _dev_or_train(group)) for s in ranked[:per_claim]]
+    return pairs
+
+
+def build_news(folder: Path, seed: int) -> list[Pair]:
+    """The second round's mix: news-like pairs weighted up, SNLI and synthetic edits kept smaller (no forgetting)."""
+    rng = random.Random(seed)
+    antonyms = {**wordnet_antonyms(), **NEWS_ANTONYMS}
+    pairs = snli(folder, 4000, rng)
+    (cf, cf_docs), (wice_pairs, wice_docs), (se, se_docs) = climate_fever(folder), wice(folder, rng), summedits(folder)
+    pairs += cf * 2 + wice_pairs * 3 + se * 2 + wice_hard_neutrals(folder, 3)
+    synthetic = [pair for doc in cf_docs + wice_docs + se_docs for pair in synthetic_pairs(doc, antonyms, rng, 3)]
+    pairs += rng.sample(synthetic, min(len(synthetic), 8000))
+    rng.shuffle(pairs)
+    return pairs

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from nli_data import CONTRADICTION, ENTAILMENT, NEUTRAL, Pair, build
+from nli_data import CONTRADICTION, ENTAILMENT, NEUTRAL, Pair, build, build_news
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,8 @@ def load_pairs(workdir: Path, args: argparse.Namespace) -> list[Pair]:
     """The training set, built once and kept in workdir so a resumed run trains on exactly the same pairs."""
     path = workdir / "pairs.jsonl"
     if not path.exists():
-        pairs = build(DATASETS, args.snli_per_label, args.synthetic_per_doc, args.seed)
+        pairs = (build_news(DATASETS, args.seed) if args.mix == "news" else
+                 build(DATASETS, args.snli_per_label, args.synthetic_per_doc, args.seed))
         tmp = path.with_suffix(".tmp")
         tmp.write_text("".join(p.as_json() + "\n" for p in pairs), encoding="utf-8")
         tmp.replace(path)
@@ -89,6 +90,9 @@ def train(args: argparse.Namespace, workdir: Path, pairs: list[Pair], tokenizer:
         optimiser, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / (total - warmup))))
     step = 0
     checkpoint = workdir / "checkpoint.pt"
+    if args.init_from and not checkpoint.exists():  # a later round starts from an earlier round's weights
+        model.load_state_dict(torch.load(args.init_from, map_location=device, weights_only=False)["model"])
+        print(f"initialised from {args.init_from}", flush=True)
     if checkpoint.exists():
         state = torch.load(checkpoint, map_location=device, weights_only=False)
         model.load_state_dict(state["model"])
@@ -200,6 +204,9 @@ def main() -> None:
     parser.add_argument("--save-every", type=int, default=200)
     parser.add_argument("--log-every", type=int, default=50)
     parser.add_argument("--export-only", action="store_true", help="export the last checkpoint, do not train")
+    parser.add_argument("--mix", choices=("default", "news"), default="default",
+                        help="training pairs: 'default' (round 1) or 'news' (round 2: news-like pairs weighted up)")
+    parser.add_argument("--init-from", type=Path, help="start from this checkpoint's weights (a later round)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -237,7 +244,8 @@ def main() -> None:
             "synthetic": "edits of training-half sentences: numbers, years, negation, names, antonyms (WordNet 3.0, "
                          "Princeton licence), comparatives; windows and clauses; other sentences; added details",
         },
-        "training": {"epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed,
+        "training": {"epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed, "mix": args.mix,
+                     "initialised_from": str(args.init_from.name) if args.init_from else "base model",
                      "pairs": sum(p.split == "train" for p in pairs), "resumed_from_step": step if step >= 0 else None},
         "figures": figures,
         "made": datetime.date.today().isoformat(),

@@ -32,7 +32,7 @@ from sklearn.model_selection import GroupKFold
 
 from assistant.check.features import FEATURES
 from assistant.check.learned import CLASSES, WEIGHTS, VerifierModel, combine
-from assistant.evaluate.datasets import TEST_SHARE
+from assistant.evaluate.splits import TEST_SHARE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 C = 0.3  # inverse regularisation strength; 0.1-1.0 give the same scores within 0.01 on the folds
@@ -40,6 +40,7 @@ OFFSETS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25)
 OVERRULE = (0.7, 0.8, 0.9, 1.01)  # overruling a rule-made "supported" needs a clear margin
 OVERRULE_CONFLICT = (0.9, 0.95, 1.01)  # overruling a named slot conflict needs near certainty (1.01: never)
 CALIBRATION_POINTS = 12  # breakpoints kept per verdict: a readable table in the weights file
+CALIBRATION_BIN = 40  # verdicts per calibration bin at least
 
 
 def training_rows(sets: list[tuple[ClaimSet, Described]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -117,7 +118,7 @@ def tune(sets: list[tuple[ClaimSet, Described]], oof: dict[str, np.ndarray]
 
 def calibrate(sets: list[tuple[ClaimSet, Described]], oof: dict[str, np.ndarray], thresholds: dict[str, float]
               ) -> dict[str, tuple[list[float], list[float]]]:
-    """Per verdict, isotonic regression of "the final verdict was right" on its out-of-fold probability."""
+    """Per verdict, how often the final verdict was right as a monotone function of its out-of-fold probability."""
     seen: dict[str, list[tuple[float, bool]]] = {label: [] for label in CLASSES}
     for claimset, desc in sets:
         for i, claim in enumerate(desc.claims):
@@ -130,12 +131,16 @@ def calibrate(sets: list[tuple[ClaimSet, Described]], oof: dict[str, np.ndarray]
                 seen[verdict].append((p[verdict], correct))
     table = {}
     for label, points in seen.items():
-        if len(points) < 30:
+        if len(points) < 2 * CALIBRATION_BIN:
             continue
         xs, ys = np.array([x for x, _ in points]), np.array([float(y) for _, y in points])
-        fitted = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(xs, ys)
-        grid = np.unique(np.quantile(xs, np.linspace(0, 1, CALIBRATION_POINTS)))
-        table[label] = ([round(float(x), 4) for x in grid], [round(float(y), 4) for y in fitted.predict(grid)])
+        # Equal-count bins of at least CALIBRATION_BIN verdicts, then made monotone (pool adjacent violators):
+        # a few lucky verdicts at the top end must not promise 100%.
+        bins = np.array_split(np.argsort(xs), min(CALIBRATION_POINTS, len(xs) // CALIBRATION_BIN))
+        centres = np.array([xs[b].mean() for b in bins])
+        accuracy = np.array([ys[b].mean() for b in bins])
+        fitted = IsotonicRegression(y_min=0.0, y_max=1.0).fit(centres, accuracy, sample_weight=[len(b) for b in bins])
+        table[label] = ([round(float(x), 4) for x in centres], [round(float(y), 4) for y in fitted.predict(centres)])
     return table
 
 

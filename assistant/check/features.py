@@ -90,6 +90,18 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
+def resolved_contradiction(candidate: Candidate, candidates: list[Candidate]) -> float:
+    """A sentence's contradiction, unless its window entails the claim: read with its neighbours, "the northern
+    city" is Raqqa, so a sentence that seemed to contradict alone does not."""
+    if candidate.scores.contradiction < 0.5:
+        return candidate.scores.contradiction
+    for window in candidates:
+        if (window.sentence is candidate.sentence and window is not candidate
+                and window.scores.entailment >= 0.5 and window.scores.entailment > window.scores.contradiction):
+            return min(candidate.scores.contradiction, window.scores.contradiction)
+    return candidate.scores.contradiction
+
+
 def _entailment_features(candidates: list[Candidate]) -> dict[str, float]:
     """The model's strongest reading each way, overall, on the best sentence and on sentences about the claim."""
     if not candidates:
@@ -97,13 +109,14 @@ def _entailment_features(candidates: list[Candidate]) -> dict[str, float]:
     aligned = [c for c in candidates if c.sentence.score >= ALIGNED] or candidates[:1]
     windows = [c for c in candidates if (c.start, c.end) != (c.sentence.start, c.sentence.end)] or candidates[:1]
     top = candidates[0].scores
+    contradiction = {id(c): resolved_contradiction(c, candidates) for c in candidates}
     values = {
         "nli_entail_max": max(c.scores.entailment for c in candidates),
-        "nli_contra_max": max(c.scores.contradiction for c in candidates),
+        "nli_contra_max": max(contradiction.values()),
         "nli_entail_top": top.entailment,
-        "nli_contra_top": top.contradiction,
+        "nli_contra_top": contradiction[id(candidates[0])],
         "nli_entail_aligned": max(c.scores.entailment for c in aligned),
-        "nli_contra_aligned": max(c.scores.contradiction for c in aligned),
+        "nli_contra_aligned": max(contradiction[id(c)] for c in aligned),
         "nli_entail_window": max(c.scores.entailment for c in windows),
         "nli_neutral_min": min(c.scores.neutral for c in candidates),
     }

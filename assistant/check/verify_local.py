@@ -18,7 +18,7 @@ import numpy as np
 from assistant.check.citations import verified
 from assistant.check.claims import looks_english
 from assistant.check.evidence import ALIGNED, Sentence
-from assistant.check.features import Alignment, Candidate, align, describe
+from assistant.check.features import Alignment, Candidate, align, describe, resolved_contradiction
 from assistant.check.learned import VerifierModel, combine, shipped_model
 from assistant.check.slots import Slots, antonym_pairs, extract, name_swaps, same_entity
 from assistant.retrieve import Filters
@@ -133,7 +133,8 @@ def assess(store: Store, claim: str, filters: Filters | None = None, k: int = 10
     alignment = align(store, claim, filters, k)
     sentences = [s for s in alignment.sentences if s.score >= ALIGNED][:MAX_ALIGNED]
     contradicting = {id(c.sentence) for c in alignment.candidates
-                     if c.scores.contradiction >= 0.5 and c.scores.contradiction > c.scores.entailment}
+                     if resolved_contradiction(c, alignment.candidates) >= 0.5
+                     and c.scores.contradiction > c.scores.entailment}
     judgements = [judge(claim, alignment.slots, s, id(s) in contradicting) for s in sentences]
     conflicts = [j.decided_by for j in judgements if j.relation == "conflict"]
     features = describe(alignment, rule_support=any(j.relation == "support" for j in judgements),
@@ -195,7 +196,7 @@ def _strongest(candidates: Sequence[Candidate], label: str) -> Candidate | None:
     """The evidence the entailment model reads as most strongly entailing (or contradicting) the claim."""
     if label == "supported":
         return max(candidates, key=lambda c: c.scores.entailment, default=None)
-    return max(candidates, key=lambda c: c.scores.contradiction, default=None)
+    return max(candidates, key=lambda c: resolved_contradiction(c, list(candidates)), default=None)
 
 
 def rules_verdict(store: Store, assessment: Assessment) -> Verdict:
