@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "evaluate": {"check", "retrieve", "llm", "store", "ingest", "runtime"},
     "cli": {"check", "retrieve", "llm", "store", "ingest", "runtime", "evaluate", "slack", "integrations"},
     "slack": {"check", "retrieve", "llm", "store", "runtime"},
-    "integrations": {"check", "retrieve", "llm", "store", "runtime"},
+    "integrations": {"check", "retrieve", "llm", "store", "ingest", "runtime"},
 }
 
 
