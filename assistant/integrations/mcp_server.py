@@ -9,6 +9,7 @@ error (`isError`) with a one-line message, and the server keeps serving.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -26,6 +27,8 @@ INSTRUCTIONS = ("Fact-checking over a corpus of news articles. `search` finds pa
                 "and `check` gives claims a verdict (supported, contradicted, not_enough_evidence, disputed), both "
                 "with quotes verified word for word against the articles; `sources` lists the articles.")
 
+_TYPE_NOTE = re.compile(r" \[type=.*$")
+
 Query = Annotated[str, Field(min_length=1, max_length=2000, description="What to look for.")]
 Sources = Annotated[list[str] | None, Field(description="Only these outlets (the `source` of `sources`).")]
 Since = Annotated[str | None, Field(description="Only articles dated on or after this date (YYYY-MM-DD).")]
@@ -41,7 +44,7 @@ def build_server(settings: Settings, *, collection: str | None = None, engine: s
 
     runtime = Runtime(settings, collection, engine)
     runtime.engine  # noqa: B018  an unknown engine fails at start-up, not at the first call
-    server = MCPServer("factcheck", instructions=INSTRUCTIONS, log_level="WARNING")
+    server = MCPServer("factcheck", instructions=INSTRUCTIONS, log_level="WARNING", middleware=[one_line_errors])
     read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 
     def guarded(call: Any) -> Any:
@@ -101,6 +104,30 @@ def serve(settings: Settings, transport: Literal["stdio", "http"], *, collection
         server.run("stdio")
     else:
         server.run("streamable-http", host=host, port=port)
+
+
+async def one_line_errors(ctx: Any, call_next: Any) -> Any:
+    """A tool error's text as one line: the SDK's argument-validation report spans several lines per field."""
+    result = await call_next(ctx)
+    if ctx.method == "tools/call" and isinstance(result, dict) and result.get("isError"):
+        for part in result.get("content") or []:
+            if isinstance(part, dict) and part.get("type") == "text":
+                part["text"] = one_line(str(part.get("text", "")))
+    return result
+
+
+def one_line(text: str) -> str:
+    """'Error executing tool search: 1 validation error for searchArguments\nk\n  Input should be ... [type=...'
+    -> 'search: invalid argument k: Input should be ...'; other messages keep their text, prefix shortened."""
+    head, _, detail = text.partition("\n")
+    tool = re.match(r"Error executing tool (\w+): ", head)
+    name = tool.group(1) if tool else ""
+    if "validation error" not in head or not detail:
+        return re.sub(r"^Error executing tool (\w+): ", r"\1: ", text).replace("\n", " ")
+    lines = [line for line in detail.splitlines() if line.strip() and not line.strip().startswith("For further")]
+    problems = [f"{field.strip()}: {_TYPE_NOTE.sub('', message.strip())}"
+                for field, message in zip(lines[::2], lines[1::2], strict=False)]
+    return f"{name}: invalid argument {'; '.join(problems)}"
 
 
 def _article(a: Any) -> dict[str, Any]:

@@ -36,7 +36,9 @@ def payload(result: Any) -> Any:
 
 def error_text(result: Any) -> str:
     assert result.is_error, result
-    return str(result.content[0].text)
+    text = str(result.content[0].text)
+    assert "\n" not in text, text  # one line, for a person or a model to read
+    return text
 
 
 async def test_stdio_session_lists_tools_and_checks_a_claim_with_a_verified_quote(seeded: Path,
@@ -61,10 +63,12 @@ async def test_stdio_session_lists_tools_and_checks_a_claim_with_a_verified_quot
 
 async def test_bad_arguments_are_tool_errors_and_the_server_keeps_serving(seeded: Path) -> None:
     async with session() as client:
-        assert "less than or equal to 50" in error_text(await client.call_tool("search", {"query": "x", "k": 500}))
-        assert "not a date" in error_text(await client.call_tool("check", {"claim": CLAIM, "since": "last week"}))
+        assert error_text(await client.call_tool("search", {"query": "x", "k": 500})) == (
+            "search: invalid argument k: Input should be less than or equal to 50")
+        assert error_text(await client.call_tool("search", {})) == "search: invalid argument query: Field required"
+        assert error_text(await client.call_tool("check", {"claim": CLAIM, "since": "last week"})) == (
+            "check: not a date: 'last week'; use YYYY-MM-DD")
         assert "empty" in error_text(await client.call_tool("check", {"claim": "   "}))
-        assert "query" in error_text(await client.call_tool("search", {}))
         result = await client.call_tool("ask", {"question": "How many civilians were killed in June?"})
         assert not result.is_error and payload(result)["citations"]
 
