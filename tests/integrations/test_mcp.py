@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -93,3 +96,32 @@ def test_help_loads_neither_mcp_nor_langchain() -> None:
 def test_host_without_http_is_a_usage_error(run_cli: Any) -> None:
     result = run_cli("mcp", "--port", "9000")
     assert result.exit_code == 1 and "--http" in result.stderr
+
+
+async def test_http_transport_serves_the_same_tools(seeded: Path) -> None:
+    from mcp.client.streamable_http import streamable_http_client
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([*factcheck_command(), "mcp", "--http", "--port", str(port)], env=factcheck_env(),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            with socket.socket() as attempt:
+                if attempt.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert time.monotonic() < deadline, "the HTTP server did not start"
+            await asyncio.sleep(0.2)
+        async with (streamable_http_client(f"http://127.0.0.1:{port}/mcp") as (read, write),
+                    ClientSession(read, write) as client):
+            await client.initialize()
+            assert {t.name for t in (await client.list_tools()).tools} == {"search", "ask", "check", "sources"}
+            assert len(payload(await client.call_tool("sources", {}))["articles"]) == 2
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        if server.stderr:
+            server.stderr.close()
