@@ -32,7 +32,9 @@ from assistant.llm.langchain_chat import LangChainChat
 from assistant.retrieve import Filters, Mode, distinct_passages, search
 from assistant.types import Answer, CheckResult, Passage
 
-CHAIN_ENGINE = "langchain"  # CheckResult.engine for results of check_chain
+# CheckResult.engine of check_chain: the `openai` engine is this same path (LangChainChat), and `ask` labels any
+# chat model's answers so; the chains' results compare equal to the CLI's
+CHAIN_ENGINE = "openai"
 
 
 class FactcheckRetriever(BaseRetriever):

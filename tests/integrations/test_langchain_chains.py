@@ -64,6 +64,13 @@ def test_ask_chain_usage_reaches_langchain_callbacks(seeded: Path) -> None:
     assert handler.usage_metadata["fake-tool-caller"]["input_tokens"] == 50
 
 
+async def test_ask_chain_runs_async(seeded: Path) -> None:
+    handler = UsageMetadataCallbackHandler()
+    answer = await ask_chain(ToolCallingFake(script=good_reply)).ainvoke(QUESTION, config={"callbacks": [handler]})
+    assert answer.citations and "744" in answer.citations[0].quote
+    assert handler.usage_metadata["fake-tool-caller"]["output_tokens"] == 10
+
+
 def test_ask_chain_with_chat_openai_matches_the_cli(seeded: Path, fake_openai: FakeOpenAI, run_cli: RunCli) -> None:
     fake_openai.queue(good_reply)
     cli = run_cli("ask", QUESTION, "--engine", "openai", "--json")
@@ -80,7 +87,7 @@ def test_ask_chain_with_chat_openai_matches_the_cli(seeded: Path, fake_openai: F
 def test_check_chain_verdicts_carry_verified_quotes(seeded: Path, open_store: OpenStore) -> None:
     claims = "Airwars says 744 civilians were killed in coalition strikes in June.\nThe mayor of Raqqa resigned."
     result = check_chain(ToolCallingFake(script=scripted_checker)).invoke(claims)
-    assert result.engine == "langchain" and len(result.claims) == 2
+    assert result.engine == "openai" and len(result.claims) == 2
     airwars, mayor = result.claims
     assert airwars.verdict == "supported" and "744" in airwars.citations[0].quote
     assert mayor.verdict == "not_enough_evidence" and not mayor.citations  # its only quote was made up
