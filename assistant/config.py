@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     fixtures_dir: Path = Field(default_factory=lambda: resource_path(EVALS, "fixtures"))  # the shipped replies
     prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
+    author: str = "factcheck-assistant"  # the organisation named as author of exported ClaimReviews
+    author_url: str | None = None  # its web address, if any (ClaimReview author.url)
+
     slack_api_url: str | None = None  # Slack Web API base URL override (tests, proxies); unset: Slack's own
     slack_allowed_channels: str = ""  # comma-separated channel ids the bot answers in; empty: every channel
     slack_rate_limit: int = Field(default=10, ge=1, description="Slack requests per user per minute")

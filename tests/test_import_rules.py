@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "evaluate": {"check", "retrieve", "llm", "store", "ingest", "runtime"},
     "cli": {"check", "retrieve", "llm", "store", "ingest", "runtime", "evaluate", "slack", "integrations"},
     "slack": {"check", "retrieve", "llm", "store", "runtime"},
-    "integrations": {"check", "retrieve", "llm", "store", "runtime"},
+    "integrations": {"check", "retrieve", "llm", "store", "ingest", "runtime"},
 }
 
 
@@ -51,3 +51,36 @@ def test_nothing_below_the_interfaces_imports_them() -> None:
         part = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
         if part not in INTERFACES and part != "cli":
             assert not _imports(path) & INTERFACES, path
+
+
+# Who may import each third-party library (a part, or one module): everyone else goes through that owner.
+OWNERS: dict[str, set[str]] = {
+    "chromadb": {"store"},
+    "openai": {"llm"},
+    "langchain_openai": {"llm"},
+    "langchain_core": {"llm", "integrations/langchain.py"},  # model calls; the retriever and runnables
+    "mcp": {"integrations/mcp_server.py"},
+    "slack_bolt": {"slack"},
+    "slack_sdk": {"slack"},
+}
+
+
+def _third_party(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+    return found
+
+
+def test_each_library_is_imported_only_by_its_owner() -> None:
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE).as_posix()
+        for library in _third_party(path) & set(OWNERS):
+            if not any(relative == owner or relative.startswith(owner + "/") for owner in OWNERS[library]):
+                wrong.append(f"{path.relative_to(PACKAGE.parent)} imports {library} (owned by "
+                             f"{', '.join(sorted(OWNERS[library]))})")
+    assert not wrong, "\n".join(wrong)

@@ -1,10 +1,13 @@
-"""`factcheck check [CLAIM] [--file PATH | -] [--batch FILE.jsonl]`: verdicts with quotes, claim by claim."""
+"""`factcheck check [CLAIM] [--file PATH | -] [--batch FILE.jsonl]`: verdicts with quotes, claim by claim.
+
+`--format claimreview` writes schema.org ClaimReview JSON-LD (one per claim), `--format csv` one row per claim."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.markup import escape
@@ -12,6 +15,7 @@ from rich.table import Table
 
 from assistant.check.check import check_text
 from assistant.cli.common import batch_records, err, fail, handles_errors, out, print_json
+from assistant.cli.export import CHECK_COLUMNS, CsvOut, check_rows, claim_review_document
 from assistant.cli.options import (
     CollectionOption,
     EngineOption,
@@ -23,9 +27,13 @@ from assistant.cli.options import (
     UntilOption,
     open_reasoning,
 )
+from assistant.config import Settings
 from assistant.errors import FactcheckError
 from assistant.retrieve import Filters
+from assistant.store.store import Store
 from assistant.types import CheckResult
+
+Format = Literal["text", "json", "claimreview", "csv"]
 
 COLOURS = {"supported": "green", "contradicted": "red", "disputed": "magenta", "not_enough_evidence": "yellow"}
 
@@ -44,27 +52,65 @@ def check_command(
     until: UntilOption = None,
     collection: CollectionOption = None,
     as_json: JsonOption = False,
+    output: Annotated[Format, typer.Option("--format", help="text (a table), json (as --json; JSONL with "
+                                                            "--batch), claimreview (schema.org ClaimReview "
+                                                            "JSON-LD, one per claim) or csv (one row per claim).")]
+    = "text",
 ) -> None:
     """Check claims against the corpus: supported, contradicted, not_enough_evidence or disputed."""
     given = [x for x in (claim, file, batch) if x is not None]
     if len(given) != 1:
         fail("give exactly one of CLAIM, --file PATH (or - for stdin) and --batch FILE")
-    _, chosen, model, store = open_reasoning(engine, record, no_cache, collection)
+    if as_json and output not in ("text", "json"):
+        fail(f"--json and --format {output} are two formats; give one")
+    output = "json" if as_json else output
+    settings, chosen, model, store = open_reasoning(engine, record, no_cache, collection)
     filters = Filters(sources=source or [], since=since, until=until)
     if batch is not None:
-        for record_id, text in batch_records(batch, "text", plain_lines=False):
-            try:
-                result = check_text(store, text, model, chosen, filters)
-                print_json({"id": record_id, **result.model_dump()})
-            except FactcheckError as exc:  # one bad record never stops the batch
-                print_json({"id": record_id, "error": str(exc)})
+        _check_batch(batch, output, settings, store, lambda text: check_text(store, text, model, chosen, filters))
         return
     text = claim if claim is not None else _read_draft(file or "-")
     result = check_text(store, text, model, chosen, filters)
-    if as_json:
+    if output == "json":
         print_json(result.model_dump())
+    elif output == "claimreview":
+        print_json(claim_review_document([result], settings.author, settings.author_url, _urls(store, [result])))
+    elif output == "csv":
+        CsvOut(sys.stdout, CHECK_COLUMNS).write(check_rows("1", result, _urls(store, [result])))
     else:
         render_check(result)
+
+
+def _check_batch(batch: Path, output: Format, settings: Settings, store: Store,
+                 check: Callable[[str], CheckResult]) -> None:
+    """JSONL (one result per record, as it is done), CSV rows as they are done, or one JSON-LD document."""
+    table = CsvOut(sys.stdout, CHECK_COLUMNS) if output == "csv" else None
+    reviewed: list[CheckResult] = []
+    for record_id, text in batch_records(batch, "text", plain_lines=False):
+        try:
+            result = check(text)
+        except FactcheckError as exc:  # one bad record never stops the batch
+            if table is not None:
+                table.write(check_rows(record_id, None, {}, str(exc)))
+            elif output == "claimreview":
+                err.print(f"[yellow]warning:[/] record {escape(record_id)}: {escape(str(exc))}")
+            else:
+                print_json({"id": record_id, "error": str(exc)})
+            continue
+        if table is not None:
+            table.write(check_rows(record_id, result, _urls(store, [result])))
+        elif output == "claimreview":
+            reviewed.append(result)
+        else:
+            print_json({"id": record_id, **result.model_dump()})
+    if output == "claimreview":
+        print_json(claim_review_document(reviewed, settings.author, settings.author_url, _urls(store, reviewed)))
+
+
+def _urls(store: Store, results: Iterable[CheckResult]) -> dict[str, str | None]:
+    """The URL of every cited article (None when the article has none)."""
+    ids = {c.article_id for result in results for v in result.claims for c in v.citations}
+    return {article_id: a.meta.url for article_id, a in store.catalog.articles_by_id(ids).items()}
 
 
 def _read_draft(path: str) -> str:

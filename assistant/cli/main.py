@@ -12,6 +12,7 @@ from assistant.cli.chat import chat_command
 from assistant.cli.check import check_command
 from assistant.cli.eval import eval_command
 from assistant.cli.ingest import ingest
+from assistant.cli.mcp import mcp_command
 from assistant.cli.search import search_command
 from assistant.cli.slack import slack_app
 
@@ -29,6 +30,7 @@ app.command("check")(check_command)
 app.command("chat")(chat_command)
 app.command("audit")(audit_command)
 app.command("eval")(eval_command)
+app.command("mcp")(mcp_command)
 app.add_typer(sources.app, name="sources")
 app.add_typer(slack_app, name="slack")
 

@@ -1,9 +1,11 @@
-"""`factcheck search QUERY`: find passages (hybrid by default); `--batch FILE` for many queries in one process."""
+"""`factcheck search QUERY`: find passages (hybrid by default); `--batch FILE` for many queries in one process;
+`--format csv` for one row per result."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.markup import escape
@@ -11,6 +13,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from assistant.cli.common import batch_records, fail, handles_errors, out, print_json, settings
+from assistant.cli.export import SEARCH_COLUMNS, CsvOut, search_rows
 from assistant.retrieve import Filters, Mode, search
 from assistant.runtime import open_store
 from assistant.types import Passage
@@ -28,20 +31,31 @@ def search_command(
                                                     "and query); writes one JSON line per query.")] = None,
     collection: Annotated[str | None, typer.Option(help="Collection to search.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    output: Annotated[Literal["text", "json", "csv"], typer.Option(
+        "--format", help="text, json (as --json; JSONL with --batch) or csv (one row per result).")] = "text",
 ) -> None:
     """Search the stored passages."""
     if (query is None) == (batch is None):
         fail("give a QUERY or --batch FILE (not both)")
+    if as_json and output == "csv":
+        fail("--json and --format csv are two formats; give one")
     filters = Filters(sources=source or [], since=since, until=until)
     store = open_store(settings(), collection)
+    table = CsvOut(sys.stdout, SEARCH_COLUMNS) if output == "csv" else None
     if batch is not None:
         for query_id, text in batch_records(batch, "query", plain_lines=True):
             passages = search(store, text, k, filters, mode)
-            print_json({"id": query_id, "query": text, "mode": mode, "results": [_result(p) for p in passages]})
+            if table is not None:
+                table.write(search_rows(query_id, text, passages))
+            else:
+                print_json({"id": query_id, "query": text, "mode": mode, "results": [_result(p) for p in passages]})
         return
     assert query is not None
     passages = search(store, query, k, filters, mode)
-    if as_json:
+    if table is not None:
+        table.write(search_rows("1", query, passages))
+        return
+    if as_json or output == "json":
         print_json({"query": query, "mode": mode, "results": [_result(p) for p in passages]})
         return
     if not passages:

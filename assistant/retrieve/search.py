@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.retrieve.diversify import collapse_clusters
+from assistant.retrieve.diversify import collapse_clusters, drop_syndicated_repeats
 from assistant.retrieve.filters import Filters
 from assistant.retrieve.fusion import reciprocal_rank_fusion, zscore_fusion
 from assistant.retrieve.lexical import lexical_search
@@ -77,3 +77,18 @@ def _collapsed(store: Store, ranked: Sequence[tuple[str, float]], k: int) -> lis
         if len(results) >= k:
             break
     return results[:k]
+
+
+def distinct_passages(store: Store, query: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid",
+                      config: SearchConfig | None = None) -> list[Passage]:
+    """The best k passages with each fact once, for a model's context: every story's passages (not one per
+    story), less those repeating a passage already kept from another copy of the same story. The candidate
+    list widens until k are left or the index has no more."""
+    config = (config or SearchConfig()).model_copy(update={"collapse": False})
+    depth = k * 2
+    while True:
+        ranked = search(store, query, depth, filters, mode, config)
+        kept = drop_syndicated_repeats(ranked)
+        if len(kept) >= k or len(ranked) < depth:
+            return kept[:k]
+        depth *= 2
