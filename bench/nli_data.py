@@ -7,7 +7,9 @@ groups is held out as "dev" (per source) to report held-out accuracy and to tune
 
 Synthetic pairs from real training-half sentences (the trial before this script showed SNLI alone teaches
 "unrelated sentence = contradiction" and misses numbers, names and negation in news):
-  entailment     a sentence from its window (previous + sentence + next); a clause from its sentence
+  entailment     a sentence from its window (previous + sentence + next); a clause from its sentence; the
+                 sentence itself and a restyled copy (quotes, "U.S."/"US", spelling, digit grouping): without
+                 these, the near-identical edits below teach the model that a copy contradicts its source
   contradiction  a number changed, a year shifted, a negation inserted or removed, a capitalised name swapped
                  for another one of the same article, an antonym (WordNet, Debian package wordnet-base, plus a
                  short list of news verbs and comparatives), "more than N" turned into "fewer than N"
@@ -175,6 +177,20 @@ def clause_of(sentence: str, rng: random.Random) -> str | None:
     return clause[0].upper() + clause[1:] + "."
 
 
+_RESTYLE = ((r"\bU\.S\.", "US"), (r"\bUS\b", "U.S."), (r"[“”]", '"'), (r"[‘’]", "'"), (r"\bkilometres\b", "kilometers"),
+            (r"\bkilometers\b", "kilometres"), (r"\bper cent\b", "percent"), (r"\bpercent\b", "per cent"),
+            (r"(\d),(\d{3})\b", r"\1\2"), (r"^(?:But|And|However,|Meanwhile,) ", ""), (r"\s+", " "))
+
+
+def restyle(sentence: str, rng: random.Random) -> str:
+    """The same statement in another house style: quotes, "U.S."/"US", spelling, digit grouping, a leading "But"."""
+    text = sentence
+    for pattern, replacement in rng.sample(_RESTYLE, k=rng.randint(1, len(_RESTYLE))):
+        text = re.sub(pattern, replacement, text)
+    text = text.strip()
+    return text[0].upper() + text[1:] if text else sentence
+
+
 @dataclass
 class Document:
     group: str
@@ -201,6 +217,10 @@ def synthetic_pairs(doc: Document, antonyms: dict[str, str], rng: random.Random,
         window = " ".join(sentences[max(0, i - 1):i + 2])
         other = sentences[rng.choice([j for j in range(len(sentences)) if j != i])]
         yield from emit("window", window, s, ENTAILMENT)
+        # Identical and restyled copies entail: without them, the edits below teach "near-identical = contradiction"
+        yield from emit("copy", s, s + " ", ENTAILMENT)
+        yield from emit("restyle", s, restyle(s, rng), ENTAILMENT)
+        yield from emit("restyle-window", window, restyle(s, rng), ENTAILMENT)
         yield from emit("clause", s, clause_of(s, rng), ENTAILMENT)
         yield from emit("number", s, change_number(s, rng), CONTRADICTION)
         yield from emit("year", s, shift_year(s, rng), CONTRADICTION)

@@ -1,12 +1,15 @@
 """`audit`: statements in the corpus that contradict each other, across story clusters or outlets.
 
-Every sentence that carries a checkable slot (a number, a year, a speaker) is embedded; for each, its nearest
-sentences in other articles of another story or outlet are compared with the local verifier's slot checks.
-A conflict is reported once per pair, with both quotes verified against their articles.
+Every full sentence (8 words or more: menu fragments and captions are not statements) that carries a checkable
+slot (a number, a year, a speaker) is embedded; for each, its nearest sentences in other articles of another
+story or outlet are read by the entailment model in both directions. A pair is a conflict when the model finds
+contradiction both ways, not when a year differs in a fragment; the slot rules name what differs where they can.
+Reported once per pair, with both quotes verified against their articles.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +17,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from assistant.check.citations import verified
+from assistant.check.entailment import EntailmentModel, shipped_model
 from assistant.check.evidence import Sentence
 from assistant.check.slots import extract
 from assistant.check.verify_local import judge
@@ -23,11 +27,14 @@ from assistant.types import Article, Citation, Passage
 
 SIMILAR = 0.6  # cosine similarity above which two sentences are taken to speak of the same thing
 NEIGHBOURS = 8
+CONTRADICTION = 0.8  # p(contradiction) in both directions
+MIN_WORDS = 8
+RESTYLED = 0.75  # word-set Jaccard above which two statements are copies of one another
 BLOCK = 2048
 
 
 class Conflict(BaseModel):
-    kind: str  # number, date, attribution, negation, antonym
+    kind: str  # number, date, attribution, name, antonym, or meaning (the model's reading; no slot rule names it)
     decided_by: str
     similarity: float
     a: Citation
@@ -53,33 +60,31 @@ def _statements(articles: Sequence[Article]) -> list[_Statement]:
                         source=article.meta.source, date=article.meta.date, text=article.text, start=0,
                         end=len(article.text), score=0.0, cluster=article.cluster)
         for start, end in sentence_spans(article.text):
+            if len(article.text[start:end].split()) < MIN_WORDS:
+                continue
             slots = extract(article.text[start:end])
             if slots.quantities or slots.years or slots.attribution:
                 found.append(_Statement(article, Sentence(passage=whole, number=0, start=start, end=end)))
     return found
 
 
-def audit(store: Store, limit: int = 20_000) -> AuditReport:
+def audit(store: Store, limit: int = 20_000, model: EntailmentModel | None = None) -> AuditReport:
     articles = store.articles()
     statements = _statements(articles)[:limit]
     if len(statements) < 2:
         return AuditReport(articles=len(articles), sentences_compared=len(statements), conflicts=[])
     vectors = store.embedder.embed([s.sentence.text for s in statements])
-    conflicts: dict[tuple[str, str], Conflict] = {}
+    pairs: dict[tuple[int, int], float] = {}
     for block_start in range(0, len(statements), BLOCK):
         similarity = vectors[block_start:block_start + BLOCK] @ vectors.T
         for offset, row in enumerate(similarity):
             i = block_start + offset
             for j in np.argsort(-row)[:NEIGHBOURS + 1]:
-                if row[j] < SIMILAR or not _comparable(statements[i], statements[int(j)]):
-                    continue
-                conflict = _compare(statements[i], statements[int(j)], float(row[j]))
-                if conflict is not None:
-                    key = tuple(sorted((conflict.a.chunk_id + str(conflict.a.start),
-                                        conflict.b.chunk_id + str(conflict.b.start))))
-                    conflicts.setdefault((key[0], key[1]), conflict)
-    ordered = sorted(conflicts.values(), key=lambda c: -c.similarity)
-    return AuditReport(articles=len(articles), sentences_compared=len(statements), conflicts=ordered)
+                if row[j] >= SIMILAR and _comparable(statements[i], statements[int(j)]):
+                    pairs.setdefault((min(i, int(j)), max(i, int(j))), float(row[j]))
+    found = _conflicts(statements, pairs, model or shipped_model())
+    return AuditReport(articles=len(articles), sentences_compared=len(statements),
+                       conflicts=sorted(found, key=lambda c: -c.similarity))
 
 
 def _comparable(a: _Statement, b: _Statement) -> bool:
@@ -88,13 +93,44 @@ def _comparable(a: _Statement, b: _Statement) -> bool:
     return a.article.cluster != b.article.cluster or a.article.meta.source != b.article.meta.source
 
 
-def _compare(a: _Statement, b: _Statement, similarity: float) -> Conflict | None:
-    verdict = judge(a.sentence.text, extract(a.sentence.text), b.sentence)
-    if verdict.relation != "conflict":
-        return None
-    cite_a = verified(a.sentence.passage, a.sentence.text, a.article.text)
-    cite_b = verified(b.sentence.passage, b.sentence.text, b.article.text)
-    if cite_a is None or cite_b is None:
-        return None
-    return Conflict(kind=verdict.decided_by.split(":", 1)[0], decided_by=verdict.decided_by,
-                    similarity=round(similarity, 3), a=cite_a, b=cite_b)
+def _conflicts(statements: list[_Statement], pairs: dict[tuple[int, int], float],
+               model: EntailmentModel) -> list[Conflict]:
+    texts = [s.sentence.text for s in statements]
+    ordered = list(pairs)
+    forward = model.score_pairs([(texts[i], texts[j]) for i, j in ordered])
+    backward = model.score_pairs([(texts[j], texts[i]) for i, j in ordered])
+    found = []
+    for (i, j), ab, ba in zip(ordered, forward, backward, strict=True):
+        contradiction = min(ab.contradiction, ba.contradiction)
+        if contradiction < CONTRADICTION or _same_words(texts[i], texts[j]):
+            continue
+        a, b = statements[i], statements[j]
+        cite_a = verified(a.sentence.passage, texts[i], a.article.text)
+        cite_b = verified(b.sentence.passage, texts[j], b.article.text)
+        if cite_a is None or cite_b is None:
+            continue
+        named = judge(texts[i], extract(texts[i]), b.sentence)
+        slot = named.decided_by if named.relation == "conflict" else ""
+        if not slot and _restyled(texts[i], texts[j]):
+            continue
+        decided_by = f"entailment: p(contradiction) {contradiction:.2f} both ways" + (f"; {slot}" if slot else "")
+        found.append(Conflict(kind=slot.split(":", 1)[0] if slot else "meaning", decided_by=decided_by,
+                              similarity=round(pairs[(i, j)], 3), a=cite_a, b=cite_b))
+    return found
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower().replace("u.s.", "us")))
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Two copies of one statement in different house styles ("U.S."/"US", curly quotes) never conflict."""
+    return _words(a) == _words(b)
+
+
+def _restyled(a: str, b: str) -> bool:
+    """Nearly the same words, no slot that differs and the same polarity: an edited copy ("Maj. Gen." for "Major
+    General", "(ISIS)" added), which the model is apt to misread as contradiction."""
+    first, second = _words(a), _words(b)
+    return (len(first & second) / max(1, len(first | second)) >= RESTYLED
+            and extract(a).negated == extract(b).negated)

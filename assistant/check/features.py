@@ -90,26 +90,29 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def resolved_contradiction(candidate: Candidate, candidates: list[Candidate]) -> float:
-    """A sentence's contradiction, unless its window entails the claim: read with its neighbours, "the northern
-    city" is Raqqa, so a sentence that seemed to contradict alone does not."""
+def resolved_contradiction(candidate: Candidate, candidates: list[Candidate], names: set[str]) -> float:
+    """A sentence's contradiction, unless its window names what the sentence only refers to and entails the claim:
+    read with its neighbours, "the northern city" is Raqqa, so a sentence that seemed to contradict alone does not.
+    `names` are the claim's names (lower case); a window that adds none of them resolves nothing."""
     if candidate.scores.contradiction < 0.5:
         return candidate.scores.contradiction
+    sentence = candidate.text.lower()
     for window in candidates:
         if (window.sentence is candidate.sentence and window is not candidate
-                and window.scores.entailment >= 0.5 and window.scores.entailment > window.scores.contradiction):
+                and window.scores.entailment >= 0.5 and window.scores.entailment > window.scores.contradiction
+                and any(name in window.text.lower() and name not in sentence for name in names)):
             return min(candidate.scores.contradiction, window.scores.contradiction)
     return candidate.scores.contradiction
 
 
-def _entailment_features(candidates: list[Candidate]) -> dict[str, float]:
+def _entailment_features(candidates: list[Candidate], names: set[str]) -> dict[str, float]:
     """The model's strongest reading each way, overall, on the best sentence and on sentences about the claim."""
     if not candidates:
         return dict.fromkeys(NLI_FEATURES, _logit(0.0))
     aligned = [c for c in candidates if c.sentence.score >= ALIGNED] or candidates[:1]
     windows = [c for c in candidates if (c.start, c.end) != (c.sentence.start, c.sentence.end)] or candidates[:1]
     top = candidates[0].scores
-    contradiction = {id(c): resolved_contradiction(c, candidates) for c in candidates}
+    contradiction = {id(c): resolved_contradiction(c, candidates, names) for c in candidates}
     values = {
         "nli_entail_max": max(c.scores.entailment for c in candidates),
         "nli_contra_max": max(contradiction.values()),
@@ -287,6 +290,6 @@ def describe(alignment: Alignment, rule_support: bool, rule_conflict: bool, attr
         **_entity_features(claim, retrieved_text, [s.text for s in top3]),
         **_novel_tokens(claim, retrieved_text),
         **{f"top3_{name}": value for name, value in _novel_tokens(claim, top3_text).items()},
-        **_entailment_features(alignment.candidates),
+        **_entailment_features(alignment.candidates, set(slots.names)),
     }
     return np.array([values[name] for name in FEATURES], dtype=np.float64)

@@ -28,7 +28,8 @@ def test_planted_conflicts_are_reported_with_both_quotes(run_cli: RunCli, corpus
     report = result.json()
     kinds = {c["kind"]: c for c in report["conflicts"]}
     assert {"number", "date", "name"} <= set(kinds), report
-    assert kinds["name"]["decided_by"] in ("name: claim Acme, source Zenith", "name: claim Zenith, source Acme")
+    assert kinds["name"]["decided_by"].startswith("entailment: p(contradiction) ")
+    assert kinds["name"]["decided_by"].endswith(("name: claim Acme, source Zenith", "name: claim Zenith, source Acme"))
     number = kinds["number"]
     assert {number["a"]["source"], number["b"]["source"]} == {"Daily Planet", "Gotham Gazette"}
     assert {"40000000", "65000000"} <= set(number["decided_by"].replace(",", " ").split())
@@ -38,6 +39,16 @@ def test_planted_conflicts_are_reported_with_both_quotes(run_cli: RunCli, corpus
                 article = store.catalog.article(side["article_id"])
                 assert article is not None and article.text[side["start"]:side["end"]] == side["quote"]
             assert "Star Tribune" not in (conflict["a"]["source"], conflict["b"]["source"])
+
+
+def test_menu_fragments_and_agreeing_statements_are_not_conflicts(run_cli: RunCli, corpus: Path) -> None:
+    write(corpus, "a.md", "Daily Planet", "Archive\nJanuary 2019\nFebruary 2019\n"
+          "The council approved the 2024 budget of 12 million dollars on Monday, the mayor said.")
+    write(corpus, "b.md", "Gotham Gazette", "Archive\nJanuary 2018\nFebruary 2018\n"
+          "On Monday the council passed the 2024 budget, worth 12 million dollars, the mayor said.")
+    assert run_cli("ingest", corpus).exit_code == 0
+    report = run_cli("audit", "--json").json()
+    assert report["conflicts"] == [], report
 
 
 def test_seed_copies_do_not_conflict(run_cli: RunCli, seeds: Path) -> None:
