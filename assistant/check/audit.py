@@ -9,7 +9,6 @@ Reported once per pair, with both quotes verified against their articles.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from pydantic import BaseModel
 from assistant.check.citations import verified
 from assistant.check.entailment import EntailmentModel, shipped_model
 from assistant.check.evidence import Sentence
+from assistant.check.features import restates
 from assistant.check.slots import extract
 from assistant.check.verify_local import judge
 from assistant.store.store import Store
@@ -29,7 +29,7 @@ SIMILAR = 0.6  # cosine similarity above which two sentences are taken to speak 
 NEIGHBOURS = 8
 CONTRADICTION = 0.8  # p(contradiction) in both directions
 MIN_WORDS = 8
-RESTYLED = 0.75  # word-set Jaccard above which two statements are copies of one another
+RESTYLED = 0.8  # share of each statement's words the other uses, above which they are edited copies
 BLOCK = 2048
 
 
@@ -102,7 +102,7 @@ def _conflicts(statements: list[_Statement], pairs: dict[tuple[int, int], float]
     found = []
     for (i, j), ab, ba in zip(ordered, forward, backward, strict=True):
         contradiction = min(ab.contradiction, ba.contradiction)
-        if contradiction < CONTRADICTION or _same_words(texts[i], texts[j]):
+        if contradiction < CONTRADICTION:
             continue
         a, b = statements[i], statements[j]
         cite_a = verified(a.sentence.passage, texts[i], a.article.text)
@@ -111,26 +111,9 @@ def _conflicts(statements: list[_Statement], pairs: dict[tuple[int, int], float]
             continue
         named = judge(texts[i], extract(texts[i]), b.sentence)
         slot = named.decided_by if named.relation == "conflict" else ""
-        if not slot and _restyled(texts[i], texts[j]):
+        if not slot and restates(texts[i], texts[j], RESTYLED) and restates(texts[j], texts[i], RESTYLED):
             continue
         decided_by = f"entailment: p(contradiction) {contradiction:.2f} both ways" + (f"; {slot}" if slot else "")
         found.append(Conflict(kind=slot.split(":", 1)[0] if slot else "meaning", decided_by=decided_by,
                               similarity=round(pairs[(i, j)], 3), a=cite_a, b=cite_b))
     return found
-
-
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", text.lower().replace("u.s.", "us")))
-
-
-def _same_words(a: str, b: str) -> bool:
-    """Two copies of one statement in different house styles ("U.S."/"US", curly quotes) never conflict."""
-    return _words(a) == _words(b)
-
-
-def _restyled(a: str, b: str) -> bool:
-    """Nearly the same words, no slot that differs and the same polarity: an edited copy ("Maj. Gen." for "Major
-    General", "(ISIS)" added), which the model is apt to misread as contradiction."""
-    first, second = _words(a), _words(b)
-    return (len(first & second) / max(1, len(first | second)) >= RESTYLED
-            and extract(a).negated == extract(b).negated)

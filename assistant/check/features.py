@@ -32,6 +32,7 @@ from assistant.types import Passage
 TOP = 5  # evidence sentences described one by one
 READ_SENTENCES = 6  # best sentences the entailment model reads alone
 READ_WINDOWS = 3  # best sentences it also reads with their neighbours (a claim may span two sentences)
+RESTATED = 0.9  # share of the claim's words a sentence must use to be a restatement of it
 
 
 @dataclass
@@ -90,12 +91,27 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def resolved_contradiction(candidate: Candidate, candidates: list[Candidate], names: set[str]) -> float:
-    """A sentence's contradiction, unless its window names what the sentence only refers to and entails the claim:
+def _house_words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower().replace("u.s.", "us").replace(",", "")))
+
+
+def restates(claim: str, evidence: str, share: float = RESTATED) -> bool:
+    """Whether the evidence uses nearly every word of the claim, numbers included, with the same polarity: a copy
+    in another house style ("US"/"U.S.", curly quotes), which the model is apt to misread as contradiction."""
+    words = _house_words(claim)
+    shared = len(words & _house_words(evidence)) / max(1, len(words))
+    return shared >= share and extract(claim).negated == extract(evidence).negated
+
+
+def resolved_contradiction(claim: str, candidate: Candidate, candidates: list[Candidate], names: set[str]) -> float:
+    """A sentence's contradiction, unless it restates the claim, or its window names what the sentence only refers
+    to and entails the claim:
     read with its neighbours, "the northern city" is Raqqa, so a sentence that seemed to contradict alone does not.
     `names` are the claim's names (lower case); a window that adds none of them resolves nothing."""
     if candidate.scores.contradiction < 0.5:
         return candidate.scores.contradiction
+    if restates(claim, candidate.text):
+        return 0.0
     sentence = candidate.text.lower()
     for window in candidates:
         if (window.sentence is candidate.sentence and window is not candidate
@@ -105,14 +121,14 @@ def resolved_contradiction(candidate: Candidate, candidates: list[Candidate], na
     return candidate.scores.contradiction
 
 
-def _entailment_features(candidates: list[Candidate], names: set[str]) -> dict[str, float]:
+def _entailment_features(claim: str, candidates: list[Candidate], names: set[str]) -> dict[str, float]:
     """The model's strongest reading each way, overall, on the best sentence and on sentences about the claim."""
     if not candidates:
         return dict.fromkeys(NLI_FEATURES, _logit(0.0))
     aligned = [c for c in candidates if c.sentence.score >= ALIGNED] or candidates[:1]
     windows = [c for c in candidates if (c.start, c.end) != (c.sentence.start, c.sentence.end)] or candidates[:1]
     top = candidates[0].scores
-    contradiction = {id(c): resolved_contradiction(c, candidates, names) for c in candidates}
+    contradiction = {id(c): resolved_contradiction(claim, c, candidates, names) for c in candidates}
     values = {
         "nli_entail_max": max(c.scores.entailment for c in candidates),
         "nli_contra_max": max(contradiction.values()),
@@ -290,6 +306,6 @@ def describe(alignment: Alignment, rule_support: bool, rule_conflict: bool, attr
         **_entity_features(claim, retrieved_text, [s.text for s in top3]),
         **_novel_tokens(claim, retrieved_text),
         **{f"top3_{name}": value for name, value in _novel_tokens(claim, top3_text).items()},
-        **_entailment_features(alignment.candidates, set(slots.names)),
+        **_entailment_features(claim, alignment.candidates, set(slots.names)),
     }
     return np.array([values[name] for name in FEATURES], dtype=np.float64)

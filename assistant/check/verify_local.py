@@ -133,7 +133,7 @@ def assess(store: Store, claim: str, filters: Filters | None = None, k: int = 10
     alignment = align(store, claim, filters, k)
     sentences = [s for s in alignment.sentences if s.score >= ALIGNED][:MAX_ALIGNED]
     contradicting = {id(c.sentence) for c in alignment.candidates
-                     if resolved_contradiction(c, alignment.candidates, set(alignment.slots.names)) >= 0.5
+                     if resolved_contradiction(claim, c, alignment.candidates, set(alignment.slots.names)) >= 0.5
                      and c.scores.contradiction > c.scores.entailment}
     judgements = [judge(claim, alignment.slots, s, id(s) in contradicting) for s in sentences]
     conflicts = [j.decided_by for j in judgements if j.relation == "conflict"]
@@ -180,7 +180,7 @@ def decide(store: Store, assessment: Assessment, model: VerifierModel | None) ->
         return _verdict(store, claim, label, confidence, "An aligned sentence shares the claim's words, but the "
                         "evidence read as a whole does not carry the claim.",
                         f"classifier: p(not_enough_evidence) {p:.2f} outweighs {verdict.decided_by}", [])
-    candidate = _strongest(assessment.alignment.candidates, label, set(assessment.alignment.slots.names))
+    candidate = _strongest(claim, assessment.alignment.candidates, label, set(assessment.alignment.slots.names))
     if candidate is None:
         return verdict
     reading = candidate.scores.entailment if label == "supported" else candidate.scores.contradiction
@@ -192,11 +192,11 @@ def decide(store: Store, assessment: Assessment, model: VerifierModel | None) ->
                          f"(classifier p({label}) {p:.2f})", [(candidate.sentence.passage, candidate.text)])
 
 
-def _strongest(candidates: Sequence[Candidate], label: str, names: set[str]) -> Candidate | None:
+def _strongest(claim: str, candidates: Sequence[Candidate], label: str, names: set[str]) -> Candidate | None:
     """The evidence the entailment model reads as most strongly entailing (or contradicting) the claim."""
     if label == "supported":
         return max(candidates, key=lambda c: c.scores.entailment, default=None)
-    return max(candidates, key=lambda c: resolved_contradiction(c, list(candidates), names), default=None)
+    return max(candidates, key=lambda c: resolved_contradiction(claim, c, list(candidates), names), default=None)
 
 
 def rules_verdict(store: Store, assessment: Assessment) -> Verdict:

@@ -19,6 +19,11 @@ PAIRS = [
     ("A man is playing a guitar on stage.", "Nobody is playing an instrument.", "contradiction"),
     ("The council approved the budget on Monday.", "The mayor has two children.", "neutral"),
     ("Coal generation slid 18 percent last year.", "Coal generation rose 18 percent last year.", "contradiction"),
+    # two outlets' copies of one wire sentence entail each other (round 1 of the model read them as contradicting)
+    ("According to the coalition, 603 civilians have been killed in U.S.-led strikes on Iraq and Syria.",
+     "According to the coalition, 603 civilians have been killed in US-led strikes on Iraq and Syria.", "entailment"),
+    ("Daesh is not defeated with the liberation of Raqqa.", "Daesh is not defeated with the liberation of Raqqa.",
+     "entailment"),
 ]
 
 
