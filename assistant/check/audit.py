@@ -27,7 +27,8 @@ from assistant.types import Article, Citation, Passage
 
 SIMILAR = 0.6  # cosine similarity above which two sentences are taken to speak of the same thing
 NEIGHBOURS = 8
-CONTRADICTION = 0.8  # p(contradiction) in both directions
+CONTRADICTION = 0.8  # p(contradiction) in both directions, when no slot rule names the difference
+SLOT_CONTRADICTION = 0.5  # p(contradiction) in one direction, when a slot rule names it
 MIN_WORDS = 8
 RESTYLED = 0.8  # share of each statement's words the other uses, above which they are edited copies
 BLOCK = 2048
@@ -102,18 +103,22 @@ def _conflicts(statements: list[_Statement], pairs: dict[tuple[int, int], float]
     found = []
     for (i, j), ab, ba in zip(ordered, forward, backward, strict=True):
         contradiction = min(ab.contradiction, ba.contradiction)
-        if contradiction < CONTRADICTION:
+        if max(ab.contradiction, ba.contradiction) < SLOT_CONTRADICTION:
             continue
         a, b = statements[i], statements[j]
+        named = judge(texts[i], extract(texts[i]), b.sentence)
+        slot = named.decided_by if named.relation == "conflict" else ""
+        if slot:  # a named slot conflict needs the model's contradiction one way ("auditors found" is hedged)
+            contradiction = max(ab.contradiction, ba.contradiction)
+        elif contradiction < CONTRADICTION or (restates(texts[i], texts[j], RESTYLED)
+                                               and restates(texts[j], texts[i], RESTYLED)):
+            continue
         cite_a = verified(a.sentence.passage, texts[i], a.article.text)
         cite_b = verified(b.sentence.passage, texts[j], b.article.text)
         if cite_a is None or cite_b is None:
             continue
-        named = judge(texts[i], extract(texts[i]), b.sentence)
-        slot = named.decided_by if named.relation == "conflict" else ""
-        if not slot and restates(texts[i], texts[j], RESTYLED) and restates(texts[j], texts[i], RESTYLED):
-            continue
-        decided_by = f"entailment: p(contradiction) {contradiction:.2f} both ways" + (f"; {slot}" if slot else "")
+        way = "one way" if slot else "both ways"
+        decided_by = f"entailment: p(contradiction) {contradiction:.2f} {way}" + (f"; {slot}" if slot else "")
         found.append(Conflict(kind=slot.split(":", 1)[0] if slot else "meaning", decided_by=decided_by,
                               similarity=round(pairs[(i, j)], 3), a=cite_a, b=cite_b))
     return found

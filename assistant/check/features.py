@@ -104,19 +104,19 @@ def restates(claim: str, evidence: str, share: float = RESTATED) -> bool:
 
 
 def resolved_contradiction(claim: str, candidate: Candidate, candidates: list[Candidate], names: set[str]) -> float:
-    """A sentence's contradiction, unless it restates the claim, or its window names what the sentence only refers
-    to and entails the claim:
-    read with its neighbours, "the northern city" is Raqqa, so a sentence that seemed to contradict alone does not.
-    `names` are the claim's names (lower case); a window that adds none of them resolves nothing."""
+    """A sentence's contradiction, unless it restates the claim, or it lacks a name of the claim that its passage
+    has (it refers to it: "the northern city" is Raqqa) and its window entails the claim. `names`: the claim's
+    names, lower case."""
     if candidate.scores.contradiction < 0.5:
         return candidate.scores.contradiction
     if restates(claim, candidate.text):
         return 0.0
-    sentence = candidate.text.lower()
+    sentence, passage = candidate.text.lower(), candidate.sentence.passage.text.lower()
+    if not any(name not in sentence and name in passage for name in names):
+        return candidate.scores.contradiction  # nothing for the context to resolve
     for window in candidates:
         if (window.sentence is candidate.sentence and window is not candidate
-                and window.scores.entailment >= 0.5 and window.scores.entailment > window.scores.contradiction
-                and any(name in window.text.lower() and name not in sentence for name in names)):
+                and window.scores.entailment >= 0.5 and window.scores.entailment > window.scores.contradiction):
             return min(candidate.scores.contradiction, window.scores.contradiction)
     return candidate.scores.contradiction
 

@@ -84,7 +84,8 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
         flipped = antonym_pairs(claim_slots, evidence)
         if flipped and coverage >= 0.6:
             return result("conflict", f"antonym: claim {flipped[0][0]}, source {flipped[0][1]}")
-    # Negation is the entailment model's call: a cue word ("no", "not") may be about another clause entirely.
+    # Whether a negation contradicts is the entailment model's call (a cue word may be about another clause);
+    # the rules only decline to call "supported" across a difference in polarity.
     names_in_sentence = all(any(same_entity(name, other) for other in evidence.names) or name in sentence.text.lower()
                             for name in claim_slots.names)
     names_covered = names_in_sentence or all(
@@ -95,7 +96,7 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
     # A claim's superlative or absolute ("largest", "only", "never") must be in the sentence itself.
     absolutes_covered = _absolutes(claim) <= _absolutes(sentence.text)
     if (support_coverage >= SUPPORT_COVERAGE and absolutes_covered and names_covered and numbers_covered
-            and not other_speaker and not contradicts):
+            and not other_speaker and not contradicts and claim_slots.negated == evidence.negated):
         where = "the sentence" if names_in_sentence else "the sentence and its passage"
         return result("support", f"coverage: {support_coverage:.2f} of the claim's terms, its numbers and names "
                                  f"found in {where}")
@@ -194,9 +195,11 @@ def decide(store: Store, assessment: Assessment, model: VerifierModel | None) ->
 
 def _strongest(claim: str, candidates: Sequence[Candidate], label: str, names: set[str]) -> Candidate | None:
     """The evidence the entailment model reads as most strongly entailing (or contradicting) the claim."""
+    # Among readings equally strong (to 0.1), the sentence closest to the claim is the one to quote.
     if label == "supported":
-        return max(candidates, key=lambda c: c.scores.entailment, default=None)
-    return max(candidates, key=lambda c: resolved_contradiction(claim, c, list(candidates), names), default=None)
+        return max(candidates, key=lambda c: (round(c.scores.entailment, 1), c.sentence.score), default=None)
+    return max(candidates, key=lambda c: (round(resolved_contradiction(claim, c, list(candidates), names), 1),
+                                          c.sentence.score), default=None)
 
 
 def rules_verdict(store: Store, assessment: Assessment) -> Verdict:

@@ -79,6 +79,9 @@ def test_conflicting_slots_contradict(run_cli: RunCli, open_store: OpenStore, cl
     ("Jones said there are plans to send more forces to Raqqa.", "contradicted", "not currently any plans"),
     ("Jones said no more troops are currently planned.", "supported", "not currently any plans"),
     ("Daesh is defeated with the liberation of Raqqa.", "contradicted", "not defeated"),
+    # the other outlet's house style ("US" for "U.S."): the model alone reads this copy as a contradiction
+    ("According to the coalition, 603 civilians have been killed in US-led strikes on Iraq and Syria.", "supported",
+     "603 civilians"),
 ])
 def test_paraphrased_claims_get_the_right_verdict_and_quote(run_cli: RunCli, open_store: OpenStore, claim: str,
                                                             verdict: str, quoted: str) -> None:

