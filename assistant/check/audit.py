@@ -3,7 +3,8 @@
 Every full sentence (8 words or more: menu fragments and captions are not statements) that carries a checkable
 slot (a number, a year, a speaker) is embedded; for each, its nearest sentences in other articles of another
 story or outlet are read by the entailment model in both directions. A pair is a conflict when the model finds
-contradiction both ways, not when a year differs in a fragment; the slot rules name what differs where they can.
+contradiction both ways (and they are not copies of one statement), or when a slot rule names a difference (a
+number, a year, a name, a speaker) and the model does not find them in agreement.
 Reported once per pair, with both quotes verified against their articles.
 """
 
@@ -28,7 +29,7 @@ from assistant.types import Article, Citation, Passage
 SIMILAR = 0.6  # cosine similarity above which two sentences are taken to speak of the same thing
 NEIGHBOURS = 8
 CONTRADICTION = 0.8  # p(contradiction) in both directions, when no slot rule names the difference
-SLOT_CONTRADICTION = 0.5  # p(contradiction) in one direction, when a slot rule names it
+AGREES = 0.5  # p(entailment) either way above which a named slot difference is not a conflict
 MIN_WORDS = 8
 RESTYLED = 0.8  # share of each statement's words the other uses, above which they are edited copies
 BLOCK = 2048
@@ -103,13 +104,17 @@ def _conflicts(statements: list[_Statement], pairs: dict[tuple[int, int], float]
     found = []
     for (i, j), ab, ba in zip(ordered, forward, backward, strict=True):
         contradiction = min(ab.contradiction, ba.contradiction)
-        if max(ab.contradiction, ba.contradiction) < SLOT_CONTRADICTION:
+        agreement = max(ab.entailment, ba.entailment)
+        if contradiction < CONTRADICTION and agreement >= AGREES:
             continue
         a, b = statements[i], statements[j]
         named = judge(texts[i], extract(texts[i]), b.sentence)
         slot = named.decided_by if named.relation == "conflict" else ""
-        if slot:  # a named slot conflict needs the model's contradiction one way ("auditors found" is hedged)
-            contradiction = max(ab.contradiction, ba.contradiction)
+        if slot:
+            # Two reports of one figure ("officials said 40 million", "an audit found 65 million"): the model reads
+            # the hedged pair as neutral, not contradiction; the named slot stands unless the model finds agreement.
+            if agreement >= AGREES:
+                continue
         elif contradiction < CONTRADICTION or (restates(texts[i], texts[j], RESTYLED)
                                                and restates(texts[j], texts[i], RESTYLED)):
             continue
@@ -117,8 +122,8 @@ def _conflicts(statements: list[_Statement], pairs: dict[tuple[int, int], float]
         cite_b = verified(b.sentence.passage, texts[j], b.article.text)
         if cite_a is None or cite_b is None:
             continue
-        way = "one way" if slot else "both ways"
-        decided_by = f"entailment: p(contradiction) {contradiction:.2f} {way}" + (f"; {slot}" if slot else "")
+        decided_by = (f"{slot}; entailment: p(agreement) {agreement:.2f}" if slot else
+                      f"entailment: p(contradiction) {contradiction:.2f} both ways")
         found.append(Conflict(kind=slot.split(":", 1)[0] if slot else "meaning", decided_by=decided_by,
                               similarity=round(pairs[(i, j)], 3), a=cite_a, b=cite_b))
     return found

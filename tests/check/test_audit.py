@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.helpers import OpenStore, RunCli
@@ -28,11 +29,12 @@ def test_planted_conflicts_are_reported_with_both_quotes(run_cli: RunCli, corpus
     report = result.json()
     kinds = {c["kind"]: c for c in report["conflicts"]}
     assert {"number", "date", "name"} <= set(kinds), report
-    assert kinds["name"]["decided_by"].startswith("entailment: p(contradiction) ")
-    assert kinds["name"]["decided_by"].endswith(("name: claim Acme, source Zenith", "name: claim Zenith, source Acme"))
+    named = ("name: claim Acme, source Zenith", "name: claim Zenith, source Acme")
+    assert kinds["name"]["decided_by"].startswith(named)
+    assert "entailment: p(agreement)" in kinds["name"]["decided_by"]
     number = kinds["number"]
     assert {number["a"]["source"], number["b"]["source"]} == {"Daily Planet", "Gotham Gazette"}
-    assert {"40000000", "65000000"} <= set(number["decided_by"].replace(",", " ").split())
+    assert {"40000000", "65000000"} <= set(re.findall(r"\d+", number["decided_by"].replace(",", "")))
     with open_store() as store:
         for conflict in report["conflicts"]:
             for side in (conflict["a"], conflict["b"]):
