@@ -189,18 +189,26 @@ def test_nothing_relevant_means_no_sources(run_cli: RunCli) -> None:
 def test_record_then_replay_offline(fake_openai: FakeOpenAI, run_cli: RunCli, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FACTCHECK_FIXTURES_DIR", str(tmp_path / "fixtures"))
+    monkeypatch.setenv("FACTCHECK_LLM_SERVER", "a fake for tests")
     fake_openai.queue(good_reply)
     code, recorded, _ = ask_json(run_cli, "--record")
     assert code == 0 and recorded is not None
     files = list((tmp_path / "fixtures" / "answer").glob("*.json"))
     assert len(files) == 1
     assert "sk-test-secret" not in files[0].read_text()
+    fixture = json.loads(files[0].read_text())
+    provenance = fixture["provenance"]  # where the reply came from, as the server told it
+    assert fixture["model"] == provenance["model_reported"] == "gpt-4o-mini" and provenance["kind"] == "recorded"
+    assert provenance["server"] == "a fake for tests" and provenance["usage_reported"]
+    assert provenance["endpoint"] == fake_openai.base_url and provenance["recorded_at"].startswith("20")
+    assert fixture["usage"]["completion_tokens"] == 20
     fake_openai.stop()  # replay must not need the server
     monkeypatch.delenv("OPENAI_BASE_URL")
     monkeypatch.delenv("OPENAI_API_KEY")
     result = run_cli("ask", QUESTION, "--engine", "replay", "--json")
     assert result.exit_code == 0, result.output
     assert result.json()["citations"] == recorded["citations"] and result.json()["engine"] == "replay"
+    assert result.json()["model"] == "replay of gpt-4o-mini"  # the model the fixture says produced the reply
 
 
 def test_replay_miss_names_the_key_and_how_to_record(run_cli: RunCli, tmp_path: Path,
