@@ -154,7 +154,7 @@ def _run_check(case: EvalCase, store: Store, model: ChatModel | None, engine: st
     _check_text(case, " ".join(c.quote for c in citations), result)
     _check_warnings(case, checked.warnings, checked.usage, result)
     if model is not None:  # the local engine writes its rationales from code; a model's are its own prose
-        for verdict in verdicts:
+        for verdict in (v for v in verdicts if v.citations):  # without a citation the rationale is a fixed text
             _recheck_backing(verdict.rationale, [c.quote for c in verdict.citations], verdict.claim, result)
     if case.expected.verdict and result.predicted_verdict != case.expected.verdict:
         why = verdicts[0].decided_by if verdicts else "no claim extracted"
