@@ -35,7 +35,9 @@ def model_name(llm: BaseChatModel) -> str:
 
 class LangChainChat:
     """A ChatModel over a LangChain chat model. `_complete`'s `method` goes to `with_structured_output` (None:
-    the model's own default); "text" asks with no structured output at all (the prompt itself asks for JSON)."""
+    the model's own default); "json_object_schema" asks for JSON mode with the schema beside it (llama.cpp's
+    server takes that form, not OpenAI's json_schema); "text" asks with no structured output at all (the prompt
+    itself asks for JSON)."""
 
     def __init__(self, llm: BaseChatModel, name: str | None = None,
                  prices: dict[str, tuple[float, float]] | None = None) -> None:
@@ -50,8 +52,11 @@ class LangChainChat:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         messages = [SystemMessage(prompt.system), HumanMessage(prompt.user)]
-        if method == "text":
-            message = self.llm.invoke(messages)
+        if method in ("text", "json_object_schema"):
+            llm: Any = self.llm
+            if method == "json_object_schema":  # llama.cpp's form: JSON mode constrained by a schema
+                llm = llm.bind(response_format={"type": "json_object", "schema": schema.model_json_schema()})
+            message = llm.invoke(messages)
             return RawReply(text=message_text(message.content), usage=self._usage(message),
                             served_by=served_model(message))
         options = {"method": method} if method else {}

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.check.conftest import first_sentence_with
-from tests.fakes.openai_server import FakeOpenAI, Reject, Slow, Status
+from tests.fakes.openai_server import FakeOpenAI, Reject, RejectJsonSchema, Slow, Status
 from tests.helpers import OpenStore, RunCli
 
 QUESTION = "How many civilians were killed in coalition strikes in June, according to Airwars?"
@@ -132,6 +132,16 @@ def test_server_without_json_schema_gets_plain_requests(fake_openai: FakeOpenAI,
     code, answer, _ = ask_json(run_cli)
     assert code == 0 and answer is not None and answer["citations"]
     assert "response_format" not in fake_openai.requests[-1]
+
+
+def test_server_taking_json_mode_with_a_schema_gets_the_schema_that_way(fake_openai: FakeOpenAI,
+                                                                       run_cli: RunCli) -> None:
+    """llama.cpp's server refuses OpenAI's json_schema form (422) and takes json_object with a schema beside it."""
+    fake_openai.queue(RejectJsonSchema(good_reply))
+    code, answer, _ = ask_json(run_cli)
+    assert code == 0 and answer is not None and answer["citations"]
+    sent = fake_openai.requests[-1]["response_format"]
+    assert sent["type"] == "json_object" and "citations" in sent["schema"]["properties"]
 
 
 def test_injected_instructions_stay_data(fake_openai: FakeOpenAI, run_cli: RunCli, corpus: Path) -> None:

@@ -36,6 +36,13 @@ class Reject:
     then: Any
 
 
+@dataclass
+class RejectJsonSchema:
+    """A 422 for OpenAI's json_schema form of response_format, as llama.cpp's server answers; other forms pass."""
+
+    then: Any
+
+
 class FakeOpenAI:
     def __init__(self) -> None:
         self.steps: list[Any] = []
@@ -87,6 +94,11 @@ class FakeOpenAI:
             def _answer(self, step: Any, body: dict[str, Any]) -> None:
                 if isinstance(step, Slow):
                     time.sleep(step.seconds)
+                    step = step.then
+                if isinstance(step, RejectJsonSchema):
+                    if (body.get("response_format") or {}).get("type") == "json_schema":
+                        return self._send(422, {"detail": [{"loc": ["body", "response_format", "type"],
+                                                            "msg": "Input should be 'text' or 'json_object'"}]})
                     step = step.then
                 if isinstance(step, Reject):
                     if "response_format" in body:
