@@ -119,9 +119,12 @@ def label(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
+    """`python evals/record_fixtures.py [SUITE...]` (default: guardrails)."""
+    suites = sys.argv[1:] or ["guardrails"]
     fixtures = ROOT / "evals" / "fixtures"
-    for case in load_suite(available_suites(ROOT / "evals" / "suites")["guardrails"]).cases:
-        CASES[case.input] = case
+    for name in suites:
+        for case in load_suite(available_suites(ROOT / "evals" / "suites")[name]).cases:
+            CASES[case.input] = case
     server = FakeOpenAI().start()
     server.queue(reply)
     with tempfile.TemporaryDirectory() as scratch:
@@ -129,7 +132,9 @@ def main() -> None:
         env.update({"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-scripted-stand-in",
                     "FACTCHECK_FIXTURES_DIR": str(Path(scratch) / "fixtures"), "FACTCHECK_CACHE": "false"})
         command = [sys.executable, "-c", "from assistant.cli.main import run; run()", "eval", "--engine", "openai",
-                   "--record", "--suite", "guardrails", "--out", str(Path(scratch) / "report")]
+                   "--record", "--out", str(Path(scratch) / "report")]
+        for name in suites:
+            command += ["--suite", name]
         done = subprocess.run(command, env=env, cwd=ROOT, check=False)
         server.stop()
         for old in fixtures.rglob("*.json"):
@@ -142,7 +147,7 @@ def main() -> None:
             record = label(json.loads(path.read_text(encoding="utf-8")))
             target.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
             written += 1
-    print(f"recorded {written} stand-in fixtures for the guardrails suite (eval exit {done.returncode})")
+    print(f"recorded {written} stand-in fixtures for {', '.join(suites)} (eval exit {done.returncode})")
 
 
 if __name__ == "__main__":

@@ -230,11 +230,12 @@ def test_replay_miss_names_the_key_and_how_to_record(run_cli: RunCli, tmp_path: 
 
 
 def test_committed_fixtures_answer_the_seed_questions_offline(run_cli: RunCli, open_store: OpenStore) -> None:
-    """The committed replies are a real small model's (SmolLM2-135M): whatever it said, what is shown is verified."""
+    """Whatever produced the committed reply (its fixture says which), what is shown is verified."""
     result = run_cli("ask", QUESTION, "--engine", "replay", "--json")
     assert result.exit_code == 0, result.output
     answer = result.json()
-    assert answer["engine"] == "replay" and answer["model"] == "replay of SmolLM2-135M-Instruct.Q4_1.gguf"
+    assert answer["engine"] == "replay" and answer["model"].startswith("replay of ")
+    assert "gpt" not in answer["model"]  # the committed fixtures never came from an OpenAI model
     assert answer["citations"] or answer["warnings"]  # no citation is never silent
     assert_quotes_are_source_text(answer, open_store)
 
