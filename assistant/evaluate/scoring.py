@@ -79,12 +79,13 @@ REPORTED_ONLY = "baseline_"  # a metric named baseline_* is a reference point (a
 
 class GateConfig(BaseModel):
     tolerance: float = 0.02
-    # per engine: replay is deterministic (recorded replies), so any fall from its baseline is a real change
-    engine_tolerance: dict[str, float] = Field(default_factory=dict)
+    # "suite/engine" -> its own tolerance: a run that is deterministic (recorded replies over a corpus small enough
+    # for exact neighbours) gets 0, so any fall from its baseline is a real change
+    tolerances: dict[str, float] = Field(default_factory=dict)
     thresholds: dict[str, dict[str, dict[str, float]]] = Field(default_factory=dict)
 
-    def tolerance_for(self, engine: str) -> float:
-        return self.engine_tolerance.get(engine, self.tolerance)
+    def tolerance_for(self, suite: str, engine: str) -> float:
+        return self.tolerances.get(f"{suite}/{engine}", self.tolerance)
 
 
 def load_gate(path: Traversable | None = None) -> GateConfig:
@@ -125,7 +126,7 @@ def gate(results: list[SuiteResult], config: GateConfig, baseline: dict[str, Any
                                 f"threshold {minimum:.3f} cannot be met")
             elif value < minimum:
                 failures.append(f"{where}: {metric} {value:.3f} is below the threshold {minimum:.3f}")
-        tolerance = config.tolerance_for(result.engine)
+        tolerance = config.tolerance_for(result.suite, result.engine)
         for metric, previous in baseline.get(result.suite, {}).get(result.engine, {}).items():
             value = result.metrics.get(metric)
             if not _higher_is_better(metric) or previous is None:

@@ -49,7 +49,9 @@ def test_a_config_gating_a_reference_value_is_refused(tmp_path: Path) -> None:
 
 def test_replay_has_no_tolerance_so_one_lost_citation_fails() -> None:
     config = load_gate(ROOT / "evals" / "config.yaml")
-    assert config.tolerance_for("replay") == 0.0 and config.tolerance_for("local") > 0
+    assert config.tolerance_for("seeds", "replay") == 0.0 and config.tolerance_for("seeds", "local") > 0
+    assert config.tolerance_for("climate-fever-retrieval", "replay") > 0  # approximate search over many articles
+    config.tolerances["s/replay"] = 0.0
     before = summarise("s", "replay", [case(citations=1, valid=1)] * 40)
     after = summarise("s", "replay", [case(citations=1, valid=1)] * 39 + [case()])
     baseline = {"s": {"replay": {"verified_citations_per_case": before.metrics["verified_citations_per_case"]}}}
