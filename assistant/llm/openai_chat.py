@@ -88,9 +88,11 @@ class OpenAIChat(LangChainChat):
 
 
 def _rejects_format(exc: Exception) -> bool:
-    """A 400 or 422 that names response_format: the server does not take this form of structured output."""
+    """A 400, 422 or 500 that names response_format: the server does not take this form of structured output
+    (llama-cpp-python's server answers a response_format it does not know with a 500 naming it)."""
     import openai
 
     said = f"{exc} {getattr(exc, 'body', '')}"  # a 422's detail is in its body, not in its message
-    return isinstance(exc, openai.BadRequestError | openai.UnprocessableEntityError) and "response_format" in said
+    refused = openai.BadRequestError | openai.UnprocessableEntityError | openai.InternalServerError
+    return isinstance(exc, refused) and "response_format" in said
 

@@ -134,10 +134,12 @@ def test_server_without_json_schema_gets_plain_requests(fake_openai: FakeOpenAI,
     assert "response_format" not in fake_openai.requests[-1]
 
 
-def test_server_taking_json_mode_with_a_schema_gets_the_schema_that_way(fake_openai: FakeOpenAI,
-                                                                       run_cli: RunCli) -> None:
-    """llama.cpp's server refuses OpenAI's json_schema form (422) and takes json_object with a schema beside it."""
-    fake_openai.queue(RejectJsonSchema(good_reply))
+@pytest.mark.parametrize("status", [500, 422])
+def test_server_taking_json_mode_with_a_schema_gets_the_schema_that_way(fake_openai: FakeOpenAI, run_cli: RunCli,
+                                                                       status: int) -> None:
+    """llama.cpp's server refuses OpenAI's json_schema form (500 or 422, naming response_format) and takes
+    json_object with a schema beside it."""
+    fake_openai.queue(RejectJsonSchema(good_reply, status))
     code, answer, _ = ask_json(run_cli)
     assert code == 0 and answer is not None and answer["citations"]
     sent = fake_openai.requests[-1]["response_format"]

@@ -38,9 +38,11 @@ class Reject:
 
 @dataclass
 class RejectJsonSchema:
-    """A 422 for OpenAI's json_schema form of response_format, as llama.cpp's server answers; other forms pass."""
+    """A refusal of OpenAI's json_schema form of response_format (llama-cpp-python's server: a 500 naming it; a
+    plain FastAPI server: a 422); other forms pass."""
 
     then: Any
+    status: int = 500
 
 
 class FakeOpenAI:
@@ -97,7 +99,7 @@ class FakeOpenAI:
                     step = step.then
                 if isinstance(step, RejectJsonSchema):
                     if (body.get("response_format") or {}).get("type") == "json_schema":
-                        return self._send(422, {"detail": [{"loc": ["body", "response_format", "type"],
+                        return self._send(step.status, {"detail": [{"loc": ["body", "response_format", "type"],
                                                             "msg": "Input should be 'text' or 'json_object'"}]})
                     step = step.then
                 if isinstance(step, Reject):
