@@ -4,8 +4,10 @@ with or when a prompt changes without re-recording."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,38 +40,39 @@ def fixtures_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return copy
 
 
-def _break_a_supported_quote(fixtures: Path, shown: list[str]) -> str:
-    """Edit the first fixture whose reply quotes one of the `shown` (verified) quotes so that it no longer does."""
-    for path in sorted(fixtures.glob("*/*.json")):
+def _answer_fixture(project: Path, question: str) -> tuple[Path, dict[str, Any]]:
+    for path in sorted((project / "evals" / "fixtures" / "answer").glob("*.json")):
         record = json.loads(path.read_text())
-        try:
-            reply = json.loads(record["reply"])
-        except json.JSONDecodeError:
-            continue
-        for citation in [c for key in ("citations", "verdicts") for c in reply.get(key, []) if isinstance(c, dict)]:
-            for quoted in [citation, *citation.get("citations", [])]:
-                quote = str(quoted.get("quote", ""))
-                if quote and any(q[:40] in quote or quote[:40] in q for q in shown):
-                    word = max(quote.split(), key=len)
-                    quoted["quote"] = quote.replace(word, "unicorns")
-                    record["reply"] = json.dumps(reply)
-                    path.write_text(json.dumps(record))
-                    return f"{path.parent.name}/{path.name}"
-    raise AssertionError("no committed fixture quotes a passage that the replay shows as verified")
+        if record["input"]["user"].startswith(f"Question: {question}\n"):
+            return path, record
+    raise AssertionError(f"no committed answer fixture for {question!r}")
 
 
 @pytest.mark.slow
-def test_a_fixture_edited_to_drop_a_citations_support_fails_the_gate(run_cli: RunCli, fixtures_copy: Path,
-                                                                      tmp_path: Path) -> None:
-    """make test replays the seeds suite against its baseline with no tolerance (replay is deterministic), so a
-    fixture whose quote no longer is in its source fails it, saying which score fell."""
-    pristine = run_cli("eval", "--suite", "seeds", "--out", str(tmp_path / "before"))
-    assert pristine.exit_code == 0, pristine.output
-    report = json.loads((tmp_path / "before" / "report.json").read_text())
-    shown = [q for case in report["suites"][0]["cases"] for q in case["quotes"]]
-    edited = _break_a_supported_quote(fixtures_copy, shown)
+def test_a_fixture_edited_to_drop_a_citations_support_fails_the_gate(run_cli: RunCli, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """make test replays the seeds suite against its baseline with no tolerance (replay is deterministic). The
+    committed replies are SmolLM2-135M's and none of its quotes is supported, so the test first gives one reply a
+    supported quote (a sentence of its own source [1]) and accepts that as the baseline; then it edits the quote so
+    that its source no longer holds it: the gate fails, saying which score fell."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "evals", project / "evals")
+    shutil.copytree(ROOT / "seeds", project / "seeds")
+    monkeypatch.chdir(project)
+    path, record = _answer_fixture(project, "How many Daesh militants are in Raqqa?")
+    source = re.search(r"^\[1\] [^\n]*\n(.+?)(?:\n|$)", record["input"]["user"], re.MULTILINE)
+    assert source is not None
+    sentence = source.group(1).strip()  # the first line of source [1]: a sentence of the article
+    record["reply"] = json.dumps({"answer": f"{sentence} [1]", "answerable": True,
+                                  "citations": [{"source": 1, "quote": sentence}]})
+    path.write_text(json.dumps(record))
+    accepted = run_cli("eval", "--suite", "seeds", "--update-baseline", "--out", str(tmp_path / "before"))
+    assert accepted.exit_code == 0, accepted.output
+    word = max(sentence.split(), key=len)
+    record["reply"] = record["reply"].replace(word, "unicorns")  # the quote no longer is its source's text
+    path.write_text(json.dumps(record))
     result = run_cli("eval", "--suite", "seeds", "--out", str(tmp_path / "after"))
-    assert result.exit_code == 1, f"editing {edited} did not fail the gate"
+    assert result.exit_code == 1
     assert "seeds/replay: verified_citations_per_case fell from" in result.stderr
 
 

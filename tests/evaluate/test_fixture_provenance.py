@@ -38,7 +38,7 @@ def test_no_fixture_claims_a_model_that_was_not_serving() -> None:
     claimed = {record["model"] for _, record in committed()}
     assert not any("gpt" in model.lower() for model in claimed)
     recorded = {r["model"] for _, r in committed() if r["provenance"]["kind"] == "recorded"}
-    assert recorded <= {"SmolLM2-135M-Instruct.Q4_1.gguf"}
+    assert recorded <= {"SmolLM2-135M-Instruct"}  # llama-cpp-python's server names its model in each reply
 
 
 def test_served_names_drop_a_local_path() -> None:
