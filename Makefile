@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DATA := .demo-data
 
-.PHONY: install demo test test-wheel eval lint typecheck bench-ingest bench-retrieval bench-check train-verifier train-nli clean
+.PHONY: install demo test test-llm record-fixtures test-wheel eval lint typecheck bench-ingest bench-retrieval bench-check train-verifier train-nli clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,17 +30,29 @@ test: $(STAMP)
 	$(BIN)/mypy assistant
 	$(BIN)/pytest
 	PYTHON=$(PYTHON) .ci/wheel-smoke
-	$(BIN)/factcheck eval --engine replay --out eval-report/replay
-	$(BIN)/factcheck eval --engine local --suite seeds --suite summedits-local --suite climate-fever-local \
+	$(BIN)/factcheck eval --engine replay --require-datasets --out eval-report/replay
+	$(BIN)/factcheck eval --engine local --require-datasets --suite seeds --suite summedits-local --suite climate-fever-local \
 		--suite wice-local --out eval-report/local
+
+# A real model in the loop (not in .ci/run: the first run builds llama-cpp-python from source, ~15 min on 2 cores):
+# llama.cpp's OpenAI-compatible server + SmolLM2-135M-Instruct on 127.0.0.1, one thread; see .ci/test-llm.
+test-llm: $(STAMP)
+	PYTHON=$(PYTHON) .ci/test-llm
+
+# Re-record the committed replay fixtures: the seeds suite's from the real model (the test-llm lane), the guardrails
+# suite's from the scripted stand-in (labelled as such); then refresh the replay baseline.
+record-fixtures: $(STAMP)
+	PYTHON=$(PYTHON) .ci/test-llm --update-fixtures
+	$(BIN)/python evals/record_fixtures.py
+	$(BIN)/factcheck eval --engine replay --require-datasets --update-baseline --out eval-report/replay
 
 # The release as a user gets it: build the wheel, install it into a fresh venv, run the commands outside the repo.
 test-wheel: $(STAMP)
 	PYTHON=$(PYTHON) .ci/wheel-smoke
 
 eval: $(STAMP)
-	$(BIN)/factcheck eval --engine replay --out eval-report/replay
-	$(BIN)/factcheck eval --engine local --suite seeds --suite summedits-local --suite climate-fever-local \
+	$(BIN)/factcheck eval --engine replay --require-datasets --out eval-report/replay
+	$(BIN)/factcheck eval --engine local --require-datasets --suite seeds --suite summedits-local --suite climate-fever-local \
 		--suite wice-local --out eval-report/local
 
 lint: $(STAMP)

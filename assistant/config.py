@@ -55,7 +55,9 @@ class Settings(BaseSettings):
     model: str = "gpt-4o-mini"
     llm_timeout: float = Field(default=60.0, gt=0)
     llm_max_retries: int = Field(default=2, ge=0, le=10)
+    llm_max_tokens: int | None = Field(default=None, ge=1, description="cap on a reply's tokens; unset: the server's")
     record: bool = False  # record real model replies as fixtures (with --engine openai)
+    llm_server: str = ""  # what serves OPENAI_BASE_URL (e.g. "llama.cpp server"), written into recorded fixtures
     cache: bool = True  # SQLite response cache for model calls
     fixtures_dir: Path = Field(default_factory=lambda: resource_path(EVALS, "fixtures"))  # the shipped replies
     prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))

@@ -42,12 +42,12 @@ def make_chat_model(settings: Settings, engine: str) -> ChatModel | None:
     if engine == "local":
         return None
     if engine == "replay":
-        return ReplayModel(settings.fixtures_dir, settings.model)
+        return ReplayModel(settings.fixtures_dir)
     from assistant.llm.openai_chat import OpenAIChat
 
     model: ChatModel = OpenAIChat(settings)
     if settings.record:
-        return RecordingModel(model, settings.fixtures_dir)
+        return RecordingModel(model, settings.fixtures_dir, settings.llm_server)
     if settings.cache:
         model = CachedModel(model, settings.data_dir / "llm-cache.sqlite3")
     return model

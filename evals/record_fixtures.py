@@ -1,22 +1,25 @@
-"""Record the committed replay fixtures for the eval suites from a scripted stand-in model.
+"""Record the guardrails suite's replay fixtures from a scripted stand-in model.
 
-No real model endpoint is reachable where this project is developed, so the committed fixtures come from a
-stand-in: an OpenAI-compatible server on 127.0.0.1 whose replies are scripted from each case's expectations
-(an oracle, so replayed verdicts match by construction) or, for the guardrails suite, deliberately
-adversarial (fabricated quotes, unknown sources, malformed JSON, obeying an injection). The recording path
-itself is the real one: `factcheck eval --engine openai --record`. With a real model, run that command with
-OPENAI_API_KEY (or OPENAI_BASE_URL) set instead of this script; replayed scores then measure that model.
+The guardrails suite needs replies a real model gives only by chance: fabricated quotes, unknown sources,
+malformed JSON, obeying an injection. They come from a stand-in, an OpenAI-compatible server on 127.0.0.1 whose
+replies are scripted per case (the `stand_in` field of evals/suites/guardrails.yaml), recorded through the real
+path (`factcheck eval --engine openai --record`). Every fixture written here says so: `model` is "stand-in",
+`provenance.kind` is "stand-in", and its usage is zero (no model was called).
 
-    python evals/record_fixtures.py        # rewrites evals/fixtures/
+Every other committed fixture (the seeds suite) is recorded from a real model by `.ci/test-llm --update-fixtures`
+(llama.cpp server + SmolLM2-135M-Instruct); this script never touches those.
+
+    python evals/record_fixtures.py        # rewrites the stand-in fixtures in evals/fixtures/
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
-import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -102,23 +105,49 @@ def reply(body: dict[str, Any]) -> Any:
     return verify_reply(user)
 
 
+STAND_IN = {"kind": "stand-in", "model_reported": None, "model_requested": None,
+            "server": "scripted stand-in: evals/record_fixtures.py over tests/fakes/openai_server.py",
+            "usage_reported": False}
+
+
+def label(record: dict[str, Any]) -> dict[str, Any]:
+    """A recorded stand-in reply, labelled for what it is: no model produced it and no tokens were spent."""
+    record["model"] = "stand-in"
+    record["provenance"] = {**STAND_IN, "recorded_at": record["provenance"]["recorded_at"], "endpoint": ""}
+    record["usage"] = {"calls": 1, "prompt_tokens": 0, "completion_tokens": 0, "cost_usd": 0.0}
+    return record
+
+
 def main() -> None:
-    suites = ["seeds", "guardrails"]
+    """`python evals/record_fixtures.py [SUITE...]` (default: guardrails)."""
+    suites = sys.argv[1:] or ["guardrails"]
+    fixtures = ROOT / "evals" / "fixtures"
     for name in suites:
         for case in load_suite(available_suites(ROOT / "evals" / "suites")[name]).cases:
             CASES[case.input] = case
-    shutil.rmtree(ROOT / "evals" / "fixtures", ignore_errors=True)
     server = FakeOpenAI().start()
     server.queue(reply)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FACTCHECK_", "OPENAI_"))}
-    env.update({"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-scripted-stand-in"})
-    command = [sys.executable, "-c", "from assistant.cli.main import run; run()", "eval", "--engine", "openai",
-               "--record", "--out", str(ROOT / "eval-report" / "recording")]
-    for name in suites:
-        command += ["--suite", name]
-    done = subprocess.run(command, env=env, cwd=ROOT, check=False)
-    server.stop()
-    print(f"recorded {len(list((ROOT / 'evals' / 'fixtures').rglob('*.json')))} fixtures (eval exit {done.returncode})")
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("FACTCHECK_", "OPENAI_"))}
+        env.update({"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-scripted-stand-in",
+                    "FACTCHECK_FIXTURES_DIR": str(Path(scratch) / "fixtures"), "FACTCHECK_CACHE": "false"})
+        command = [sys.executable, "-c", "from assistant.cli.main import run; run()", "eval", "--engine", "openai",
+                   "--record", "--out", str(Path(scratch) / "report")]
+        for name in suites:
+            command += ["--suite", name]
+        done = subprocess.run(command, env=env, cwd=ROOT, check=False)
+        server.stop()
+        for old in fixtures.rglob("*.json"):
+            if json.loads(old.read_text(encoding="utf-8")).get("provenance", {}).get("kind") == "stand-in":
+                old.unlink()
+        written = 0
+        for path in (Path(scratch) / "fixtures").glob("*/*.json"):
+            target = fixtures / path.relative_to(Path(scratch) / "fixtures")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            record = label(json.loads(path.read_text(encoding="utf-8")))
+            target.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            written += 1
+    print(f"recorded {written} stand-in fixtures for {', '.join(suites)} (eval exit {done.returncode})")
 
 
 if __name__ == "__main__":

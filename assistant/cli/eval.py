@@ -45,6 +45,9 @@ def eval_command(
     update: Annotated[bool, typer.Option("--update-baseline", help="Write these scores to ./evals/baseline.json.")]
     = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    require_datasets: Annotated[bool, typer.Option(
+        "--require-datasets", help="Fail (exit 1) when a chosen dataset suite cannot find its datasets, instead of "
+                                   "skipping it (CI uses this).")] = False,
 ) -> None:
     """Score the suites in ./evals/suites (or --suites) and fail (exit 1) when a metric drops.
 
@@ -62,6 +65,8 @@ def eval_command(
     unknown = [n for n in names if n not in known and n not in DATASET_SUITES]
     if unknown:
         fail(f"unknown suite {unknown[0]!r}; available: {', '.join([*known, *DATASET_SUITES])}")
+    if require_datasets:
+        _require_datasets([n for n in names if n in DATASET_SUITES and chosen in DATASET_SUITES[n][0]])
     model = make_chat_model(settings, chosen)
     results: list[SuiteResult] = []
     with tempfile.TemporaryDirectory(prefix="factcheck-eval-") as scratch:
@@ -89,7 +94,7 @@ def eval_command(
         update_baseline(results)
     from assistant.evaluate.report import write_reports
 
-    paths = write_reports(results, failures, out_dir)
+    paths = write_reports(results, failures, out_dir, load_baseline())
     if as_json:
         print_json({"passed": not failures, "failures": failures, "reports": [str(p) for p in paths],
                     "suites": [{"suite": r.suite, "engine": r.engine, "metrics": r.metrics} for r in results]})
@@ -119,6 +124,13 @@ def _project_fixtures(settings: Settings, project: Path) -> Settings:
     return settings.model_copy(update={"fixtures_dir": project / "evals" / "fixtures"})
 
 
+def _require_datasets(names: list[str]) -> None:
+    """One line, before any work, when a dataset suite that must run has no datasets folder to read."""
+    if names and not datasets_dir().is_dir():
+        fail(f"--require-datasets: suite {names[0]} needs the datasets folder {datasets_dir()}, which is absent "
+             "(put the datasets in ../shared/datasets or set FACTCHECK_DATASETS)")
+
+
 def _dataset_suite(name: str, engine: str, bench: Workbench, scratch: Path) -> SuiteResult | None:
     engines, build = DATASET_SUITES[name]
     if engine not in engines:
@@ -127,7 +139,10 @@ def _dataset_suite(name: str, engine: str, bench: Workbench, scratch: Path) -> S
     if not datasets_dir().is_dir():
         err.print(f"[dim]skipping suite {name}: the datasets folder {datasets_dir()} is absent[/]")
         return None
-    result = build(bench, scratch)
+    try:
+        result = build(bench, scratch)
+    except FileNotFoundError as exc:
+        fail(f"suite {name}: a dataset file is missing: {exc.filename}")
     result.engine = engine
     return result
 

@@ -1,15 +1,20 @@
-"""The eval report: report.json (everything), report.md (for people and PRs), report.html (self-contained page
-with per-suite scores and confusion matrices)."""
+"""The eval report: report.json (everything), report.md (for people and PRs), report.html (a self-contained page:
+per suite, its scores next to the baseline run's, a confusion matrix and a reliability diagram as inline SVG,
+and the failed cases with the quotes they showed)."""
 
 from __future__ import annotations
 
 import html
 import json
 from pathlib import Path
+from typing import Any
 
+from assistant.evaluate.charts import confusion_svg, expected_calibration_error, reliability_svg
 from assistant.evaluate.scoring import SuiteResult
 
-_SHOWN = ("pass_rate", "verdict_accuracy", "verdict_balanced_accuracy", "citation_validity", "source_precision",
+MAX_FAILURES_SHOWN = 60
+_SHOWN = ("pass_rate", "verdict_accuracy", "verdict_balanced_accuracy", "citation_validity", "answer_backing",
+          "source_precision",
           "source_recall", "search_recall", "search_mrr", "recall@5", "mrr@10", "balanced_accuracy",
           "calls_per_case", "tokens_per_case", "seconds")
 
@@ -18,13 +23,14 @@ def _fmt(value: float | None) -> str:
     return "–" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
 
 
-def write_reports(results: list[SuiteResult], failures: list[str], out: Path) -> list[Path]:
+def write_reports(results: list[SuiteResult], failures: list[str], out: Path,
+                  baseline: dict[str, Any] | None = None) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     payload = {"passed": not failures, "failures": failures, "suites": [r.model_dump() for r in results]}
     paths = [out / "report.json", out / "report.md", out / "report.html"]
     paths[0].write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     paths[1].write_text(markdown(results, failures), encoding="utf-8")
-    paths[2].write_text(html_page(results, failures), encoding="utf-8")
+    paths[2].write_text(html_page(results, failures, baseline or {}), encoding="utf-8")
     return paths
 
 
@@ -51,12 +57,12 @@ def markdown(results: list[SuiteResult], failures: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def html_page(results: list[SuiteResult], failures: list[str]) -> str:
+def html_page(results: list[SuiteResult], failures: list[str], baseline: dict[str, Any] | None = None) -> str:
     parts = ["<!doctype html><meta charset=utf-8><title>factcheck eval</title><style>",
              "body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}"
              "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f4f4f4}"
              ".bar{display:inline-block;height:10px;background:#4a8;vertical-align:middle}"
-             ".ok{color:#184}.bad{color:#b22}td.l{text-align:left}</style>",
+             ".ok{color:#184}.bad{color:#b22}td.l{text-align:left}.charts{display:flex;gap:2em;align-items:flex-start}q{color:#555}</style>",
              f"<h1>factcheck eval: <span class={'ok' if not failures else 'bad'}>"
              f"{'passed' if not failures else 'failed'}</span></h1>"]
     if failures:
@@ -74,22 +80,37 @@ def html_page(results: list[SuiteResult], failures: list[str]) -> str:
         parts.append(f"<tr><td class=l>{r.suite}</td><td class=l>{r.engine}</td>{row_html}</tr>")
     parts.append("</table>")
     for r in results:
-        parts.append(f"<h2>{html.escape(r.suite)} · {html.escape(r.engine)}</h2>")
-        if r.confusion:
-            labels = list(next(iter(r.confusion.values())))
-            top = max([1] + [n for row in r.confusion.values() for n in row.values()])
-            parts.append("<table><tr><th>expected \\ predicted</th>" + "".join(f"<th>{p}</th>" for p in labels)
-                         + "</tr>")
-            for e, row in r.confusion.items():
-                shaded = "".join(
-                    f"<td style='background:rgba({'40,140,80' if p == e else '200,50,50'},"
-                    f"{row.get(p, 0) / top:.2f})'>{row.get(p, 0)}</td>" for p in labels)
-                parts.append(f"<tr><th>{e}</th>{shaded}</tr>")
-            parts.append("</table>")
-        parts.append("<table><tr><th>case</th><th>result</th><th>why</th></tr>")
-        for c in r.cases:
-            status = "<span class=ok>pass</span>" if c.passed else "<span class=bad>fail</span>"
-            parts.append(f"<tr><td class=l>{html.escape(c.id)}</td><td>{status}</td>"
-                         f"<td class=l>{html.escape('; '.join(c.reasons))}</td></tr>")
-        parts.append("</table>")
+        parts += _suite_section(r, (baseline or {}).get(r.suite, {}).get(r.engine, {}))
     return "\n".join(parts) + "\n"
+
+
+def _suite_section(r: SuiteResult, previous: dict[str, float]) -> list[str]:
+    parts = [f"<h2>{html.escape(r.suite)} · {html.escape(r.engine)}</h2>"]
+    parts += [f"<p><i>{html.escape(n)}</i></p>" for n in r.notes]
+    rows = [m for m in r.metrics if r.metrics[m] is not None or m in previous]
+    parts.append("<table><tr><th>metric</th><th>this run</th><th>baseline run</th></tr>" + "".join(
+        f"<tr><td class=l>{html.escape(m)}</td><td>{_fmt(r.metrics.get(m))}</td><td>{_fmt(previous.get(m))}</td></tr>"
+        for m in rows) + "</table>")
+    points = [(c.confidence, c.passed if c.expected_verdict is None else c.predicted_verdict == c.expected_verdict)
+              for c in r.cases if c.confidence is not None]
+    charts = []
+    if r.confusion:
+        charts.append("<figure>" + confusion_svg(r.confusion) + "<figcaption>confusion matrix</figcaption></figure>")
+    if points:
+        ece = expected_calibration_error(points)
+        charts.append("<figure>" + reliability_svg(points) + f"<figcaption>reliability: {len(points)} verdicts, "
+                      f"calibration error {_fmt(ece)}</figcaption></figure>")
+    if charts:
+        parts.append("<div class=charts>" + "".join(charts) + "</div>")
+    failed = [c for c in r.cases if not c.passed]
+    parts.append(f"<p>{len(r.cases) - len(failed)}/{len(r.cases)} cases passed.</p>")
+    if failed:
+        parts.append("<table><tr><th>failed case</th><th>why</th><th>quotes shown</th></tr>")
+        for c in failed[:MAX_FAILURES_SHOWN]:
+            quotes = "<br>".join(f"<q>{html.escape(q)}</q>" for q in c.quotes) or "none"
+            parts.append(f"<tr><td class=l>{html.escape(c.id)}</td><td class=l>{html.escape('; '.join(c.reasons))}"
+                         f"</td><td class=l>{quotes}</td></tr>")
+        parts.append("</table>")
+        if len(failed) > MAX_FAILURES_SHOWN:
+            parts.append(f"<p>{len(failed) - MAX_FAILURES_SHOWN} more in report.json.</p>")
+    return parts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from assistant.check.answer import ask
 from assistant.check.audit import audit
+from assistant.check.backing import guard_text
 from assistant.check.check import check_text
 from assistant.config import Settings
 from assistant.errors import FactcheckError
@@ -19,6 +21,7 @@ from assistant.llm.base import ChatModel
 from assistant.retrieve import search
 from assistant.store.embeddings import Embedder
 from assistant.store.store import Store
+from assistant.text import sentence_spans
 from assistant.types import Citation, Usage
 
 
@@ -38,6 +41,14 @@ class CaseResult(BaseModel):
     usage: Usage = Field(default_factory=Usage)
     seconds: float = 0.0
     warnings: list[str] = Field(default_factory=list)
+    # model prose shown to the reader (answers, rationales), re-checked sentence by sentence against its quotes
+    backed_sentences: int = 0
+    unbacked_sentences: int = 0
+    confidence: float | None = None  # of the (first) verdict: the report's reliability diagram
+    quotes: list[str] = Field(default_factory=list)  # the quotes shown, for the report's list of failures
+
+
+_MARKERS = re.compile(r"\[\d+\]")
 
 
 class Workbench:
@@ -87,6 +98,7 @@ def run_case(case: EvalCase, suite: Suite, bench: Workbench, model: ChatModel | 
 def _score_citations(store: Store, citations: list[Citation], case: EvalCase, result: CaseResult) -> None:
     """Re-verify every citation against the stored article, and compare cited outlets with the expected ones."""
     result.citations += len(citations)
+    result.quotes += [c.quote[:300] for c in citations[:3]]
     for citation in citations:
         article = store.catalog.article(citation.article_id)
         if article is not None and article.text[citation.start:citation.end] == citation.quote:
@@ -102,6 +114,16 @@ def _score_citations(store: Store, citations: list[Citation], case: EvalCase, re
         result.source_precision = len(hits) / len(cited) if cited else 0.0
         if hits != wanted:
             result.reasons.append(f"expected citations from {sorted(wanted)}, got {cited or 'none'}")
+
+
+def _recheck_backing(text: str, quotes: list[str], question: str, result: CaseResult) -> None:
+    """Count the shown sentences whose numbers, dates and names are (not) in the quotes shown with them: an
+    independent re-check of the answer-text guard. A sentence counted unbacked reached the reader unflagged."""
+    plain = _MARKERS.sub("", text)
+    _, removed = guard_text(plain, quotes, question)
+    result.unbacked_sentences += len(removed)
+    result.backed_sentences += len(sentence_spans(plain)) - len(removed)
+    result.reasons += [f"shown without its backing: {r.sentence[:80]!r} ({', '.join(r.missing)})" for r in removed]
 
 
 def _check_text(case: EvalCase, text: str, result: CaseResult) -> None:
@@ -126,10 +148,14 @@ def _run_check(case: EvalCase, store: Store, model: ChatModel | None, engine: st
     checked = check_text(store, case.input, model, engine)
     verdicts = checked.claims
     result.predicted_verdict = verdicts[0].verdict if verdicts else "no_claim"
+    result.confidence = verdicts[0].confidence if verdicts else None
     citations = [c for v in verdicts for c in v.citations]
     _score_citations(store, citations, case, result)
     _check_text(case, " ".join(c.quote for c in citations), result)
     _check_warnings(case, checked.warnings, checked.usage, result)
+    if model is not None:  # the local engine writes its rationales from code; a model's are its own prose
+        for verdict in (v for v in verdicts if v.citations):  # without a citation the rationale is a fixed text
+            _recheck_backing(verdict.rationale, [c.quote for c in verdict.citations], verdict.claim, result)
     if case.expected.verdict and result.predicted_verdict != case.expected.verdict:
         why = verdicts[0].decided_by if verdicts else "no claim extracted"
         result.reasons.append(f"verdict {result.predicted_verdict} ({why}), expected {case.expected.verdict}; "
@@ -140,6 +166,8 @@ def _run_ask(case: EvalCase, store: Store, model: ChatModel | None, engine: str,
     answer = ask(store, case.input, model)
     _score_citations(store, answer.citations, case, result)
     _check_warnings(case, answer.warnings, answer.usage, result)
+    if model is not None and answer.citations:  # the local engine's answer is its quotes, composed by code
+        _recheck_backing(answer.answer, [c.quote for c in answer.citations], case.input, result)
     if case.expected.answerable is False:
         if answer.citations:
             result.reasons.append("an unanswerable question got an answer with citations")

@@ -18,10 +18,12 @@ _SPACES = re.compile(r"\s+")
 
 
 class RawReply(BaseModel):
-    """What a model returned: the text of its message and the usage the API reported."""
+    """What a model returned: the text of its message, the usage the API reported, and the model name the server
+    reported serving it with (empty when it said none)."""
 
     text: str
     usage: Usage
+    served_by: str = ""
 
 
 class ChatModel(Protocol):

@@ -1,8 +1,11 @@
 """Recorded model replies: replay them offline (evals, tests, CI) and record new ones from a real model.
 
 A fixture is a readable JSON file `evals/fixtures/<prompt>/<key>.json` holding the prompt name and hash, the
-model, the normalised input, the reply text and its usage. The key is `call_key(...)`, so a changed prompt
-file, model or input misses the fixture and says how to record it, instead of replaying a stale reply.
+normalised input, the reply text, and its provenance: the model name the server reported, the server kind, the
+endpoint, the date, and the token usage as the server reported it (zero for a scripted stand-in, whose
+`provenance.kind` is "stand-in"). The key is `fixture_key(prompt)` (prompt name, prompt hash and input), so a
+changed prompt file or input misses the fixture and says how to record it, instead of replaying a stale reply;
+which model produced a reply is what the fixture records, not something the replaying side chooses.
 Secrets (API keys, bearer tokens) are scrubbed before anything is written.
 """
 
@@ -11,7 +14,9 @@ from __future__ import annotations
 import json
 import os
 import re
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -36,19 +41,20 @@ def scrub(text: str) -> str:
     return text
 
 
-def fixture_path(directory: Path, prompt: RenderedPrompt, model: str) -> Path:
-    return directory / prompt.name / f"{call_key(prompt, model)}.json"
+def fixture_path(directory: Path, prompt: RenderedPrompt) -> Path:
+    return directory / prompt.name / f"{call_key(prompt, '')}.json"
 
 
 class ReplayModel:
-    """Answers only from recorded fixtures; never touches the network."""
+    """Answers only from recorded fixtures; never touches the network. Its name says which model the last replayed
+    reply came from, as the fixture records it ("replay of <model>")."""
 
-    def __init__(self, directory: Path, model: str) -> None:
+    def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.name = model
+        self.name = "replay"
 
     def complete(self, prompt: RenderedPrompt, schema: type[BaseModel]) -> RawReply:
-        path = fixture_path(self.directory, prompt, self.name)
+        path = fixture_path(self.directory, prompt)
         try:
             recorded = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -57,15 +63,18 @@ class ReplayModel:
                    f"'{prompt.name}' now hashes to {prompt.hash}: the prompt changed without re-recording"
                    if stale else "")
             raise ReplayMissError(
-                f"no recorded reply for prompt '{prompt.name}' (hash {prompt.hash}, model {self.name}, "
-                f"key {path.stem}) in {self.directory}{why}; record it by re-running the command with "
+                f"no recorded reply for prompt '{prompt.name}' (hash {prompt.hash}, key {path.stem}) in "
+                f"{self.directory}{why}; record it by re-running the command with "
                 "--engine openai --record against a real model") from None
         except (OSError, json.JSONDecodeError) as exc:
             raise ReplayMissError(f"fixture {path} is unreadable: {exc}") from None
         if recorded.get("prompt_hash") != prompt.hash:
             raise ReplayMissError(f"fixture {path} was recorded for another version of prompt '{prompt.name}' "
                                   f"(hash {recorded.get('prompt_hash')}, now {prompt.hash}); re-record it")
-        return RawReply(text=str(recorded["reply"]), usage=Usage(**recorded.get("usage", {"calls": 1})))
+        produced_by = str(recorded.get("model") or "an unknown model")
+        self.name = f"replay of {produced_by}"
+        return RawReply(text=str(recorded["reply"]), usage=Usage(**recorded.get("usage", {"calls": 1})),
+                        served_by=produced_by)
 
 
     def _recorded_hashes(self, prompt_name: str) -> set[str]:
@@ -78,20 +87,39 @@ class ReplayModel:
         return hashes
 
 
-class RecordingModel:
-    """Passes calls to a real model and writes each reply as a fixture."""
+def served_name(reported: str) -> str:
+    """A reported model name as recorded: a local server that reports its model file's path gives its file name."""
+    return reported.replace("\\", "/").rsplit("/", 1)[-1] if "/" in reported or "\\" in reported else reported
 
-    def __init__(self, inner: ChatModel, directory: Path) -> None:
+
+class RecordingModel:
+    """Passes calls to a real model and writes each reply as a fixture, with where it came from."""
+
+    def __init__(self, inner: ChatModel, directory: Path, server: str = "") -> None:
         self.inner = inner
         self.directory = directory
         self.name = inner.name
+        self.server = server
 
     def complete(self, prompt: RenderedPrompt, schema: type[BaseModel]) -> RawReply:
         reply = self.inner.complete(prompt, schema)
-        path = fixture_path(self.directory, prompt, self.name)
+        path = fixture_path(self.directory, prompt)
         path.parent.mkdir(parents=True, exist_ok=True)
+        endpoint = str(getattr(self.inner, "endpoint", ""))
+        provenance: dict[str, Any] = {
+            "kind": "recorded",
+            "model_reported": reply.served_by or None,  # exactly as the server sent it
+            "model_requested": self.name,
+            "server": self.server or ("OpenAI API" if "api.openai.com" in endpoint else "not stated"),
+            "endpoint": scrub(endpoint),
+            "recorded_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "usage_reported": reply.usage.prompt_tokens + reply.usage.completion_tokens > 0,
+        }
         record = {
-            "prompt": prompt.name, "prompt_hash": prompt.hash, "model": self.name, "key": path.stem,
+            "prompt": prompt.name, "prompt_hash": prompt.hash, "key": path.stem,
+            "model": served_name(reply.served_by) if reply.served_by else f"{self.name} (as requested; the server "
+                                                                            "named no model)",
+            "provenance": provenance,
             "input": {"system": scrub(prompt.system), "user": scrub(prompt.user)},
             "reply": scrub(reply.text), "usage": reply.usage.model_dump(),
         }

@@ -35,7 +35,9 @@ def model_name(llm: BaseChatModel) -> str:
 
 class LangChainChat:
     """A ChatModel over a LangChain chat model. `_complete`'s `method` goes to `with_structured_output` (None:
-    the model's own default); "text" asks with no structured output at all (the prompt itself asks for JSON)."""
+    the model's own default); "json_object_schema" asks for JSON mode with the schema beside it (llama.cpp's
+    server takes that form, not OpenAI's json_schema); "text" asks with no structured output at all (the prompt
+    itself asks for JSON)."""
 
     def __init__(self, llm: BaseChatModel, name: str | None = None,
                  prices: dict[str, tuple[float, float]] | None = None) -> None:
@@ -50,9 +52,13 @@ class LangChainChat:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         messages = [SystemMessage(prompt.system), HumanMessage(prompt.user)]
-        if method == "text":
-            message = self.llm.invoke(messages)
-            return RawReply(text=message_text(message.content), usage=self._usage(message))
+        if method in ("text", "json_object_schema"):
+            llm: Any = self.llm
+            if method == "json_object_schema":  # llama.cpp's form: JSON mode constrained by a schema
+                llm = llm.bind(response_format={"type": "json_object", "schema": schema.model_json_schema()})
+            message = llm.invoke(messages)
+            return RawReply(text=message_text(message.content), usage=self._usage(message),
+                            served_by=served_model(message))
         options = {"method": method} if method else {}
         structured = self.llm.with_structured_output(schema.model_json_schema(), include_raw=True, **options)
         result: Any = structured.invoke(messages)
@@ -60,7 +66,7 @@ class LangChainChat:
         text = message_text(raw.content)
         if not text.strip() and parsed is not None:  # tool calling: the JSON is in the tool call's arguments
             text = json.dumps(parsed.model_dump() if isinstance(parsed, BaseModel) else parsed)
-        return RawReply(text=text, usage=self._usage(raw))
+        return RawReply(text=text, usage=self._usage(raw), served_by=served_model(raw))
 
     def _usage(self, message: Any) -> Usage:
         metadata = getattr(message, "usage_metadata", None) or {}
@@ -69,6 +75,13 @@ class LangChainChat:
         price_in, price_out = self._prices.get(self.name, (0.0, 0.0))
         cost = (prompt_tokens * price_in + completion_tokens * price_out) / 1_000_000
         return Usage(calls=1, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, cost_usd=round(cost, 6))
+
+
+def served_model(message: Any) -> str:
+    """The model name the server put in its reply (OpenAI-compatible: the response's `model`), if any."""
+    metadata = getattr(message, "response_metadata", None) or {}
+    value = metadata.get("model_name") or metadata.get("model") or ""
+    return str(value)
 
 
 def message_text(content: Any) -> str:

@@ -19,8 +19,9 @@ from assistant.llm.base import RawReply
 from assistant.llm.langchain_chat import LangChainChat
 from assistant.prompts import RenderedPrompt
 
-# json_schema first; a server that rejects response_format gets json_object, then plain text
-METHODS = ("json_schema", "json_mode", "text")
+# json_schema first; a server that rejects it gets json_object with the schema beside it (llama.cpp's server), then
+# plain json_object, then plain text
+METHODS = ("json_schema", "json_object_schema", "json_mode", "text")
 NO_ENDPOINT = "Set OPENAI_API_KEY or OPENAI_BASE_URL, or use --engine local"
 
 
@@ -37,8 +38,11 @@ class OpenAIChat(LangChainChat):
         api_key, base_url = os.environ.get("OPENAI_API_KEY"), os.environ.get("OPENAI_BASE_URL")
         if not api_key and not base_url:
             raise ConfigError(NO_ENDPOINT)
+        # OpenAI reads max_completion_tokens; llama.cpp's server (and other compatible ones) only max_tokens
+        cap = {"extra_body": {"max_tokens": settings.llm_max_tokens}} if settings.llm_max_tokens and base_url else {}
         self._chat = ChatOpenAI(model=settings.model, api_key=api_key or "not-needed", base_url=base_url,
-                                timeout=settings.llm_timeout, max_retries=settings.llm_max_retries, temperature=0)
+                                timeout=settings.llm_timeout, max_retries=settings.llm_max_retries, temperature=0,
+                                max_completion_tokens=settings.llm_max_tokens, **cap)
         super().__init__(self._chat, settings.model, settings.prices)
         self.endpoint = base_url or "https://api.openai.com/v1"  # keys the response cache: two servers, two answers
         self._endpoint = base_url or "the OpenAI API"
@@ -84,7 +88,11 @@ class OpenAIChat(LangChainChat):
 
 
 def _rejects_format(exc: Exception) -> bool:
+    """A 400, 422 or 500 that names response_format: the server does not take this form of structured output
+    (llama-cpp-python's server answers a response_format it does not know with a 500 naming it)."""
     import openai
 
-    return isinstance(exc, openai.BadRequestError) and "response_format" in str(exc)
+    said = f"{exc} {getattr(exc, 'body', '')}"  # a 422's detail is in its body, not in its message
+    refused = openai.BadRequestError | openai.UnprocessableEntityError | openai.InternalServerError
+    return isinstance(exc, refused) and "response_format" in said
 

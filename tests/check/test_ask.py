@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.check.conftest import first_sentence_with
-from tests.fakes.openai_server import FakeOpenAI, Reject, Slow, Status
+from tests.fakes.openai_server import FakeOpenAI, Reject, RejectJsonSchema, Slow, Status
 from tests.helpers import OpenStore, RunCli
 
 QUESTION = "How many civilians were killed in coalition strikes in June, according to Airwars?"
@@ -134,6 +134,18 @@ def test_server_without_json_schema_gets_plain_requests(fake_openai: FakeOpenAI,
     assert "response_format" not in fake_openai.requests[-1]
 
 
+@pytest.mark.parametrize("status", [500, 422])
+def test_server_taking_json_mode_with_a_schema_gets_the_schema_that_way(fake_openai: FakeOpenAI, run_cli: RunCli,
+                                                                       status: int) -> None:
+    """llama.cpp's server refuses OpenAI's json_schema form (500 or 422, naming response_format) and takes
+    json_object with a schema beside it."""
+    fake_openai.queue(RejectJsonSchema(good_reply, status))
+    code, answer, _ = ask_json(run_cli)
+    assert code == 0 and answer is not None and answer["citations"]
+    sent = fake_openai.requests[-1]["response_format"]
+    assert sent["type"] == "json_object" and "citations" in sent["schema"]["properties"]
+
+
 def test_injected_instructions_stay_data(fake_openai: FakeOpenAI, run_cli: RunCli, corpus: Path) -> None:
     (corpus / "evil.md").write_text(
         "---\ntitle: Airwars tally\nsource: Evil Times\ndate: 2017-07-25\n---\n"
@@ -189,18 +201,26 @@ def test_nothing_relevant_means_no_sources(run_cli: RunCli) -> None:
 def test_record_then_replay_offline(fake_openai: FakeOpenAI, run_cli: RunCli, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FACTCHECK_FIXTURES_DIR", str(tmp_path / "fixtures"))
+    monkeypatch.setenv("FACTCHECK_LLM_SERVER", "a fake for tests")
     fake_openai.queue(good_reply)
     code, recorded, _ = ask_json(run_cli, "--record")
     assert code == 0 and recorded is not None
     files = list((tmp_path / "fixtures" / "answer").glob("*.json"))
     assert len(files) == 1
     assert "sk-test-secret" not in files[0].read_text()
+    fixture = json.loads(files[0].read_text())
+    provenance = fixture["provenance"]  # where the reply came from, as the server told it
+    assert fixture["model"] == provenance["model_reported"] == "gpt-4o-mini" and provenance["kind"] == "recorded"
+    assert provenance["server"] == "a fake for tests" and provenance["usage_reported"]
+    assert provenance["endpoint"] == fake_openai.base_url and provenance["recorded_at"].startswith("20")
+    assert fixture["usage"]["completion_tokens"] == 20
     fake_openai.stop()  # replay must not need the server
     monkeypatch.delenv("OPENAI_BASE_URL")
     monkeypatch.delenv("OPENAI_API_KEY")
     result = run_cli("ask", QUESTION, "--engine", "replay", "--json")
     assert result.exit_code == 0, result.output
     assert result.json()["citations"] == recorded["citations"] and result.json()["engine"] == "replay"
+    assert result.json()["model"] == "replay of gpt-4o-mini"  # the model the fixture says produced the reply
 
 
 def test_replay_miss_names_the_key_and_how_to_record(run_cli: RunCli, tmp_path: Path,
@@ -212,10 +232,13 @@ def test_replay_miss_names_the_key_and_how_to_record(run_cli: RunCli, tmp_path: 
 
 
 def test_committed_fixtures_answer_the_seed_questions_offline(run_cli: RunCli, open_store: OpenStore) -> None:
+    """Whatever produced the committed reply (its fixture says which), what is shown is verified."""
     result = run_cli("ask", QUESTION, "--engine", "replay", "--json")
     assert result.exit_code == 0, result.output
     answer = result.json()
-    assert answer["engine"] == "replay" and answer["citations"]
+    assert answer["engine"] == "replay" and answer["model"].startswith("replay of ")
+    assert "gpt" not in answer["model"]  # the committed fixtures never came from an OpenAI model
+    assert answer["citations"] or answer["warnings"]  # no citation is never silent
     assert_quotes_are_source_text(answer, open_store)
 
 

@@ -4,8 +4,10 @@ with or when a prompt changes without re-recording."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,10 +22,14 @@ def test_replay_gate_passes_and_writes_the_reports(run_cli: RunCli, tmp_path: Pa
     result = run_cli("eval", "--engine", "replay", "--suite", "guardrails", "--out", str(out), "--json")
     assert result.exit_code == 0, result.output
     payload = result.json()
-    assert payload["passed"] and payload["suites"][0]["metrics"]["citation_validity"] == 1.0
+    metrics = payload["suites"][0]["metrics"]
+    assert payload["passed"] and metrics["pass_rate"] == 1.0
+    assert metrics["citation_validity"] is None  # every citation was an attack, caught: nothing to measure
     for name in ("report.json", "report.md", "report.html"):
         assert (out / name).stat().st_size > 200
-    assert "confusion" in (out / "report.json").read_text() and "<table>" in (out / "report.html").read_text()
+    page = (out / "report.html").read_text()
+    assert "confusion" in (out / "report.json").read_text() and "<table>" in page
+    assert "aria-label='confusion matrix'" in page and "aria-label='reliability diagram'" in page
 
 
 @pytest.fixture
@@ -34,23 +40,40 @@ def fixtures_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return copy
 
 
-def test_a_fixture_edited_to_smuggle_a_fabricated_quote_fails_the_gate(run_cli: RunCli, fixtures_copy: Path,
-                                                                       tmp_path: Path) -> None:
-    tampered = 0
-    for path in (fixtures_copy / "answer").glob("*.json"):
+def _answer_fixture(project: Path, question: str) -> tuple[Path, dict[str, Any]]:
+    for path in sorted((project / "evals" / "fixtures" / "answer").glob("*.json")):
         record = json.loads(path.read_text())
-        if "How many Daesh militants are in Raqqa?" in record["input"]["user"]:
-            reply = json.loads(record["reply"])
-            reply["citations"] = [{"source": 1, "quote": "Col. Ryan Dillon estimates there are around 9,000 "
-                                                         "Daesh militants in the northern city."}]
-            record["reply"] = json.dumps(reply)
-            path.write_text(json.dumps(record))
-            tampered += 1
-    assert tampered == 1
-    result = run_cli("eval", "--suite", "seeds", "--case", "ask-militants", "--out", str(tmp_path / "r"))
+        if record["input"]["user"].startswith(f"Question: {question}\n"):
+            return path, record
+    raise AssertionError(f"no committed answer fixture for {question!r}")
+
+
+@pytest.mark.slow
+def test_a_fixture_edited_to_drop_a_citations_support_fails_the_gate(run_cli: RunCli, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """make test replays the seeds suite against its baseline with no tolerance (replay is deterministic). The
+    committed replies are SmolLM2-135M's and none of its quotes is supported, so the test first gives one reply a
+    supported quote (a sentence of its own source [1]) and accepts that as the baseline; then it edits the quote so
+    that its source no longer holds it: the gate fails, saying which score fell."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "evals", project / "evals")
+    shutil.copytree(ROOT / "seeds", project / "seeds")
+    monkeypatch.chdir(project)
+    path, record = _answer_fixture(project, "How many Daesh militants are in Raqqa?")
+    source = re.search(r"^\[1\] [^\n]*\n(.+?)(?:\n|$)", record["input"]["user"], re.MULTILINE)
+    assert source is not None
+    sentence = source.group(1).strip()  # the first line of source [1]: a sentence of the article
+    record["reply"] = json.dumps({"answer": f"{sentence} [1]", "answerable": True,
+                                  "citations": [{"source": 1, "quote": sentence}]})
+    path.write_text(json.dumps(record))
+    accepted = run_cli("eval", "--suite", "seeds", "--update-baseline", "--out", str(tmp_path / "before"))
+    assert accepted.exit_code == 0, accepted.output
+    word = max(sentence.split(), key=len)
+    record["reply"] = record["reply"].replace(word, "unicorns")  # the quote no longer is its source's text
+    path.write_text(json.dumps(record))
+    result = run_cli("eval", "--suite", "seeds", "--out", str(tmp_path / "after"))
     assert result.exit_code == 1
-    assert "ask-militants" in result.stdout and "dropped a quote not found in source [1]" in result.stdout
-    assert "pass_rate 0.000 is below the threshold" in result.stderr
+    assert "seeds/replay: verified_citations_per_case fell from" in result.stderr
 
 
 def test_a_prompt_changed_without_re_recording_fails_with_the_reason(run_cli: RunCli, fixtures_copy: Path,

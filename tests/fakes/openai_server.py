@@ -36,6 +36,15 @@ class Reject:
     then: Any
 
 
+@dataclass
+class RejectJsonSchema:
+    """A refusal of OpenAI's json_schema form of response_format (llama-cpp-python's server: a 500 naming it; a
+    plain FastAPI server: a 422); other forms pass."""
+
+    then: Any
+    status: int = 500
+
+
 class FakeOpenAI:
     def __init__(self) -> None:
         self.steps: list[Any] = []
@@ -87,6 +96,11 @@ class FakeOpenAI:
             def _answer(self, step: Any, body: dict[str, Any]) -> None:
                 if isinstance(step, Slow):
                     time.sleep(step.seconds)
+                    step = step.then
+                if isinstance(step, RejectJsonSchema):
+                    if (body.get("response_format") or {}).get("type") == "json_schema":
+                        return self._send(step.status, {"detail": [{"loc": ["body", "response_format", "type"],
+                                                            "msg": "Input should be 'text' or 'json_object'"}]})
                     step = step.then
                 if isinstance(step, Reject):
                     if "response_format" in body:
