@@ -223,3 +223,22 @@ def test_llm_malformed_output_is_a_clear_error(fake_openai: FakeOpenAI, run_cli:
 
 def test_sources_in_prompt_helper_is_used() -> None:
     assert sources_in({"messages": [{"role": "user", "content": "x"}]}) == {}
+
+
+@pytest.mark.usefixtures("seeded")
+def test_a_rationale_whose_facts_are_not_in_its_quotes_never_reaches_the_reader(fake_openai: FakeOpenAI,
+                                                                                run_cli: RunCli) -> None:
+    """Over real HTTP: the model's rationale plants a number its quote does not carry; it is removed and named."""
+    def planted(body: dict[str, Any]) -> dict[str, Any]:
+        reply = scripted_checker(body)
+        for verdict in reply.get("verdicts", []):
+            verdict["rationale"] = "The source states it. All 5,000 households lost service for a week."
+        return reply
+
+    fake_openai.queue(planted)
+    payload = check(run_cli, "Airwars says 744 civilians were killed in coalition strikes in June.",
+                    "--engine", "openai")
+    [verdict] = payload["claims"]
+    assert verdict["verdict"] == "supported" and "744" in verdict["citations"][0]["quote"]
+    assert "5,000" not in verdict["rationale"] and "households" not in verdict["rationale"]
+    assert any("5,000" in w and "rationale" in w for w in payload["warnings"]), payload["warnings"]
