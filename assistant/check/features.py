@@ -43,6 +43,7 @@ class Candidate:
     start: int  # offsets within sentence.passage.text
     end: int
     scores: Entailment
+    contradiction: float = 0.0  # scores.contradiction once restatements and references are resolved (align)
 
     @property
     def text(self) -> str:
@@ -82,8 +83,11 @@ def read(claim: str, sentences: list[Sentence]) -> list[Candidate]:
 def align(store: Store, claim: str, filters: Filters | None = None, k: int = 10) -> Alignment:
     passages = search(store, claim, k, filters, config=SearchConfig(collapse=False))
     sentences = score_sentences(store.embedder, claim, passages)
-    return Alignment(claim=claim, slots=extract(claim), passages=passages, sentences=sentences,
-                     candidates=read(claim, sentences))
+    slots = extract(claim)
+    candidates = read(claim, sentences)
+    for candidate in candidates:
+        candidate.contradiction = _resolved_contradiction(claim, candidate, candidates, set(slots.names))
+    return Alignment(claim=claim, slots=slots, passages=passages, sentences=sentences, candidates=candidates)
 
 
 def _logit(p: float) -> float:
@@ -103,7 +107,7 @@ def restates(claim: str, evidence: str, share: float = RESTATED) -> bool:
     return shared >= share and extract(claim).negated == extract(evidence).negated
 
 
-def resolved_contradiction(claim: str, candidate: Candidate, candidates: list[Candidate], names: set[str]) -> float:
+def _resolved_contradiction(claim: str, candidate: Candidate, candidates: list[Candidate], names: set[str]) -> float:
     """A sentence's contradiction, unless it restates the claim, or it lacks a name of the claim that its passage
     has (it refers to it: "the northern city" is Raqqa) and its window entails the claim. `names`: the claim's
     names, lower case."""
@@ -121,21 +125,20 @@ def resolved_contradiction(claim: str, candidate: Candidate, candidates: list[Ca
     return candidate.scores.contradiction
 
 
-def _entailment_features(claim: str, candidates: list[Candidate], names: set[str]) -> dict[str, float]:
+def _entailment_features(candidates: list[Candidate]) -> dict[str, float]:
     """The model's strongest reading each way, overall, on the best sentence and on sentences about the claim."""
     if not candidates:
         return dict.fromkeys(NLI_FEATURES, _logit(0.0))
     aligned = [c for c in candidates if c.sentence.score >= ALIGNED] or candidates[:1]
     windows = [c for c in candidates if (c.start, c.end) != (c.sentence.start, c.sentence.end)] or candidates[:1]
     top = candidates[0].scores
-    contradiction = {id(c): resolved_contradiction(claim, c, candidates, names) for c in candidates}
     values = {
         "nli_entail_max": max(c.scores.entailment for c in candidates),
-        "nli_contra_max": max(contradiction.values()),
+        "nli_contra_max": max(c.contradiction for c in candidates),
         "nli_entail_top": top.entailment,
-        "nli_contra_top": contradiction[id(candidates[0])],
+        "nli_contra_top": candidates[0].contradiction,
         "nli_entail_aligned": max(c.scores.entailment for c in aligned),
-        "nli_contra_aligned": max(contradiction[id(c)] for c in aligned),
+        "nli_contra_aligned": max(c.contradiction for c in aligned),
         "nli_entail_window": max(c.scores.entailment for c in windows),
         "nli_neutral_min": min(c.scores.neutral for c in candidates),
     }
@@ -306,6 +309,6 @@ def describe(alignment: Alignment, rule_support: bool, rule_conflict: bool, attr
         **_entity_features(claim, retrieved_text, [s.text for s in top3]),
         **_novel_tokens(claim, retrieved_text),
         **{f"top3_{name}": value for name, value in _novel_tokens(claim, top3_text).items()},
-        **_entailment_features(claim, alignment.candidates, set(slots.names)),
+        **_entailment_features(alignment.candidates),
     }
     return np.array([values[name] for name in FEATURES], dtype=np.float64)

@@ -7,7 +7,7 @@ and no pickle. `combine` is the one place where the rules' verdict and the class
 slot conflict the rules can name stands unless the classifier is nearly sure of support; otherwise the
 classifier decides between supported, contradicted and not_enough_evidence, with per-class margins.
 `confidence` turns the probability of the chosen verdict into how often such verdicts were right on the training
-half (isotonic regression per verdict, fitted on out-of-fold predictions): a calibrated confidence.
+half (per verdict: equal-count bins of out-of-fold predictions, made monotone): a calibrated confidence.
 """
 
 from __future__ import annotations

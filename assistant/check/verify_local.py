@@ -18,7 +18,7 @@ import numpy as np
 from assistant.check.citations import verified
 from assistant.check.claims import looks_english
 from assistant.check.evidence import ALIGNED, Sentence
-from assistant.check.features import Alignment, Candidate, align, describe, resolved_contradiction
+from assistant.check.features import Alignment, Candidate, align, describe
 from assistant.check.learned import VerifierModel, combine, shipped_model
 from assistant.check.slots import Slots, antonym_pairs, extract, name_swaps, same_entity
 from assistant.retrieve import Filters
@@ -134,7 +134,7 @@ def assess(store: Store, claim: str, filters: Filters | None = None, k: int = 10
     alignment = align(store, claim, filters, k)
     sentences = [s for s in alignment.sentences if s.score >= ALIGNED][:MAX_ALIGNED]
     contradicting = {id(c.sentence) for c in alignment.candidates
-                     if resolved_contradiction(claim, c, alignment.candidates, set(alignment.slots.names)) >= 0.5
+                     if c.contradiction >= 0.5
                      and c.scores.contradiction > c.scores.entailment}
     judgements = [judge(claim, alignment.slots, s, id(s) in contradicting) for s in sentences]
     conflicts = [j.decided_by for j in judgements if j.relation == "conflict"]
@@ -171,7 +171,7 @@ def decide(store: Store, assessment: Assessment, model: VerifierModel | None) ->
         return verdict
     probabilities = model.probabilities(assessment.features)
     label = combine(verdict.verdict, probabilities, model.thresholds, assessment.features)
-    p = probabilities[label] if label in probabilities else probabilities["contradicted"]
+    p = probabilities.get(label, probabilities["contradicted"])  # disputed: some source contradicts
     confidence = round(model.confidence(label, p), 3)
     if label == verdict.verdict:
         verdict.confidence = confidence
@@ -181,7 +181,7 @@ def decide(store: Store, assessment: Assessment, model: VerifierModel | None) ->
         return _verdict(store, claim, label, confidence, "An aligned sentence shares the claim's words, but the "
                         "evidence read as a whole does not carry the claim.",
                         f"classifier: p(not_enough_evidence) {p:.2f} outweighs {verdict.decided_by}", [])
-    candidate = _strongest(claim, assessment.alignment.candidates, label, set(assessment.alignment.slots.names))
+    candidate = _strongest(assessment.alignment.candidates, label)
     if candidate is None:
         return verdict
     reading = candidate.scores.entailment if label == "supported" else candidate.scores.contradiction
@@ -193,13 +193,12 @@ def decide(store: Store, assessment: Assessment, model: VerifierModel | None) ->
                          f"(classifier p({label}) {p:.2f})", [(candidate.sentence.passage, candidate.text)])
 
 
-def _strongest(claim: str, candidates: Sequence[Candidate], label: str, names: set[str]) -> Candidate | None:
+def _strongest(candidates: Sequence[Candidate], label: str) -> Candidate | None:
     """The evidence the entailment model reads as most strongly entailing (or contradicting) the claim."""
     # Among readings equally strong (to 0.1), the sentence closest to the claim is the one to quote.
     if label == "supported":
         return max(candidates, key=lambda c: (round(c.scores.entailment, 1), c.sentence.score), default=None)
-    return max(candidates, key=lambda c: (round(resolved_contradiction(claim, c, list(candidates), names), 1),
-                                          c.sentence.score), default=None)
+    return max(candidates, key=lambda c: (round(c.contradiction, 1), c.sentence.score), default=None)
 
 
 def rules_verdict(store: Store, assessment: Assessment) -> Verdict:
