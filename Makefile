@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DATA := .demo-data
 
-.PHONY: install demo test test-llm record-fixtures test-wheel eval lint typecheck bench-ingest bench-retrieval bench-check train-verifier train-nli clean
+.PHONY: install demo test test-llm record-fixtures test-wheel eval lint typecheck bench-startup bench-ingest bench-retrieval bench-check train-verifier train-nli clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy assistant
+
+# Wall time and peak RSS of --help, sources and an unchanged re-ingest, next to `python -c "import typer"`.
+bench-startup: $(STAMP)
+	$(BIN)/python bench/startup.py
 
 bench-ingest: $(STAMP)
 	$(BIN)/python bench/ingest.py

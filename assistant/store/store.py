@@ -8,6 +8,7 @@ catalog.py; here they are driven:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -50,8 +51,14 @@ class Store:
                               "or '-', starting and ending with a letter or digit")
         # Internal: code outside assistant/store/ goes through the Corpus / CorpusWriter methods below.
         self.catalog = open_catalog(settings, self.collection)
-        self.vectors = VectorIndex(settings.chroma_path, settings.chroma_url, self.collection, embedder.name,
-                                   embedder.dim)
+        self._settings = settings
+
+    @functools.cached_property
+    def vectors(self) -> VectorIndex:
+        """Chroma, opened on first use: listing sources or re-ingesting unchanged files never imports chromadb
+        (~1 s and ~40 MB). A collection built by another embedding model is reported here, before any write."""
+        return VectorIndex(self._settings.chroma_path, self._settings.chroma_url, self.collection,
+                           self._embedder.name, self._embedder.dim)
 
     @property
     def embedder(self) -> Embedder:
@@ -89,13 +96,14 @@ class Store:
 
     def commit(self, items: Sequence[PreparedArticle], files: Sequence[FileRecord]) -> int:
         """Write a batch (protocol above). Returns the number of replaced articles removed."""
+        vectors = self.vectors  # opened (and its embedding model checked) before the catalog is touched
         self.catalog.add_pending(items)
         ids = [c.id for item in items for c in item.chunks]
         if ids:
-            vectors = np.vstack([item.embeddings for item in items
+            stacked = np.vstack([item.embeddings for item in items
                                  if item.embeddings is not None and len(item.chunks)])
             metadatas = [chunk_metadata(c, item.article) for item in items for c in item.chunks]
-            self.vectors.upsert(ids, vectors, metadatas)
+            vectors.upsert(ids, stacked, metadatas)
         # An article one file dropped but another file of this batch holds (a moved story) stays.
         obsolete = sorted({i for f in files for i in f.obsolete_ids} - {i for f in files for i in f.article_ids})
         self.catalog.publish(items, files, obsolete)

@@ -42,6 +42,16 @@ def test_help_and_version(run_cli: RunCli) -> None:
     assert version.exit_code == 0 and version.stdout.startswith("factcheck ")
 
 
+def test_the_help_listing_matches_each_command(run_cli: RunCli) -> None:
+    """`factcheck --help` lists commands from a table (so it imports none of them): it must say what they say."""
+    from assistant.cli.main import COMMANDS, load_command
+
+    for name, (_, _, listed) in COMMANDS.items():
+        command = load_command(name)
+        assert (command.help or "").strip().splitlines()[0] == listed, name
+        assert run_cli(name, "--help").exit_code == 0, name
+
+
 def test_real_process_usage_error(run_factcheck: RunCli) -> None:
     result = run_factcheck("ingest", "--bogus")
     assert result.exit_code == 2
