@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import ConfigError, UnknownSettingError
@@ -28,6 +28,48 @@ DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "gpt-4.1-mini": (0.40, 1.60),
     "gpt-4.1": (2.00, 8.00),
 }
+
+
+class OpenAISettings(BaseSettings):
+    """OPENAI_API_KEY and OPENAI_BASE_URL (the OpenAI SDK's own names), read here and nowhere else."""
+
+    # Other OPENAI_* variables belong to other tools (the SDK reads OPENAI_ORG_ID...): not ours to refuse.
+    model_config = SettingsConfigDict(env_prefix="OPENAI_", extra="ignore")
+
+    api_key: SecretStr | None = None
+    base_url: str | None = None
+
+    @field_validator("api_key", "base_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return value.strip() or None if isinstance(value, str) else value
+
+    @property
+    def configured(self) -> bool:
+        """An endpoint is given: a key (OpenAI's API) or a base URL (any compatible server)."""
+        return bool(self.api_key or self.base_url)
+
+    def key(self) -> str | None:
+        return self.api_key.get_secret_value() if self.api_key else None
+
+
+class SlackSettings(BaseSettings):
+    """The Slack app's credentials: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN."""
+
+    model_config = SettingsConfigDict(env_prefix="SLACK_", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    app_token: SecretStr | None = None
+
+    @field_validator("bot_token", "signing_secret", "app_token", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return value.strip() or None if isinstance(value, str) else value
+
+
+# Groups of settings read from their own variables (OPENAI_*, SLACK_*), or a [table] of the config file.
+GROUPS: dict[str, type[BaseSettings]] = {"openai": OpenAISettings, "slack": SlackSettings}
 
 
 class Settings(BaseSettings):
@@ -61,6 +103,9 @@ class Settings(BaseSettings):
     cache: bool = True  # SQLite response cache for model calls
     fixtures_dir: Path = Field(default_factory=lambda: resource_path(EVALS, "fixtures"))  # the shipped replies
     prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+
+    openai: OpenAISettings = Field(default_factory=OpenAISettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
 
     author: str = "factcheck-assistant"  # the organisation named as author of exported ClaimReviews
     author_url: str | None = None  # its web address, if any (ClaimReview author.url)
@@ -113,22 +158,45 @@ def _closest(name: str, valid: set[str]) -> str:
     return f"; did you mean {match[0]}?" if match else f"; valid names: {', '.join(sorted(valid))}"
 
 
-def check_names(environ: dict[str, str], file_keys: set[str], file: str = "") -> None:
-    """A misspelt FACTCHECK_* variable or config key is an error naming the closest valid one, never ignored."""
+def check_names(environ: dict[str, str], file_values: dict[str, Any], file: str = "") -> None:
+    """A misspelt FACTCHECK_* variable or config key (a group's keys too) is an error naming the closest valid one,
+    never ignored."""
     fields = set(Settings.model_fields)
-    valid = {f"FACTCHECK_{f.upper()}" for f in fields} | PROCESS_VARIABLES
+    valid = {f"FACTCHECK_{f.upper()}" for f in fields - GROUPS.keys()} | PROCESS_VARIABLES
     for name in sorted(environ):
         if name.startswith("FACTCHECK_") and name not in valid:
             raise UnknownSettingError(f"unknown setting {name}{_closest(name, valid)}")
-    for key in sorted(file_keys - fields):
+    for key in sorted(set(file_values) - fields):
         raise UnknownSettingError(f"unknown key '{key}' in config file {file}{_closest(key, fields)}")
+    for group, model in GROUPS.items():
+        table = file_values.get(group)
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            raise ConfigError(f"'{group}' in config file {file} must be a table ([{group}])")
+        keys = set(model.model_fields)
+        for key in sorted(set(table) - keys):
+            raise UnknownSettingError(f"unknown key '{group}.{key}' in config file {file}{_closest(key, keys)}")
+
+
+def _group_values(group: str, table: dict[str, Any]) -> BaseSettings:
+    """A [group] table of the config file, under the group's environment variables (which win, as everywhere)."""
+    model = GROUPS[group]
+    prefix = str(model.model_config.get("env_prefix", ""))
+    try:
+        return model(**{k: v for k, v in table.items() if f"{prefix}{k.upper()}" not in os.environ})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid setting {group}.{key} in the config file: {first['msg']}") from None
 
 
 def load_settings(**overrides: Any) -> Settings:
     """Build Settings from the config file, the environment and explicit overrides (highest first: overrides)."""
     values = _file_values()
-    check_names(dict(os.environ), set(values), os.environ.get("FACTCHECK_CONFIG", ""))
-    file_values = {k: v for k, v in values.items() if f"FACTCHECK_{k.upper()}" not in os.environ}
+    check_names(dict(os.environ), values, os.environ.get("FACTCHECK_CONFIG", ""))
+    file_values = {k: v for k, v in values.items() if k not in GROUPS and f"FACTCHECK_{k.upper()}" not in os.environ}
+    file_values |= {group: _group_values(group, values[group]) for group in GROUPS if group in values}
     try:
         return Settings(**{**file_values, **overrides})
     except ValidationError as exc:

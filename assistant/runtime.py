@@ -1,6 +1,13 @@
-"""The composition root: builds the concrete embedder and store from Settings. Core code takes Protocols."""
+"""The composition root: `Runtime` builds the settings' store, embedder and chat model, each on first use, for the
+CLI, chat, Slack, eval and the integrations alike. Core code takes Protocols.
+
+Nothing is built before it is asked for: `factcheck sources` opens the catalog and never constructs a model
+(tests/cli/test_startup.py checks which heavy libraries each command imports).
+"""
 
 from __future__ import annotations
+
+import threading
 
 from assistant.config import Settings
 from assistant.errors import ConfigError
@@ -22,16 +29,14 @@ def make_embedder(settings: Settings) -> Embedder:
 
 
 def open_store(settings: Settings, collection: str | None = None) -> Store:
-    return Store(settings, make_embedder(settings), collection)
+    return Runtime(settings, collection).store
 
 
 def resolve_engine(settings: Settings, engine: str | None = None) -> str:
     """local, openai or replay. `auto` means openai when an endpoint is configured, else local."""
-    from assistant.llm.openai_chat import openai_configured
-
     chosen = engine or settings.engine
     if chosen == "auto":
-        return "openai" if openai_configured() else "local"
+        return "openai" if settings.openai.configured else "local"
     if chosen not in ("local", "openai", "replay"):
         raise ConfigError(f"unknown engine '{chosen}'; use local, openai or replay")
     return chosen
@@ -47,7 +52,54 @@ def make_chat_model(settings: Settings, engine: str) -> ChatModel | None:
 
     model: ChatModel = OpenAIChat(settings)
     if settings.record:
-        return RecordingModel(model, settings.fixtures_dir, settings.llm_server)
+        return RecordingModel(model, settings.fixtures_dir, settings.llm_server, secret=settings.openai.key())
     if settings.cache:
         model = CachedModel(model, settings.data_dir / "llm-cache.sqlite3")
     return model
+
+
+class Runtime:
+    """Settings, with the store, embedder, engine and model they describe, built lazily and then reused (opening
+    Chroma or loading a model costs seconds). One lock: the store is not shared across threads."""
+
+    def __init__(self, settings: Settings, collection: str | None = None, engine: str | None = None) -> None:
+        self.settings = settings
+        self.collection = collection
+        self._engine = engine
+        self.lock = threading.RLock()
+        self._store: Store | None = None
+        self._embedder: Embedder | None = None
+        self._model: ChatModel | None = None
+        self._model_made = False
+
+    @property
+    def embedder(self) -> Embedder:
+        with self.lock:
+            if self._embedder is None:
+                self._embedder = make_embedder(self.settings)
+            return self._embedder
+
+    @property
+    def store(self) -> Store:
+        with self.lock:
+            if self._store is None:
+                self._store = Store(self.settings, self.embedder, self.collection)
+            return self._store
+
+    @property
+    def engine(self) -> str:
+        return resolve_engine(self.settings, self._engine)
+
+    @property
+    def model(self) -> ChatModel | None:
+        """The engine's chat model (None for the local engine)."""
+        with self.lock:
+            if not self._model_made:
+                self._model, self._model_made = make_chat_model(self.settings, self.engine), True
+            return self._model
+
+    def close(self) -> None:
+        with self.lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None

@@ -25,7 +25,7 @@ from assistant.evaluate.scoring import (
     update_baseline,
 )
 from assistant.evaluate.suites import available_suites, default_suites_dir, load_suite, project_of
-from assistant.runtime import make_chat_model, make_embedder, resolve_engine
+from assistant.runtime import Runtime, resolve_engine
 
 MAX_SHOWN_FAILURES = 8
 
@@ -67,10 +67,11 @@ def eval_command(
         fail(f"unknown suite {unknown[0]!r}; available: {', '.join([*known, *DATASET_SUITES])}")
     if require_datasets:
         _require_datasets([n for n in names if n in DATASET_SUITES and chosen in DATASET_SUITES[n][0]])
-    model = make_chat_model(settings, chosen)
+    runtime = Runtime(settings, engine=chosen)
+    model = runtime.model
     results: list[SuiteResult] = []
     with tempfile.TemporaryDirectory(prefix="factcheck-eval-") as scratch:
-        bench = Workbench(settings, make_embedder(settings), Path(scratch))
+        bench = Workbench(settings, runtime.embedder, Path(scratch))
         try:
             for name in names:
                 if name in DATASET_SUITES:

@@ -38,6 +38,7 @@ def load_command(name: str) -> Any:
     """The real click command for NAME, importing its module now."""
     module, attribute, _ = COMMANDS[name]
     target: Any = getattr(importlib.import_module(module), attribute)
+    command: Any
     if isinstance(target, typer.Typer):
         command = typer.main.get_group(target)  # a group even with one sub-command (`slack serve`)
     else:

@@ -8,7 +8,7 @@ import typer
 
 from assistant.config import Settings, load_settings
 from assistant.llm.base import ChatModel
-from assistant.runtime import make_chat_model, open_store, resolve_engine
+from assistant.runtime import Runtime
 from assistant.store.store import Store
 
 EngineOption = Annotated[str | None, typer.Option(
@@ -35,6 +35,5 @@ def reasoning_settings(record: bool, no_cache: bool) -> Settings:
 def open_reasoning(engine: str | None, record: bool, no_cache: bool,
                    collection: str | None) -> tuple[Settings, str, ChatModel | None, Store]:
     """What every reasoning command starts from: settings, the resolved engine, its model and the store."""
-    settings = reasoning_settings(record, no_cache)
-    chosen = resolve_engine(settings, engine)
-    return settings, chosen, make_chat_model(settings, chosen), open_store(settings, collection)
+    runtime = Runtime(reasoning_settings(record, no_cache), collection, engine)
+    return runtime.settings, runtime.engine, runtime.model, runtime.store

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,8 +25,8 @@ class OpenAIEmbedder:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OpenAIEmbedder:
-        api_key, base_url = os.environ.get("OPENAI_API_KEY"), os.environ.get("OPENAI_BASE_URL")
-        if not api_key and not base_url:
+        api_key, base_url = settings.openai.key(), settings.openai.base_url
+        if not settings.openai.configured:
             raise ConfigError("FACTCHECK_EMBEDDINGS=openai needs OPENAI_API_KEY or OPENAI_BASE_URL; "
                               "or use FACTCHECK_EMBEDDINGS=local")
         return cls(settings.openai_embedding_model, api_key, base_url)

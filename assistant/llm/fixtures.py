@@ -12,7 +12,6 @@ Secrets (API keys, bearer tokens) are scrubbed before anything is written.
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,12 +31,12 @@ _SECRET_PATTERNS = [
 ]
 
 
-def scrub(text: str) -> str:
+def scrub(text: str, secret: str | None = None) -> str:
+    """Text with API keys and tokens replaced: known shapes, and `secret` (the configured key) whatever its shape."""
     for pattern in _SECRET_PATTERNS:
         text = pattern.sub("[REDACTED]", text)
-    key = os.environ.get("OPENAI_API_KEY")
-    if key and len(key) >= 8:
-        text = text.replace(key, "[REDACTED]")
+    if secret and len(secret) >= 8:
+        text = text.replace(secret, "[REDACTED]")
     return text
 
 
@@ -95,8 +94,9 @@ def served_name(reported: str) -> str:
 class RecordingModel:
     """Passes calls to a real model and writes each reply as a fixture, with where it came from."""
 
-    def __init__(self, inner: ChatModel, directory: Path, server: str = "") -> None:
+    def __init__(self, inner: ChatModel, directory: Path, server: str = "", secret: str | None = None) -> None:
         self.inner = inner
+        self._secret = secret
         self.directory = directory
         self.name = inner.name
         self.server = server
@@ -111,7 +111,7 @@ class RecordingModel:
             "model_reported": reply.served_by or None,  # exactly as the server sent it
             "model_requested": self.name,
             "server": self.server or ("OpenAI API" if "api.openai.com" in endpoint else "not stated"),
-            "endpoint": scrub(endpoint),
+            "endpoint": scrub(endpoint, self._secret),
             "recorded_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "usage_reported": reply.usage.prompt_tokens + reply.usage.completion_tokens > 0,
         }
@@ -120,8 +120,8 @@ class RecordingModel:
             "model": served_name(reply.served_by) if reply.served_by else f"{self.name} (as requested; the server "
                                                                             "named no model)",
             "provenance": provenance,
-            "input": {"system": scrub(prompt.system), "user": scrub(prompt.user)},
-            "reply": scrub(reply.text), "usage": reply.usage.model_dump(),
+            "input": {"system": scrub(prompt.system, self._secret), "user": scrub(prompt.user, self._secret)},
+            "reply": scrub(reply.text, self._secret), "usage": reply.usage.model_dump(),
         }
         path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         return reply

@@ -9,8 +9,6 @@ for JSON, and the reply is validated either way).
 
 from __future__ import annotations
 
-import os
-
 from pydantic import BaseModel
 
 from assistant.config import Settings
@@ -25,18 +23,14 @@ METHODS = ("json_schema", "json_object_schema", "json_mode", "text")
 NO_ENDPOINT = "Set OPENAI_API_KEY or OPENAI_BASE_URL, or use --engine local"
 
 
-def openai_configured() -> bool:
-    return bool(os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"))
-
-
 class OpenAIChat(LangChainChat):
     """`ChatOpenAI` through the one LangChain path, with the OpenAI API's errors translated to one line each."""
 
     def __init__(self, settings: Settings) -> None:
         from langchain_openai import ChatOpenAI
 
-        api_key, base_url = os.environ.get("OPENAI_API_KEY"), os.environ.get("OPENAI_BASE_URL")
-        if not api_key and not base_url:
+        api_key, base_url = settings.openai.key(), settings.openai.base_url
+        if not settings.openai.configured:
             raise ConfigError(NO_ENDPOINT)
         # OpenAI reads max_completion_tokens; llama.cpp's server (and other compatible ones) only max_tokens
         cap = {"extra_body": {"max_tokens": settings.llm_max_tokens}} if settings.llm_max_tokens and base_url else {}

@@ -7,15 +7,15 @@ request, to learn the bot's own user id (which the guards need to ignore the bot
 from __future__ import annotations
 
 import logging
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from pydantic import SecretStr
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from assistant.config import Settings
+from assistant.config import Settings, load_settings
 from assistant.errors import ConfigError
 from assistant.slack.guards import Guards
 from assistant.slack.listeners import register
@@ -54,20 +54,21 @@ class _DropTokenNotice(logging.Filter):
 _TOKEN_NOTICE = _DropTokenNotice()
 
 
-def require_env(name: str) -> str:
-    value = os.environ.get(name, "").strip()
-    if not value:
+def require(value: SecretStr | None, name: str) -> str:
+    if value is None:
         raise ConfigError(f"{name} is not set: {_HINTS.get(name, 'see the README, Slack setup')}")
-    return value
+    return value.get_secret_value()
 
 
-def credentials_from_env(socket_mode: bool = False) -> Credentials:
-    """HTTP mode needs the bot token and signing secret; Socket Mode the bot token and an app token."""
-    bot_token = require_env("SLACK_BOT_TOKEN")
+def credentials_from_env(socket_mode: bool = False, settings: Settings | None = None) -> Credentials:
+    """HTTP mode needs the bot token and signing secret; Socket Mode the bot token and an app token.
+    (Read through Settings.slack: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN.)"""
+    slack = (settings or load_settings()).slack
+    bot_token = require(slack.bot_token, "SLACK_BOT_TOKEN")
     if socket_mode:
-        secret = os.environ.get("SLACK_SIGNING_SECRET", "").strip()  # unused by Socket Mode, kept if given
-        return Credentials(bot_token, secret, require_env("SLACK_APP_TOKEN"))
-    return Credentials(bot_token, require_env("SLACK_SIGNING_SECRET"))
+        secret = slack.signing_secret.get_secret_value() if slack.signing_secret else ""  # unused by Socket Mode
+        return Credentials(bot_token, secret, require(slack.app_token, "SLACK_APP_TOKEN"))
+    return Credentials(bot_token, require(slack.signing_secret, "SLACK_SIGNING_SECRET"))
 
 
 def api_url(settings: Settings) -> str:

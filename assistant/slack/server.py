@@ -72,7 +72,7 @@ def configure_logging() -> None:
 
 def serve(settings: Settings, host: str, port: int, socket_mode: bool) -> None:
     """Run the bot until interrupted. Credentials are checked before the store is opened."""
-    credentials = credentials_from_env(socket_mode)
+    credentials = credentials_from_env(socket_mode, settings)
     checker = FactChecker.from_settings(settings)
     app = build_app(settings, checker, credentials)
     configure_logging()

@@ -16,7 +16,7 @@ from assistant.check.check import check_text
 from assistant.config import Settings
 from assistant.errors import FactcheckError
 from assistant.llm.base import ChatModel
-from assistant.runtime import make_chat_model, open_store, resolve_engine
+from assistant.runtime import Runtime
 from assistant.slack.blocks import Reply, message, render_answer, render_check
 from assistant.store.store import Store
 
@@ -59,8 +59,8 @@ class FactChecker:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FactChecker:
-        engine = resolve_engine(settings)
-        return cls(open_store(settings), make_chat_model(settings, engine), engine)
+        runtime = Runtime(settings)
+        return cls(runtime.store, runtime.model, runtime.engine)
 
     def close(self) -> None:
         self.store.close()
