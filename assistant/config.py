@@ -18,7 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from assistant.errors import ConfigError, UnknownSettingError
 from assistant.resources import EVALS, resource_path
 
-EmbeddingsKind = Literal["local", "openai"]
+EmbeddingsKind = Literal["local", "openai", "hashing"]  # hashing: no model (tests; see store/hashing.py)
 EngineKind = Literal["auto", "local", "openai", "replay"]
 
 # USD per million (prompt, completion) tokens; override with FACTCHECK_PRICES='{"model": [in, out]}'.

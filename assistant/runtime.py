@@ -8,6 +8,7 @@ Nothing is built before it is asked for: `factcheck sources` opens the catalog a
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from assistant.config import Settings
 from assistant.errors import ConfigError
@@ -15,6 +16,7 @@ from assistant.llm.base import ChatModel
 from assistant.llm.cache import CachedModel
 from assistant.llm.fixtures import RecordingModel, ReplayModel
 from assistant.store.embeddings import Embedder, LocalMiniLM
+from assistant.store.hashing import HashingEmbedder
 from assistant.store.store import Store
 
 
@@ -25,7 +27,9 @@ def make_embedder(settings: Settings) -> Embedder:
         from assistant.llm.embeddings import OpenAIEmbedder
 
         return OpenAIEmbedder.from_settings(settings)
-    raise ConfigError(f"unknown FACTCHECK_EMBEDDINGS '{settings.embeddings}'; use local or openai")
+    if settings.embeddings == "hashing":
+        return HashingEmbedder()
+    raise ConfigError(f"unknown FACTCHECK_EMBEDDINGS '{settings.embeddings}'; use local, openai or hashing")
 
 
 def open_store(settings: Settings, collection: str | None = None) -> Store:
@@ -42,6 +46,14 @@ def resolve_engine(settings: Settings, engine: str | None = None) -> str:
     return chosen
 
 
+def recording_dir(settings: Settings) -> Path:
+    """Where --record writes: FACTCHECK_FIXTURES_DIR when set, else ./evals/fixtures. Never the shipped fixtures'
+    default (inside the installed package: site-packages is no place to write, and replay reads it)."""
+    if "fixtures_dir" in settings.model_fields_set:
+        return settings.fixtures_dir
+    return Path.cwd() / "evals" / "fixtures"
+
+
 def make_chat_model(settings: Settings, engine: str) -> ChatModel | None:
     """The model for an engine (None for local), wrapped with recording and the response cache as configured."""
     if engine == "local":
@@ -52,7 +64,7 @@ def make_chat_model(settings: Settings, engine: str) -> ChatModel | None:
 
     model: ChatModel = OpenAIChat(settings)
     if settings.record:
-        return RecordingModel(model, settings.fixtures_dir, settings.llm_server, secret=settings.openai.key())
+        return RecordingModel(model, recording_dir(settings), settings.llm_server, secret=settings.openai.key())
     if settings.cache:
         model = CachedModel(model, settings.data_dir / "llm-cache.sqlite3")
     return model

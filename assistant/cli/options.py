@@ -14,7 +14,8 @@ from assistant.store.store import Store
 EngineOption = Annotated[str | None, typer.Option(
     "--engine", help="local (no network), openai (any OpenAI-compatible server) or replay (recorded fixtures). "
                      "Default: FACTCHECK_ENGINE, else openai when OPENAI_API_KEY/OPENAI_BASE_URL is set, else local.")]
-RecordOption = Annotated[bool, typer.Option("--record", help="Record the model's replies as fixtures under evals/.")]
+RecordOption = Annotated[bool, typer.Option(
+    "--record", help="Record the model's replies as fixtures into ./evals/fixtures (or FACTCHECK_FIXTURES_DIR).")]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")]
 SourceOption = Annotated[list[str] | None, typer.Option("--source", help="Only this outlet (repeatable).")]
 SinceOption = Annotated[str | None, typer.Option(help="Only articles dated on or after YYYY-MM-DD.")]
