@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DATA := .demo-data
 
-.PHONY: install demo test test-llm record-fixtures test-wheel eval lint typecheck bench-startup bench-ingest bench-retrieval bench-check train-verifier train-nli clean
+.PHONY: install demo test test-fast test-llm record-fixtures test-wheel eval lint typecheck bench-startup bench-ingest bench-retrieval bench-check train-verifier train-nli clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: $(STAMP)
 	$(BIN)/factcheck eval --engine replay --require-datasets --out eval-report/replay
 	$(BIN)/factcheck eval --engine local --require-datasets --suite seeds --suite summedits-local --suite climate-fever-local \
 		--suite wice-local --out eval-report/local
+
+# The fast lane: unit tests and in-process commands on the hashing embedder (no model); `make test` runs everything.
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow"
 
 # A real model in the loop (not in .ci/run: the first run builds llama-cpp-python from source, ~15 min on 2 cores):
 # llama.cpp's OpenAI-compatible server + SmolLM2-135M-Instruct on 127.0.0.1, one thread; see .ci/test-llm.

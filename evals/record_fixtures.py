@@ -1,4 +1,5 @@
-"""Record the guardrails suite's replay fixtures from a scripted stand-in model.
+"""Record the guardrails suite's replay fixtures from a scripted stand-in model (a development tool: run it from a
+checkout of the repository; it uses the test suite's fake OpenAI server, which the installed package does not ship).
 
 The guardrails suite needs replies a real model gives only by chance: fabricated quotes, unknown sources,
 malformed JSON, obeying an injection. They come from a stand-in, an OpenAI-compatible server on 127.0.0.1 whose

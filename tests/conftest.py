@@ -1,8 +1,9 @@
 """Shared fixtures: an isolated data dir per test, the real CLI in-process and as a subprocess, the real store.
 
-Nothing here fakes the product: commands run through typer's CliRunner on the real app (or the installed
-`factcheck` script), against the real Chroma store and SQLite index. The one shortcut: in-process runs share one
-loaded copy of the real local embedding model instead of loading it again for every command.
+Commands run through typer's CliRunner on the real app (or the installed `factcheck` script), against the real
+Chroma store and SQLite index. Tests marked `slow` (end to end: the CLI on the real model, Slack, crashes,
+servers) use the real local embedding model, one loaded copy shared by in-process runs; the fast lane
+(`pytest -m "not slow"`) runs in-process commands on the package's hashing embedder, which loads no model.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from assistant import runtime
 from assistant.cli.main import app
 from assistant.config import Settings, load_settings
 from assistant.store.embeddings import Embedder, LocalMiniLM
+from assistant.store.hashing import HashingEmbedder
 from assistant.store.store import Store
 from tests.helpers import (
     SEEDS,
@@ -52,12 +54,16 @@ def shared_embedder() -> LocalMiniLM:
 
 
 @pytest.fixture(autouse=True)
-def _reuse_embedder(monkeypatch: pytest.MonkeyPatch, shared_embedder: LocalMiniLM) -> None:
-    """In-process commands get the real local model, loaded once per session (each load costs ~0.5 s)."""
+def _reuse_embedder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process commands of a `slow` test get the real local model, loaded once per session (each load costs
+    ~0.5 s); the others (the fast lane, `pytest -m "not slow"`) get the package's hashing embedder: no model.
+    Subprocesses always run the real configuration."""
     real_make_embedder = runtime.make_embedder
+    slow = request.node.get_closest_marker("slow") is not None
+    local: Embedder = request.getfixturevalue("shared_embedder") if slow else HashingEmbedder()
 
     def make_embedder(settings: Settings) -> Embedder:
-        return shared_embedder if settings.embeddings == "local" else real_make_embedder(settings)
+        return local if settings.embeddings == "local" else real_make_embedder(settings)
 
     monkeypatch.setattr(runtime, "make_embedder", make_embedder)
 

@@ -174,6 +174,7 @@ def test_openai_engine_without_endpoint_says_what_to_set(run_cli: RunCli) -> Non
     assert "Set OPENAI_API_KEY or OPENAI_BASE_URL, or use --engine local" in stderr
 
 
+@pytest.mark.slow  # the extractive answer's sentences are the real model's nearest
 def test_local_engine_answers_with_citations(run_cli: RunCli, open_store: OpenStore) -> None:
     result = run_cli("ask", "How many Daesh militants are in Raqqa?", "--engine", "local", "--json")
     assert result.exit_code == 0, result.output
@@ -231,6 +232,7 @@ def test_replay_miss_names_the_key_and_how_to_record(run_cli: RunCli, tmp_path: 
     assert "no recorded reply for prompt 'answer'" in result.stderr and "--record" in result.stderr
 
 
+@pytest.mark.slow  # fixtures are keyed by the passages the real model retrieves
 def test_committed_fixtures_answer_the_seed_questions_offline(run_cli: RunCli, open_store: OpenStore) -> None:
     """Whatever produced the committed reply (its fixture says which), what is shown is verified."""
     result = run_cli("ask", QUESTION, "--engine", "replay", "--json")

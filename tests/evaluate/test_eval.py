@@ -17,6 +17,7 @@ FIXTURES = ROOT / "evals" / "fixtures"
 PROMPTS = ROOT / "prompts"
 
 
+@pytest.mark.slow  # fixtures are keyed by the passages the real model retrieves
 def test_replay_gate_passes_and_writes_the_reports(run_cli: RunCli, tmp_path: Path) -> None:
     out = tmp_path / "report"
     result = run_cli("eval", "--engine", "replay", "--suite", "guardrails", "--out", str(out), "--json")

@@ -218,6 +218,7 @@ def test_utf8_with_bom_and_crlf(corpus: Path, run_cli: RunCli) -> None:
     assert titles == {"Line one about the café."}
 
 
+@pytest.mark.slow  # a real process on the real model
 def test_one_real_process_reports_every_problem_without_traceback(
         corpus: Path, run_factcheck: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
     """All the bad inputs at once, in a real `factcheck` process: its actual stderr, its actual exit code."""

@@ -7,7 +7,7 @@ import pytest
 from tests.fakes.slack_api import FakeSlack
 from tests.slack.harness import CLAIM, QUESTION, SlackClient, all_text
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = [pytest.mark.usefixtures("seeded"), pytest.mark.slow]  # end to end: the bot on the real model
 
 
 def test_the_slash_command_acks_at_once_then_posts_the_result(bot: SlackClient, slack_api: FakeSlack) -> None:

@@ -9,7 +9,7 @@ import pytest
 from tests.fakes.slack_api import FakeSlack
 from tests.slack.harness import CLAIM, QUESTION, SlackClient, all_text, blocks_of
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = [pytest.mark.usefixtures("seeded"), pytest.mark.slow]  # end to end: the bot on the real model
 
 
 def test_a_mention_gets_verdict_and_quote_in_its_thread(bot: SlackClient, slack_api: FakeSlack) -> None:

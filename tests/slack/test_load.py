@@ -14,7 +14,7 @@ from assistant.types import CheckResult
 from tests.fakes.slack_api import FakeSlack
 from tests.slack.harness import CLAIM, QUESTION, SlackClient, all_text
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = [pytest.mark.usefixtures("seeded"), pytest.mark.slow]  # end to end: the bot on the real model
 
 
 def test_a_slow_engine_is_acknowledged_at_once_and_answered_later(bot: SlackClient, slack_api: FakeSlack,

@@ -20,6 +20,8 @@ from tests.fakes.slack_api import BOT_USER_ID, FakeSlack
 from tests.fakes.slack_socket import FakeSocketMode
 from tests.slack.harness import CLAIM, all_text
 
+pytestmark = pytest.mark.slow  # end to end: the bot over a real WebSocket, on the real model
+
 APP_TOKEN = "xapp-1-A0FAKE-1-fakeapptoken"
 
 

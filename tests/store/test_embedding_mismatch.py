@@ -14,6 +14,8 @@ from assistant.store.embeddings import LOCAL_MODEL_NAME, Embedder, LocalMiniLM
 from assistant.store.vectors import VectorIndex
 from tests.helpers import RunCli
 
+pytestmark = pytest.mark.slow  # the real model (its name is what the collection records)
+
 
 class RenamedModel:
     """The real local model under another name, as if FACTCHECK_EMBEDDINGS named a different model."""
