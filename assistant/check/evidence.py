@@ -17,8 +17,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from assistant.retrieve.lexical import content_terms
 from assistant.resources import CHECK, resource_path
+from assistant.retrieve.lexical import content_terms
 from assistant.store.embeddings import Embedder, LocalMiniLM
 from assistant.text import sentence_spans
 from assistant.types import Passage
