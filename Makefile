@@ -73,7 +73,7 @@ bench-check: $(STAMP)
 train-verifier: $(STAMP)
 	$(BIN)/python bench/train_verifier.py
 
-# The entailment model used by `check` and `audit` (README "Entailment model"): round 1 then round 2, each
+# The entailment model used by `check` and `audit` (README "Entailment model"): rounds 1, 2 and 3, each
 # resumable (checkpoints under ~/.cache/factcheck-train, outside git). Then `make train-verifier bench-check`.
 NLI_WORK ?= $(HOME)/.cache/factcheck-train
 train-nli: $(STAMP)
@@ -81,6 +81,8 @@ train-nli: $(STAMP)
 	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/nli --epochs 2
 	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/nli2 --mix news --init-from $(NLI_WORK)/nli/checkpoint.pt \
 		--epochs 1 --lr 3e-5
+	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/nli3 --mix polarity --earlier-pairs $(NLI_WORK)/nli2/pairs.jsonl \
+		--init-from $(NLI_WORK)/nli2/checkpoint.pt --epochs 1 --lr 2e-5
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache
