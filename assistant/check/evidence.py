@@ -84,7 +84,10 @@ def sentence_scorer(embedder: Embedder) -> Embedder:
 
 @cache
 def _int8_minilm(threads: int) -> LocalMiniLM:
-    return LocalMiniLM(threads=threads, model_path=resource_path(CHECK, "models", "sentence", "model.onnx"))
+    # one sentence per run, like the entailment model: int8 activations share one scale per run, so batching
+    # would make a sentence's vector depend on its neighbours (still ~2x faster than the store's embedder)
+    return LocalMiniLM(threads=threads, max_batch=1,
+                       model_path=resource_path(CHECK, "models", "sentence", "model.onnx"))
 
 
 class _SentenceVectors:

@@ -79,3 +79,21 @@ def test_the_evidence_scorer_ranks_like_the_store_embedder() -> None:
         vectors = model.embed([claim, *sentences])
         rankings.append(np.argsort(-(vectors[1:] @ vectors[0])))
     assert list(rankings[0]) == list(rankings[1]) and rankings[1][0] == 0
+
+
+def test_a_pair_scores_the_same_alone_and_among_others() -> None:
+    """int8 activations are quantised per run: batching would make a claim's verdict depend on what else is checked."""
+    from assistant.check.entailment import EntailmentModel
+    from assistant.check.evidence import sentence_scorer
+    from assistant.store.embeddings import LocalMiniLM
+
+    pair = ("The bridge first opened to traffic in 2019, according to the city.",
+            "The bridge first opened to traffic in 2021, according to the city.")
+    others = [("The new Elm Street bridge cost 40 million dollars to build.",
+               "Auditors found that the Elm Street bridge cost 65 million dollars to build."),
+              ("A man sleeps.", "A person rests.")]
+    alone = EntailmentModel().score_pairs([pair])[0]
+    among = EntailmentModel().score_pairs([*others, pair])[-1]
+    assert alone == among
+    scorer = sentence_scorer(LocalMiniLM())
+    assert (scorer.embed([pair[0]])[0] == scorer.embed([*(o[1] for o in others), pair[0]])[-1]).all()
