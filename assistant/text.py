@@ -1,4 +1,4 @@
-"""Text primitives shared by every layer: sentence spans and ISO dates.
+"""Text primitives shared by every layer: sentence spans, ISO dates, content words and their stems.
 
 Sentences are found with a fast rule-based splitter (abbreviation-aware: "U.S.", "Col.", "Maj. Gen."); it runs
 ~100x faster than spaCy's, and ingest speed matters. Spans are [start, end) offsets, so a sentence is always
@@ -21,6 +21,17 @@ _ABBREVIATIONS = frozenset({
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+# A token as the lexical index sees it: a number with separators ("2,000"), an abbreviation ("U.S."), or a word.
+TOKEN = re.compile(r"\d+(?:[.,]\d+)+|(?:[A-Za-z]\.){2,}|[^\W_]+", re.UNICODE)
+STOPWORDS = frozenset(
+    "a an the and or but if of to in on at by for with from as is are was were be been being it its this that these "
+    "those there their they them he she his her we our you your i me my not no do does did done have has had will "
+    "would can could should may might what which who whom whose when where why how than then so such into about "
+    "over after before also just".split()
+)
+_SUFFIXES = ("ings", "ing", "ed", "s")
+_KEEP_ENDINGS = ("ss", "us", "is")
+_MIN_STEM = 4
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -82,3 +93,24 @@ def iso_date(value: object, *, complete: bool = False) -> str | None:
     if parsed.year != other.year or (complete and (parsed.month, parsed.day) != (other.month, other.day)):
         return None
     return str(parsed.date().isoformat())
+
+
+def content_terms(text: str) -> set[str]:
+    """Lower-cased content words and numbers of a text (stopwords dropped; "2,000" -> "2000")."""
+    terms: set[str] = set()
+    for token in TOKEN.findall(text):
+        word = re.sub(r",(?=\d{3})", "", token) if token[0].isdigit() else token.lower().replace(".", "")
+        if word and word not in STOPWORDS:
+            terms.add(word)
+    return terms
+
+
+def stem(word: str) -> str:
+    """The word without one common inflection suffix, or the word itself ("warming" -> "warm"). Only plain
+    alphabetic words lose a suffix, never one ending in -ss/-us/-is, and never below four letters."""
+    if not word.isalpha() or word.endswith(_KEEP_ENDINGS):
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            return word[: -len(suffix)]
+    return word

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from assistant.errors import FactcheckError
+from assistant.text import iso_date
 
 
 class ArticleMeta(BaseModel):
@@ -148,3 +151,25 @@ class CheckResult(BaseModel):
     claims: list[Verdict] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)
     warnings: list[str] = Field(default_factory=list)
+
+
+class Filters(BaseModel):
+    """Which articles a search may return: a plain value; each index translates it into its own query language."""
+
+    sources: list[str] = Field(default_factory=list)
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None  # ISO date, inclusive
+
+    @field_validator("since", "until", mode="before")
+    @classmethod
+    def _iso(cls, value: object) -> str | None:
+        if value in (None, ""):
+            return None
+        found = iso_date(value)
+        if found is None:
+            raise FactcheckError(f"not a date: {value!r}; use YYYY-MM-DD")
+        return found
+
+    @property
+    def empty(self) -> bool:
+        return not self.sources and self.since is None and self.until is None

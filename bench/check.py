@@ -157,8 +157,8 @@ def latencies(claimset: ClaimSet, claims: int) -> list[float]:
 def draft_run(claimset: ClaimSet) -> dict[str, float]:
     """`factcheck check --batch` on 20 test-half claims in a fresh process: wall seconds and peak RSS."""
     claims = [c.text for c in claimset.claims if c.split == "test" and c.text][:20]
-    with built_store(claimset.name, claimset.articles, False) as (store, _info):
-        data_dir = store.settings.data_dir
+    with built_store(claimset.name, claimset.articles, False) as (_store, info):
+        data_dir = info["data_dir"]
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
         handle.write("".join(json.dumps({"id": str(i), "text": c}) + "\n" for i, c in enumerate(claims)))
     command = [str(Path(sys.executable).with_name("factcheck")), "check", "--batch", handle.name, "--json",

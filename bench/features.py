@@ -24,7 +24,7 @@ from assistant.retrieve import Filters
 RESULTS = PROJECT_ROOT / "bench" / "results"
 FEATURE_CODE = ("check/features.py", "check/entailment.py", "check/models/nli/PROVENANCE.json",
                 "check/entities.py", "check/verify_local.py", "check/slots.py",
-                "check/evidence.py", "check/claims.py", "retrieve/fusion.py", "retrieve/lexical.py",
+                "check/evidence.py", "check/claims.py", "retrieve/fusion.py", "store/fts5.py", "text.py",
                 "retrieve/search.py")
 
 

@@ -4,8 +4,8 @@
     .venv/bin/python bench/ingest.py --limit 100 --json
 
 Phases, all in one run:
-  1. ingest: a child process (so its peak RSS is its own) runs `Ingestor(open_store(settings)).run(...)` on the
-     corpus written as JSONL into a temp dir, with a fresh temp FACTCHECK_DATA_DIR;
+  1. ingest: a child process (so its peak RSS is its own) runs `Ingestor(open_store(settings), settings).run(...)`
+     on the corpus written as JSONL into a temp dir, with a fresh temp FACTCHECK_DATA_DIR;
   2. re-ingest: a second child ingests the unchanged corpus again (every file should be skipped);
   3. embedding alone: this process embeds the exact stored chunk texts with a fresh LocalMiniLM, the machine's
      limit for ingest speed. ratio = whole-ingest chunks/s / embedding-alone chunks/s.
@@ -59,7 +59,7 @@ def _ingest_child(data_dir: str, corpus_dir: str, results: Any) -> None:
     timer = _TimedEmbedder(store.embedder)
     store.embedder = timer
     meter = _CpuMeter()
-    report = Ingestor(store, _progress_printer()).run([Path(corpus_dir)])
+    report = Ingestor(store, settings, _progress_printer()).run([Path(corpus_dir)])
     cpu = meter.stop()
     store.close()
     results.put({

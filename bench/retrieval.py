@@ -40,7 +40,8 @@ from stores import built_store, say
 
 from assistant.ingest.metadata import split_preamble
 from assistant.retrieve import Mode, SearchConfig, search
-from assistant.store.store import Store, text_hash
+from assistant.store.corpus import text_hash
+from assistant.store.store import Store
 from assistant.types import Passage
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -140,7 +141,7 @@ def resolve(store: Store, bench: Bench) -> tuple[list[Resolved], dict[str, int]]
         chunks.setdefault(article_id, []).append((start, end))
     by_key = {a.key: a for a in bench.articles}
     ids = {a.key: text_hash(split_preamble(a.text.replace("\r\n", "\n"))[0])[:16] for a in bench.articles}
-    stored = store.catalog.articles_by_id(ids.values())
+    stored = store.articles_by_id(ids.values())
     counts = {"gold_sentences": 0, "mapped_by_offset": 0, "mapped_by_search": 0, "unmapped": 0, "cut_sentences": 0,
               "queries_without_gold": 0}
     resolved: list[Resolved] = []

@@ -121,7 +121,8 @@ def _build_child(data_dir: str, corpus_dir: str, results: Any) -> None:
     from assistant.ingest.pipeline import Ingestor
     from assistant.runtime import open_store
 
-    store = open_store(_settings(Path(data_dir)))
+    settings = _settings(Path(data_dir))
+    store = open_store(settings)
     state = {"chunks": 0, "next": 5000, "started": time.perf_counter()}
 
     def progress(event: str, amount: int) -> None:
@@ -131,7 +132,7 @@ def _build_child(data_dir: str, corpus_dir: str, results: Any) -> None:
                 say(f"  ... {state['chunks']:,} chunks in {time.perf_counter() - state['started']:.0f} s")
                 state["next"] += 5000
 
-    report = Ingestor(store, progress).run([Path(corpus_dir)])
+    report = Ingestor(store, settings, progress).run([Path(corpus_dir)])
     store.close()
     results.put({"report": report.model_dump(exclude={"errors"}), "errors": [str(e) for e in report.errors][:10],
                  "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024})
@@ -163,7 +164,6 @@ def _percentiles(seconds: Sequence[float]) -> dict[str, float]:
 
 def _measure_child(data_dir: str, queries: list[str], results: Any) -> None:
     from assistant.retrieve import Filters, SearchConfig, search
-    from assistant.retrieve.lexical import lexical_search
     from assistant.retrieve.search import MODES
     from assistant.runtime import open_store
 
@@ -190,7 +190,7 @@ def _measure_child(data_dir: str, queries: list[str], results: Any) -> None:
         t1 = time.perf_counter()
         store.vectors.query(vector, depth, None)
         t2 = time.perf_counter()
-        lexical_search(store.catalog.raw(), query, depth, Filters())
+        store.lexical(query, depth, Filters())
         t3 = time.perf_counter()
         search(store, query, 10)
         t4 = time.perf_counter()

@@ -52,13 +52,14 @@ def built_store(name: str, articles: Sequence[CorpusArticle], fresh: bool) -> It
         data_dir = CACHE / f"{name}-{fingerprint(articles)}"
         if data_dir.exists() and not (data_dir / "complete").exists():
             shutil.rmtree(data_dir)  # a half-built store from an interrupted run
-    store = open_store(load_settings(data_dir=data_dir, embeddings="local"))
+    settings = load_settings(data_dir=data_dir, embeddings="local")
+    store = open_store(settings)
     try:
         if fresh or not (data_dir / "complete").exists():
             corpus_dir = data_dir.parent / f"{data_dir.name}-corpus"
             write_jsonl(articles, corpus_dir)
             say(f"{name}: ingesting {len(articles):,} articles into {data_dir}")
-            report = Ingestor(store).run([corpus_dir])
+            report = Ingestor(store, settings).run([corpus_dir])
             shutil.rmtree(corpus_dir)
             if report.errors:
                 raise SystemExit(f"ingest errors: {[str(e) for e in report.errors[:5]]}")
@@ -67,6 +68,7 @@ def built_store(name: str, articles: Sequence[CorpusArticle], fresh: bool) -> It
         else:
             info["ingest"] = json.loads((data_dir / "complete").read_text(encoding="utf-8"))
             info["cached_store"] = str(data_dir)
+        info["data_dir"] = str(data_dir)
         yield store, info
     finally:
         store.close()

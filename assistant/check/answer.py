@@ -21,7 +21,7 @@ from assistant.llm.base import ChatModel, parse_reply
 from assistant.prompts import load_prompt, render
 from assistant.retrieve import Filters, SearchConfig, search
 from assistant.retrieve.diversify import drop_syndicated_repeats
-from assistant.store.store import Store
+from assistant.store.corpus import Corpus
 from assistant.text import sentence_spans
 from assistant.types import Answer, Citation, Passage, Usage
 
@@ -45,7 +45,7 @@ class AnswerReply(BaseModel):
     citations: list[CitedQuote] = Field(default_factory=list)
 
 
-def ask(store: Store, question: str, model: ChatModel | None, k: int = 6, filters: Filters | None = None) -> Answer:
+def ask(store: Corpus, question: str, model: ChatModel | None, k: int = 6, filters: Filters | None = None) -> Answer:
     engine = "local" if model is None else ("replay" if type(model).__name__ == "ReplayModel" else "openai")
     passages = drop_syndicated_repeats(search(store, question, k * 2, filters, config=SearchConfig(collapse=False)))[:k]
     sentences = score_sentences(store.embedder, question, passages)
@@ -57,7 +57,7 @@ def ask(store: Store, question: str, model: ChatModel | None, k: int = 6, filter
     return _generative(store, question, passages, model, engine)
 
 
-def _extractive(store: Store, question: str, sentences: Sequence[Sentence]) -> Answer:
+def _extractive(store: Corpus, question: str, sentences: Sequence[Sentence]) -> Answer:
     best = sentences[0].score
     chosen: list[Sentence] = []
     for sentence in sentences:
@@ -97,8 +97,8 @@ def _same_statement(a: Sentence, b: Sentence) -> bool:
     return False
 
 
-def _cite(store: Store, passage: Passage, quote: str) -> Citation | None:
-    article = store.catalog.article(passage.article_id)
+def _cite(store: Corpus, passage: Passage, quote: str) -> Citation | None:
+    article = store.article(passage.article_id)
     return verified(passage, quote, article.text) if article else None
 
 
@@ -109,7 +109,7 @@ def _sources_block(passages: Sequence[Passage]) -> str:
     return "\n\n".join(blocks)
 
 
-def _generative(store: Store, question: str, passages: Sequence[Passage], model: ChatModel, engine: str) -> Answer:
+def _generative(store: Corpus, question: str, passages: Sequence[Passage], model: ChatModel, engine: str) -> Answer:
     prompt = load_prompt("answer")
     usage, warnings = Usage(), list[str]()
     feedback = ""
@@ -166,7 +166,7 @@ def _generative(store: Store, question: str, passages: Sequence[Passage], model:
 
 
 def _validate(
-    store: Store, passages: Sequence[Passage], cited: Sequence[CitedQuote]
+    store: Corpus, passages: Sequence[Passage], cited: Sequence[CitedQuote]
 ) -> tuple[list[tuple[int, Citation]], list[str]]:
     """(source number, verified citation) pairs, and why the others were dropped."""
     citations: list[tuple[int, Citation]] = []

@@ -22,7 +22,7 @@ from assistant.check.evidence import Sentence
 from assistant.check.features import restates
 from assistant.check.slots import extract
 from assistant.check.verify_local import judge
-from assistant.store.store import Store
+from assistant.store.corpus import Corpus
 from assistant.text import sentence_spans
 from assistant.types import Article, Citation, Passage
 
@@ -70,7 +70,7 @@ def _statements(articles: Sequence[Article]) -> list[_Statement]:
     return found
 
 
-def audit(store: Store, limit: int = 20_000, model: EntailmentModel | None = None) -> AuditReport:
+def audit(store: Corpus, limit: int = 20_000, model: EntailmentModel | None = None) -> AuditReport:
     articles = store.articles()
     statements = _statements(articles)[:limit]
     if len(statements) < 2:

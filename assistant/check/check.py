@@ -8,14 +8,14 @@ from assistant.check.verify_local import english_only, verify_claim
 from assistant.errors import FactcheckError
 from assistant.llm.base import ChatModel
 from assistant.retrieve import Filters
-from assistant.store.store import Store
+from assistant.store.corpus import Corpus
 from assistant.types import CheckResult, Usage
 
 MAX_DRAFT_CHARS = 2_000_000
 MODEL_DRAFT_CHARS = 60_000  # what one claim-extraction call reads; the rest of a longer draft is not checked
 
 
-def check_text(store: Store, text: str, model: ChatModel | None, engine: str,
+def check_text(store: Corpus, text: str, model: ChatModel | None, engine: str,
                filters: Filters | None = None) -> CheckResult:
     if not text.strip():
         raise FactcheckError("nothing to check: the claim or draft is empty")

@@ -20,7 +20,7 @@ from assistant.errors import FactcheckError, LLMOutputError, ReplayMissError
 from assistant.llm.base import ChatModel, parse_reply
 from assistant.prompts import load_prompt, render
 from assistant.retrieve import Filters
-from assistant.retrieve.lexical import content_terms
+from assistant.text import content_terms
 from assistant.types import Usage
 
 MAX_CARRIED = 8  # names and terms appended to a local follow-up

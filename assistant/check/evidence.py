@@ -17,9 +17,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from assistant.retrieve.lexical import content_terms
 from assistant.store.embeddings import Embedder
-from assistant.text import sentence_spans
+from assistant.text import content_terms, sentence_spans
 from assistant.types import Passage
 
 RELEVANT = 0.45  # calibrated on the seeds: on-topic questions score 0.6-0.9, off-topic ones under 0.35

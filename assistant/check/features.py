@@ -23,10 +23,9 @@ from assistant.check.entities import entities, missing_and_rivals
 from assistant.check.evidence import ALIGNED, Sentence, score_sentences
 from assistant.check.slots import Slots, antonym_pairs, extract, name_swaps, same_entity, substitutions
 from assistant.retrieve import Filters, SearchConfig, search
-from assistant.retrieve.lexical import content_terms, stem
+from assistant.store.corpus import Corpus
 from assistant.store.embeddings import local_model_files
-from assistant.store.store import Store
-from assistant.text import sentence_spans
+from assistant.text import content_terms, sentence_spans, stem
 from assistant.types import Passage
 
 TOP = 5  # evidence sentences described one by one
@@ -80,7 +79,7 @@ def read(claim: str, sentences: list[Sentence]) -> list[Candidate]:
     return [Candidate(s, a, b, score) for (s, a, b), score in zip(stretches, scores, strict=True)]
 
 
-def align(store: Store, claim: str, filters: Filters | None = None, k: int = 10) -> Alignment:
+def align(store: Corpus, claim: str, filters: Filters | None = None, k: int = 10) -> Alignment:
     passages = search(store, claim, k, filters, config=SearchConfig(collapse=False))
     sentences = score_sentences(store.embedder, claim, passages)
     slots = extract(claim)

@@ -18,7 +18,7 @@ from assistant.check.evidence import ALIGNED, Sentence, score_sentences
 from assistant.llm.base import ChatModel, parse_reply
 from assistant.prompts import load_prompt, render
 from assistant.retrieve import Filters, SearchConfig, search
-from assistant.store.store import Store
+from assistant.store.corpus import Corpus
 from assistant.types import Citation, Usage, Verdict
 
 BATCH = 8
@@ -52,12 +52,12 @@ def extract_claims(model: ChatModel, text: str, usage: Usage) -> list[str]:
     return [c.strip() for c in parse_reply(raw.text, ClaimList).claims if c.strip()]
 
 
-def _evidence(store: Store, claim: str, filters: Filters | None) -> list[Sentence]:
+def _evidence(store: Corpus, claim: str, filters: Filters | None) -> list[Sentence]:
     passages = search(store, claim, 10, filters, config=SearchConfig(collapse=False))
     return [s for s in score_sentences(store.embedder, claim, passages) if s.score >= ALIGNED][:EVIDENCE_PER_CLAIM]
 
 
-def verify_batch(store: Store, model: ChatModel, claims: Sequence[str], filters: Filters | None, usage: Usage,
+def verify_batch(store: Corpus, model: ChatModel, claims: Sequence[str], filters: Filters | None, usage: Usage,
                  warnings: list[str]) -> list[Verdict]:
     evidence = [_evidence(store, claim, filters) for claim in claims]
     blocks = []
@@ -81,7 +81,7 @@ def verify_batch(store: Store, model: ChatModel, claims: Sequence[str], filters:
     return results
 
 
-def _checked(store: Store, claim: str, reply: ModelVerdict, sentences: Sequence[Sentence], number: int,
+def _checked(store: Corpus, claim: str, reply: ModelVerdict, sentences: Sequence[Sentence], number: int,
              warnings: list[str]) -> Verdict:
     citations: list[Citation] = []
     for cited in reply.citations:
@@ -89,7 +89,7 @@ def _checked(store: Store, claim: str, reply: ModelVerdict, sentences: Sequence[
             warnings.append(f"claim {number}: dropped a citation of evidence [{cited.evidence}], which does not exist")
             continue
         sentence = sentences[cited.evidence - 1]
-        article = store.catalog.article(sentence.passage.article_id)
+        article = store.article(sentence.passage.article_id)
         citation = verified(sentence.passage, cited.quote, article.text) if article else None
         if citation is None:
             warnings.append(f"claim {number}: dropped a quote not found in evidence [{cited.evidence}]")
@@ -103,7 +103,7 @@ def _checked(store: Store, claim: str, reply: ModelVerdict, sentences: Sequence[
     if verdict != "not_enough_evidence" and not citations:
         warnings.append(f"claim {number}: verdict '{verdict}' had no verifiable quote; marked not_enough_evidence")
         verdict, rationale = "not_enough_evidence", "The model's verdict could not be tied to a verified quote."
-    articles = store.catalog.articles_by_id(c.article_id for c in citations)
+    articles = store.articles_by_id(c.article_id for c in citations)
     clusters = {articles[c.article_id].cluster if c.article_id in articles else c.article_id for c in citations}
     return Verdict(claim=claim, verdict=verdict, confidence=reply.confidence, rationale=rationale,
                    decided_by="model", citations=citations, independent_sources=len(clusters))

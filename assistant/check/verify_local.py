@@ -22,8 +22,8 @@ from assistant.check.features import Alignment, Candidate, align, describe
 from assistant.check.learned import VerifierModel, combine, shipped_model
 from assistant.check.slots import Slots, antonym_pairs, extract, name_swaps, same_entity
 from assistant.retrieve import Filters
-from assistant.retrieve.lexical import content_terms
-from assistant.store.store import Store
+from assistant.store.corpus import Corpus
+from assistant.text import content_terms
 from assistant.types import Citation, Passage, Verdict
 
 SUPPORT_COVERAGE = 0.75
@@ -130,7 +130,7 @@ class Assessment:
     features: np.ndarray
 
 
-def assess(store: Store, claim: str, filters: Filters | None = None, k: int = 10) -> Assessment:
+def assess(store: Corpus, claim: str, filters: Filters | None = None, k: int = 10) -> Assessment:
     alignment = align(store, claim, filters, k)
     sentences = [s for s in alignment.sentences if s.score >= ALIGNED][:MAX_ALIGNED]
     contradicting = {id(c.sentence) for c in alignment.candidates
@@ -155,13 +155,13 @@ def english_only(claim: str) -> Verdict:
                              "(--engine openai) for claims in other languages.")
 
 
-def verify_claim(store: Store, claim: str, filters: Filters | None = None, k: int = 10) -> Verdict:
+def verify_claim(store: Corpus, claim: str, filters: Filters | None = None, k: int = 10) -> Verdict:
     if not looks_english(claim):
         return english_only(claim)
     return decide(store, assess(store, claim, filters, k), shipped_model())
 
 
-def decide(store: Store, assessment: Assessment, model: VerifierModel | None) -> Verdict:
+def decide(store: Corpus, assessment: Assessment, model: VerifierModel | None) -> Verdict:
     """The rules' verdict, then the classifier's word where the rules name no conflict (see learned.combine).
 
     The confidence is the calibrated probability of the final verdict (learned.VerifierModel.confidence).
@@ -201,7 +201,7 @@ def _strongest(candidates: Sequence[Candidate], label: str) -> Candidate | None:
     return max(candidates, key=lambda c: (round(c.contradiction, 1), c.sentence.score), default=None)
 
 
-def rules_verdict(store: Store, assessment: Assessment) -> Verdict:
+def rules_verdict(store: Corpus, assessment: Assessment) -> Verdict:
     claim = assessment.alignment.claim
     sentences = [j.sentence for j in assessment.judgements]
     judgements = assessment.judgements
@@ -242,18 +242,18 @@ def _one_per_cluster(judgements: Sequence[Judgement]) -> list[Judgement]:
     return chosen
 
 
-def _verdict(store: Store, claim: str, label: str, confidence: float, rationale: str, decided_by: str,
+def _verdict(store: Corpus, claim: str, label: str, confidence: float, rationale: str, decided_by: str,
              chosen: Sequence[Judgement]) -> Verdict:
     return _verdict_from(store, claim, label, confidence, rationale, decided_by,
                          [(j.sentence.passage, j.sentence.text) for j in chosen])
 
 
-def _verdict_from(store: Store, claim: str, label: str, confidence: float, rationale: str, decided_by: str,
+def _verdict_from(store: Corpus, claim: str, label: str, confidence: float, rationale: str, decided_by: str,
                   quotes: Sequence[tuple[Passage, str]]) -> Verdict:
     """A verdict citing `quotes` (passage, text), each verified against its article's own text."""
     citations: list[Citation] = []
     for passage, text in quotes:
-        article = store.catalog.article(passage.article_id)
+        article = store.article(passage.article_id)
         citation = verified(passage, text, article.text) if article else None
         if citation is not None:
             citations.append(citation)

@@ -24,6 +24,7 @@ from assistant.check.conversation import Conversation, Turn, describe_filters
 from assistant.cli import chat_render as show
 from assistant.cli.common import handles_errors, print_json
 from assistant.cli.options import CollectionOption, EngineOption, JsonOption, NoCacheOption, open_reasoning
+from assistant.config import Settings
 from assistant.errors import FactcheckError
 from assistant.ingest.pipeline import Ingestor
 from assistant.llm.base import ChatModel
@@ -45,7 +46,7 @@ def chat_command(
     """A conversational session: ask, follow up, /check a sentence, /filter to one outlet or date range."""
     settings, chosen, model, store = open_reasoning(engine, False, no_cache, collection)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    session = ChatSession(store, model, chosen, k, as_json, interactive)
+    session = ChatSession(store, settings, model, chosen, k, as_json, interactive)
     try:
         if not as_json:
             show.banner(chosen, model.name if model else None, store.collection, len(store.articles()))
@@ -84,9 +85,9 @@ class Outcome:
 
 
 class ChatSession:
-    def __init__(self, store: Store, model: ChatModel | None, engine: str, k: int, as_json: bool,
-                 interactive: bool) -> None:
-        self.store, self.model, self.engine, self.k = store, model, engine, k
+    def __init__(self, store: Store, settings: Settings, model: ChatModel | None, engine: str, k: int,
+                 as_json: bool, interactive: bool) -> None:
+        self.store, self.settings, self.model, self.engine, self.k = store, settings, model, engine, k
         self.as_json = as_json
         self.interactive = interactive
         self.conversation = Conversation()
@@ -197,7 +198,7 @@ class ChatSession:
         if not rest:
             raise FactcheckError("usage: /ingest PATH")
         with show.spinner("ingesting…"):
-            report = Ingestor(self.store).run([Path(rest).expanduser()])
+            report = Ingestor(self.store, self.settings).run([Path(rest).expanduser()])
         return Outcome({"ingest": report.model_dump()}, lambda: show.ingest_report(report))
 
     def _json(self, rest: str) -> Outcome:

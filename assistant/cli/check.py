@@ -110,7 +110,7 @@ def _check_batch(batch: Path, output: Format, settings: Settings, store: Store,
 def _urls(store: Store, results: Iterable[CheckResult]) -> dict[str, str | None]:
     """The URL of every cited article (None when the article has none)."""
     ids = {c.article_id for result in results for v in result.claims for c in v.citations}
-    return {article_id: a.meta.url for article_id, a in store.catalog.articles_by_id(ids).items()}
+    return {article_id: a.meta.url for article_id, a in store.articles_by_id(ids).items()}
 
 
 def _read_draft(path: str) -> str:

@@ -22,7 +22,8 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Ingest article files (txt, md, html, jsonl, csv) into the store."""
-    store = open_store(settings(), collection)
+    chosen = settings()
+    store = open_store(chosen, collection)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as progress:  # no stray lines in logs
         task = progress.add_task("ingesting", total=None)
@@ -38,7 +39,7 @@ def ingest(
                 chunks += amount
                 progress.update(task, description=f"ingesting ({chunks} chunks embedded)")
 
-        report = Ingestor(store, on_progress).run(paths)
+        report = Ingestor(store, chosen, on_progress).run(paths)
     store.close()
     for problem in report.errors:
         # escape: a path or reason may contain "[...]", which rich would take for markup and drop

@@ -139,7 +139,7 @@ def _verified(store: Store, verdicts: list[Verdict]) -> tuple[int, int]:
     citations = [c for v in verdicts for c in v.citations]
     valid = 0
     for citation in citations:
-        article = store.catalog.article(citation.article_id)
+        article = store.article(citation.article_id)
         valid += article is not None and article.text[citation.start:citation.end] == citation.quote
     return len(citations), valid
 

@@ -65,7 +65,7 @@ class Workbench:
             slug = hashlib.sha256(str(corpus).encode()).hexdigest()[:10]
             settings = self.settings.model_copy(update={"data_dir": self.scratch / slug, "chroma_url": None})
             store = Store(settings, self.embedder, "eval")
-            report = Ingestor(store).run([corpus])
+            report = Ingestor(store, settings).run([corpus])
             if report.failed:
                 raise FactcheckError(f"eval corpus {corpus} did not ingest cleanly: {report.errors[0]}")
             self._stores[corpus] = store
@@ -100,7 +100,7 @@ def _score_citations(store: Store, citations: list[Citation], case: EvalCase, re
     result.citations += len(citations)
     result.quotes += [c.quote[:300] for c in citations[:3]]
     for citation in citations:
-        article = store.catalog.article(citation.article_id)
+        article = store.article(citation.article_id)
         if article is not None and article.text[citation.start:citation.end] == citation.quote:
             result.citations_valid += 1
         else:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.ingest.chunking import chunk_article
 from assistant.ingest.decode import read_bytes
@@ -22,7 +23,7 @@ from assistant.ingest.discover import discover
 from assistant.ingest.loaders import load_file, parse_field_map
 from assistant.ingest.metadata import finish_meta, split_preamble
 from assistant.ingest.syndication import StoryClusters, signature
-from assistant.store.store import FileRecord, PreparedArticle, Store, text_hash
+from assistant.store.corpus import CorpusWriter, FileRecord, PreparedArticle, text_hash
 from assistant.types import Article, Document, IngestProblem, IngestReport
 
 Progress = Callable[[str, int], None]  # (event, amount): "files_total", "file_done", "chunks_embedded"
@@ -39,9 +40,9 @@ class _Batch:
 
 
 class Ingestor:
-    def __init__(self, store: Store, progress: Progress | None = None) -> None:
+    def __init__(self, store: CorpusWriter, settings: Settings, progress: Progress | None = None) -> None:
         self.store = store
-        self.settings = store.settings
+        self.settings = settings
         self.progress = progress or (lambda _event, _amount: None)
         self.field_map = parse_field_map(self.settings.field_map)
         self._clusters: StoryClusters | None = None
@@ -73,10 +74,10 @@ class Ingestor:
         try:
             data = read_bytes(path, self.settings.max_file_bytes)
             file_hash = hashlib.sha256(data).hexdigest()
-            if self.store.catalog.file_hash(key) == file_hash:
+            if self.store.file_hash(key) == file_hash:
                 report.skipped += 1
                 report.errors.extend(p.model_copy(update={"reason": f"{p.reason} (file unchanged since it was read)"})
-                                     for p in self.store.catalog.file_problems(key))
+                                     for p in self.store.file_problems(key))
                 return
             loaded = load_file(path, data, self.field_map)
         except InputError as exc:
@@ -111,7 +112,7 @@ class Ingestor:
         meta = finish_meta(meta, body, fallback_source=path.stem)
         content_hash = text_hash(body)
         article_id = content_hash[:16]
-        if article_id in self._seen or self.store.catalog.ready_article_ids([article_id]):
+        if article_id in self._seen or self.store.is_stored(article_id):
             report.duplicates += 1
             return PreparedArticle(article=Article(id=article_id, text=body, meta=meta, origin=document.origin,
                                                    content_hash=content_hash), chunks=[], minhash=np.zeros(0))
@@ -126,7 +127,7 @@ class Ingestor:
     def _story_clusters(self) -> StoryClusters:
         if self._clusters is None:  # built lazily: a run that skips every file never loads the signatures
             self._clusters = StoryClusters(self.settings.syndication_threshold)
-            self._clusters.add_known(self.store.catalog.signatures())
+            self._clusters.add_known(self.store.signatures())
         return self._clusters
 
     def _flush(self, batch: _Batch, report: IngestReport) -> None:
@@ -150,7 +151,7 @@ class Ingestor:
         position = 0
         for item in items:
             count = len(item.chunks)
-            item.vectors = np.vstack([known[h] for h in hashes[position:position + count]])
+            item.embeddings = np.vstack([known[h] for h in hashes[position:position + count]])
             position += count
 
 

@@ -91,7 +91,10 @@ def build_server(settings: Settings, *, collection: str | None = None, engine: s
             """Ingest article files (txt, md, html, jsonl, csv) into the store."""
             from assistant.ingest.pipeline import Ingestor
 
-            return dict(guarded(lambda: Ingestor(runtime.store).run([Path(p) for p in paths]).model_dump()))
+            def run() -> dict[str, Any]:  # inside guarded: opening the store may fail too
+                return Ingestor(runtime.store, runtime.settings).run([Path(p) for p in paths]).model_dump()
+
+            return dict(guarded(run))
 
     return server
 

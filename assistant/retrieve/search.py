@@ -13,11 +13,9 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from assistant.retrieve.diversify import collapse_clusters, drop_syndicated_repeats
-from assistant.retrieve.filters import Filters
 from assistant.retrieve.fusion import reciprocal_rank_fusion, zscore_fusion
-from assistant.retrieve.lexical import lexical_search
-from assistant.store.store import Store
-from assistant.types import Passage
+from assistant.store.corpus import Corpus, Hit
+from assistant.types import Filters, Passage
 
 Mode = Literal["hybrid", "dense", "lexical"]
 Fusion = Literal["zscore", "rrf"]
@@ -38,7 +36,7 @@ class SearchConfig(BaseModel):
     collapse: bool = True
 
 
-def search(store: Store, query: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid",
+def search(corpus: Corpus, query: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid",
            config: SearchConfig | None = None) -> list[Passage]:
     """The best k passages for the query, best first, one per story cluster (unless collapse is off)."""
     filters = filters or Filters()
@@ -46,12 +44,11 @@ def search(store: Store, query: str, k: int = 10, filters: Filters | None = None
     if not query.strip() or k < 1:
         return []
     depth = max(config.depth, k * 3)
-    rankings: dict[str, list[tuple[str, float]]] = {}
+    rankings: dict[str, list[Hit]] = {}
     if mode in ("dense", "hybrid"):
-        vector = store.embedder.embed([query])[0]
-        rankings["dense"] = store.vectors.query(vector, depth, filters.chroma_where())
+        rankings["dense"] = corpus.dense(query, depth, filters)
     if mode in ("lexical", "hybrid"):
-        rankings["lexical"] = lexical_search(store.catalog.raw(), query, depth, filters)
+        rankings["lexical"] = corpus.lexical(query, depth, filters)
     if mode == "hybrid":
         weights = {"dense": config.dense_weight, "lexical": config.lexical_weight}
         if config.fusion == "rrf":
@@ -61,25 +58,25 @@ def search(store: Store, query: str, k: int = 10, filters: Filters | None = None
     else:
         ranked = rankings[mode]
     if not config.collapse:
-        return store.passages(ranked[:k])
-    return _collapsed(store, ranked, k)
+        return corpus.passages(ranked[:k])
+    return _collapsed(corpus, ranked, k)
 
 
-def _collapsed(store: Store, ranked: Sequence[tuple[str, float]], k: int) -> list[Passage]:
+def _collapsed(corpus: Corpus, ranked: Sequence[Hit], k: int) -> list[Passage]:
     """k results, one per story cluster. Passages are fetched a page at a time (each fetch reads whole article
     rows), and the first page is usually enough."""
     fetched: list[Passage] = []
     results: list[Passage] = []
     page = k * 3
     for start in range(0, len(ranked), page):
-        fetched.extend(store.passages(ranked[start:start + page]))
+        fetched.extend(corpus.passages(ranked[start:start + page]))
         results = collapse_clusters(fetched)
         if len(results) >= k:
             break
     return results[:k]
 
 
-def distinct_passages(store: Store, query: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid",
+def distinct_passages(corpus: Corpus, query: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid",
                       config: SearchConfig | None = None) -> list[Passage]:
     """The best k passages with each fact once, for a model's context: every story's passages (not one per
     story), less those repeating a passage already kept from another copy of the same story. The candidate
@@ -87,7 +84,7 @@ def distinct_passages(store: Store, query: str, k: int = 10, filters: Filters | 
     config = (config or SearchConfig()).model_copy(update={"collapse": False})
     depth = k * 2
     while True:
-        ranked = search(store, query, depth, filters, mode, config)
+        ranked = search(corpus, query, depth, filters, mode, config)
         kept = drop_syndicated_repeats(ranked)
         if len(kept) >= k or len(ranked) < depth:
             return kept[:k]

@@ -1,224 +1,104 @@
-"""The SQLite side of the store: article catalog, file ledger, chunks and their FTS5 lexical index.
+"""The catalog backend interface: what a database must provide to hold a collection next to its vectors.
 
-One database per collection. It is the source of truth for what is stored: an article is visible only when its
-status is 'ready'. Writes that span Chroma and SQLite follow a small protocol (see store.py) whose in-between
-states ('pending', 'deleting') are recorded here, so a crash at any moment can be repaired on the next open.
+The catalog is the source of truth for what is stored: articles (with their text, metadata, story cluster and
+MinHash signature), their chunks, the lexical index over the chunks, the file ledger (path -> file hash, the
+article ids it held, the bad records noted when it was read) and a flag saying that undated articles may have
+gained a dated copy. `SqliteCatalog` (sqlite_catalog.py: one SQLite file per collection, FTS5 for the lexical
+index) is the one backend today; another (a `PostgresCatalog` with tsvector) is added next to it and chosen in
+store.py's `open_catalog`, with no change outside `assistant/store/`.
+
+A backend must provide:
+- Visibility by status. Every article has a status: 'pending' (written, vectors not yet confirmed),
+  'ready' (complete), 'deleting' (on its way out). Every read method (articles, article, articles_by_id,
+  ready_article_ids, signatures, lexical_search, chunk_ids_for_text_hashes) sees 'ready' articles only;
+  chunks_by_id may return chunks of any article (the Store drops those whose article is not ready).
+- Atomic writes. Each write method below is one transaction: after a crash it happened entirely or not at all.
+- The crash-safety protocol the Store drives (vectors live in another system, so no one transaction spans both):
+    1. `add_pending(items)`: the batch's articles, status 'pending';
+    2. (the Store upserts the chunk vectors; ids are deterministic, so a repeat never duplicates)
+    3. `publish(items, files, obsolete)`: chunks and their lexical rows inserted, the articles 'ready', the
+       file ledger updated, `obsolete` articles 'deleting', the dates-pending flag set: this makes the batch
+       visible, all at once;
+    4. (the Store removes the vectors of every article not 'ready') then `delete_articles(ids)`.
+  On open, and before each ingest, the Store calls `recover`: every article `unfinished_article_ids` lists
+  (any status but 'ready') loses its vectors, then `delete_articles` removes its rows, so the next ingest
+  re-does it from its file (its ledger row was never written, or was forgotten).
+- Lexical search over chunk text: plain query text in (never interpreted as query syntax), (chunk id, score)
+  out, best first, with the Filters (sources, date range) applied before ranking so a narrow filter still
+  gets its best k.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 import numpy as np
 
-from assistant.errors import StoreError
-from assistant.types import Article, ArticleMeta, Chunk, IngestProblem
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY, status TEXT NOT NULL, title TEXT, source TEXT, date TEXT, date_inferred INTEGER DEFAULT 0,
-    url TEXT, author TEXT, caption TEXT, origin TEXT, content_hash TEXT, cluster TEXT, text TEXT NOT NULL,
-    n_chunks INTEGER DEFAULT 0, minhash BLOB
-);
-CREATE INDEX IF NOT EXISTS articles_cluster ON articles(cluster);
-CREATE INDEX IF NOT EXISTS articles_status ON articles(status);
-CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, file_hash TEXT NOT NULL, article_ids TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS chunks (
-    rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, article_id TEXT NOT NULL, idx INTEGER NOT NULL,
-    start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL, text_hash TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
-CREATE INDEX IF NOT EXISTS chunks_text_hash ON chunks(text_hash);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-    text, content='chunks', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
-);
-CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
-    INSERT INTO chunks_fts(rowid, text) VALUES (new.rowid, new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
-    INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-END;
-CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-
-_ARTICLE_COLUMNS = "id, title, source, date, date_inferred, url, author, caption, origin, content_hash, cluster, " \
-                   "text, n_chunks"
+from assistant.store.corpus import FileRecord, Hit, PreparedArticle
+from assistant.types import Article, Chunk, Filters, IngestProblem
 
 
-class Catalog:
-    def __init__(self, path: Path) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
-            self._migrate()
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the lexical index {path}: {exc}") from None
-        self.path = path
+class Catalog(Protocol):
+    # -- the file ledger ---------------------------------------------------------------------------------------
+    def file_hash(self, path: str) -> str | None: ...
 
-    def _migrate(self) -> None:
-        """Columns added after a store was first created (SQLite adds a column in place, keeping the rows)."""
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(files)")}
-        if "problems" not in columns:
-            self._db.execute("ALTER TABLE files ADD COLUMN problems TEXT NOT NULL DEFAULT '[]'")
+    def file_problems(self, path: str) -> list[IngestProblem]: ...
 
-    def close(self) -> None:
-        self._db.close()
+    def file_articles(self, path: str) -> list[str]: ...
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def articles_referenced_elsewhere(self, ids: Iterable[str], except_path: str) -> set[str]:
+        """Those of `ids` that a ledger row other than `except_path` lists."""
+        ...
 
-    # -- reads -------------------------------------------------------------------------------------------------
-    def file_hash(self, path: str) -> str | None:
-        row = self._db.execute("SELECT file_hash FROM files WHERE path = ?", (path,)).fetchone()
-        return row[0] if row else None
+    # -- articles ----------------------------------------------------------------------------------------------
+    def ready_article_ids(self, ids: Iterable[str]) -> set[str]: ...
 
-    def file_problems(self, path: str) -> list[IngestProblem]:
-        """The bad records noted when the file was last read (re-reported while it stays unchanged)."""
-        row = self._db.execute("SELECT problems FROM files WHERE path = ?", (path,)).fetchone()
-        return [IngestProblem.model_validate(p) for p in json.loads(row[0])] if row else []
+    def unfinished_article_ids(self) -> list[str]: ...
 
-    def file_articles(self, path: str) -> list[str]:
-        row = self._db.execute("SELECT article_ids FROM files WHERE path = ?", (path,)).fetchone()
-        return list(json.loads(row[0])) if row else []
+    def signatures(self) -> Iterator[tuple[str, np.ndarray, str]]: ...
 
-    def ready_article_ids(self, ids: Iterable[str]) -> set[str]:
-        wanted = list(ids)
-        found: set[str] = set()
-        for start in range(0, len(wanted), 500):
-            part = wanted[start:start + 500]
-            marks = ",".join("?" * len(part))
-            found.update(r[0] for r in self._db.execute(
-                f"SELECT id FROM articles WHERE +status = 'ready' AND id IN ({marks})", part))
-        return found
+    def articles(self) -> list[Article]: ...
 
-    def unfinished_article_ids(self) -> list[str]:
-        return [r[0] for r in self._db.execute("SELECT id FROM articles WHERE status != 'ready'")]
+    def article(self, article_id: str) -> Article | None: ...
 
-    def signatures(self) -> Iterator[tuple[str, np.ndarray, str]]:
-        for article_id, blob, cluster in self._db.execute(
-                "SELECT id, minhash, cluster FROM articles WHERE status = 'ready' AND minhash IS NOT NULL"):
-            yield article_id, np.frombuffer(blob, dtype=np.uint64), cluster
+    def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]: ...
 
-    def articles(self) -> list[Article]:
-        rows = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE status = 'ready' "
-                                "ORDER BY date, title, id")
-        return [_article(row) for row in rows]
+    def undated_with_dated_copy(self) -> list[tuple[str, str]]:
+        """(article id, earliest own date of a ready article in its story cluster) for each undated article."""
+        ...
 
-    def article(self, article_id: str) -> Article | None:
-        row = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE status = 'ready' AND id = ?",
-                               (article_id,)).fetchone()
-        return _article(row) if row else None
+    # -- chunks and the lexical index --------------------------------------------------------------------------
+    def chunks_by_id(self, ids: Sequence[str]) -> dict[str, Chunk]: ...
 
-    def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
-        wanted = list(set(ids))
-        marks = ",".join("?" * len(wanted))
-        # `+status`: keeps SQLite on the primary key; the status index matches nearly every row (~60 ms at 100k)
-        rows = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE +status = 'ready' AND id IN ({marks})",
-                                wanted) if wanted else []
-        return {row[0]: _article(row) for row in rows}
-
-    def chunks_by_id(self, ids: Sequence[str]) -> dict[str, Chunk]:
-        marks = ",".join("?" * len(ids))
-        rows = self._db.execute(f"SELECT id, article_id, idx, text, start, end FROM chunks WHERE id IN ({marks})",
-                                list(ids)) if ids else []
-        return {r[0]: Chunk(id=r[0], article_id=r[1], index=r[2], text=r[3], start=r[4], end=r[5]) for r in rows}
+    def chunks_of(self, article_id: str) -> list[Chunk]: ...
 
     def chunk_ids_for_text_hashes(self, hashes: Iterable[str]) -> dict[str, str]:
-        """text_hash -> one stored chunk id with that exact text (to reuse its vector)."""
-        wanted = list(set(hashes))
-        found: dict[str, str] = {}
-        for start in range(0, len(wanted), 500):
-            part = wanted[start:start + 500]
-            marks = ",".join("?" * len(part))
-            found.update(self._db.execute(
-                f"SELECT c.text_hash, c.id FROM chunks c JOIN articles a ON a.id = c.article_id "
-                f"WHERE +a.status = 'ready' AND c.text_hash IN ({marks})", part).fetchall())
-        return found
+        """text_hash -> one chunk id of a ready article with that text (to reuse its vector)."""
+        ...
 
-    def count_chunks(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+    def count_chunks(self) -> int: ...
 
-    def all_chunk_ids(self) -> set[str]:
-        return {r[0] for r in self._db.execute("SELECT id FROM chunks")}
+    def all_chunk_ids(self) -> set[str]: ...
 
-    def get_setting(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+    def lexical_search(self, query: str, k: int, filters: Filters) -> list[Hit]: ...
 
-    def set_setting(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (key, value))
+    # -- writes: each one transaction (see the protocol above) -------------------------------------------------
+    def add_pending(self, items: Sequence[PreparedArticle]) -> None: ...
 
-    def raw(self) -> sqlite3.Connection:
-        """The connection, for the lexical search module only."""
-        return self._db
+    def publish(self, items: Sequence[PreparedArticle], files: Sequence[FileRecord], obsolete: Sequence[str]) -> None:
+        ...
 
+    def mark_deleting(self, ids: Sequence[str], *, forget_files: bool = False) -> None:
+        """Status 'deleting'; with forget_files, ledger rows listing them go too (ingesting a file restores it)."""
+        ...
 
-def insert_pending(db: sqlite3.Connection, article: Article, minhash: np.ndarray) -> None:
-    m = article.meta
-    db.execute(
-        "INSERT OR REPLACE INTO articles (id, status, title, source, date, date_inferred, url, author, caption, "
-        "origin, content_hash, cluster, text, n_chunks, minhash) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?)",
-        (article.id, m.title, m.source, m.date, int(m.date_inferred), m.url, m.author, m.caption, article.origin,
-         article.content_hash, article.cluster, article.text, article.n_chunks, minhash.tobytes()),
-    )
+    def delete_articles(self, ids: Sequence[str]) -> None: ...
 
+    def set_inferred_date(self, article_id: str, date: str) -> None: ...
 
-def insert_chunks(db: sqlite3.Connection, chunks: Iterable[Chunk], text_hash: dict[str, str]) -> None:
-    db.executemany(
-        "INSERT OR REPLACE INTO chunks (id, article_id, idx, start, end, text, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(c.id, c.article_id, c.index, c.start, c.end, c.text, text_hash[c.id]) for c in chunks],
-    )
+    def dates_pending(self) -> bool: ...
 
+    def clear_dates_pending(self) -> None: ...
 
-def set_status(db: sqlite3.Connection, ids: Sequence[str], status: str) -> None:
-    db.executemany("UPDATE articles SET status = ? WHERE id = ?", [(status, i) for i in ids])
-
-
-def delete_articles(db: sqlite3.Connection, ids: Sequence[str]) -> None:
-    db.executemany("DELETE FROM chunks WHERE article_id = ?", [(i,) for i in ids])
-    db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
-
-
-def record_file(db: sqlite3.Connection, path: str, file_hash: str, article_ids: Sequence[str],
-                problems: Sequence[IngestProblem] = ()) -> None:
-    db.execute("INSERT OR REPLACE INTO files (path, file_hash, article_ids, problems) VALUES (?, ?, ?, ?)",
-               (path, file_hash, json.dumps(list(article_ids)), json.dumps([p.model_dump() for p in problems])))
-
-
-def forget_files_with(db: sqlite3.Connection, article_id: str) -> None:
-    """Drop ledger rows that list the article, so ingesting those files again restores it."""
-    db.execute("DELETE FROM files WHERE EXISTS (SELECT 1 FROM json_each(files.article_ids) WHERE value = ?)",
-               (article_id,))
-
-
-def articles_referenced_elsewhere(db: sqlite3.Connection, ids: Iterable[str], except_path: str) -> set[str]:
-    wanted = set(ids)
-    found: set[str] = set()
-    for (listed,) in db.execute("SELECT article_ids FROM files WHERE path != ?", (except_path,)):
-        found.update(wanted.intersection(json.loads(listed)))
-    return found
-
-
-def _article(row: Sequence[Any]) -> Article:
-    (article_id, title, source, date, date_inferred, url, author, caption, origin, content_hash, cluster, text,
-     n_chunks) = row
-    meta = ArticleMeta(title=title or "", source=source or "", date=date, date_inferred=bool(date_inferred), url=url,
-                       author=author, caption=caption)
-    return Article(id=article_id, text=text, meta=meta, origin=origin or "", content_hash=content_hash or "",
-                   cluster=cluster or "", n_chunks=n_chunks or 0)
+    def close(self) -> None: ...

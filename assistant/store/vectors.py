@@ -16,9 +16,25 @@ from urllib.parse import urlparse
 import numpy as np
 
 from assistant.errors import EmbeddingMismatchError, StoreError
+from assistant.types import Filters
 
 Metadata = Mapping[str, str | int | float | bool]
 _WRITE_BATCH = 2000  # well under Chroma's max batch size
+
+
+def chroma_where(filters: Filters) -> dict[str, Any] | None:
+    """The filters as a Chroma `where` on the chunk metadata (dates as YYYYMMDD numbers: Chroma compares
+    numbers, not strings)."""
+    clauses: list[dict[str, Any]] = []
+    if filters.sources:
+        clauses.append({"source": {"$in": list(filters.sources)}})
+    if filters.since:
+        clauses.append({"date_num": {"$gte": int(filters.since.replace("-", ""))}})
+    if filters.until:
+        clauses.append({"date_num": {"$lte": int(filters.until.replace("-", ""))}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def _client(chroma_path: Path, chroma_url: str | None) -> Any:

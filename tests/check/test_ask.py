@@ -29,7 +29,7 @@ def good_reply(body: dict[str, Any]) -> dict[str, Any]:
 def assert_quotes_are_source_text(answer: dict[str, Any], open_store: OpenStore) -> None:
     with open_store() as store:
         for citation in answer["citations"]:
-            article = store.catalog.article(citation["article_id"])
+            article = store.article(citation["article_id"])
             assert article is not None
             assert article.text[citation["start"]:citation["end"]] == citation["quote"]
 

@@ -38,7 +38,7 @@ def test_planted_conflicts_are_reported_with_both_quotes(run_cli: RunCli, corpus
     with open_store() as store:
         for conflict in report["conflicts"]:
             for side in (conflict["a"], conflict["b"]):
-                article = store.catalog.article(side["article_id"])
+                article = store.article(side["article_id"])
                 assert article is not None and article.text[side["start"]:side["end"]] == side["quote"]
             assert "Star Tribune" not in (conflict["a"]["source"], conflict["b"]["source"])
 

@@ -36,7 +36,7 @@ def only_claim(run_cli: RunCli, text: str) -> dict[str, Any]:
 def assert_verified(verdict: dict[str, Any], open_store: OpenStore) -> None:
     with open_store() as store:
         for c in verdict["citations"]:
-            article = store.catalog.article(c["article_id"])
+            article = store.article(c["article_id"])
             assert article is not None and article.text[c["start"]:c["end"]] == c["quote"]
 
 

@@ -102,7 +102,7 @@ def test_classifier_verdicts_quote_the_source_and_say_so(run_cli: RunCli, seeds:
         assert verdict.verdict == "supported" and verdict.decided_by.startswith("entailment: p ")
         assert "classifier p(supported)" in verdict.decided_by
         assert verdict.citations and all(
-            store.catalog.article(c.article_id).text[c.start:c.end] == c.quote  # type: ignore[union-attr]
+            store.article(c.article_id).text[c.start:c.end] == c.quote  # type: ignore[union-attr]
             for c in verdict.citations)
         unrelated = assess(store, "The mayor of Raqqa resigned on Tuesday after a corruption scandal.")
         assert decide(store, unrelated, biased_model("contradicted")).verdict == "not_enough_evidence"

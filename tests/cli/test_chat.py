@@ -50,7 +50,7 @@ def assert_quotes_are_source_text(citations: list[dict[str, Any]], open_store: O
     assert citations
     with open_store() as store:
         for c in citations:
-            article = store.catalog.article(c["article_id"])
+            article = store.article(c["article_id"])
             assert article is not None and article.text[c["start"]:c["end"]] == c["quote"]
 
 

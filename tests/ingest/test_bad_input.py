@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.store.catalog import Catalog
+from assistant.store.sqlite_catalog import SqliteCatalog
 from tests.helpers import CliResult, Consistent, RunCli
 
 GOOD_TEXT = "The harbour tunnel opened on Tuesday, cutting the journey across the bay from forty minutes to eight."
@@ -245,7 +245,7 @@ def test_a_store_from_before_the_problem_ledger_opens_and_upgrades(tmp_path: Pat
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE files (path TEXT PRIMARY KEY, file_hash TEXT NOT NULL, article_ids TEXT NOT NULL)")
         db.execute("INSERT INTO files VALUES ('old.jsonl', 'abc', '[]')")
-    catalog = Catalog(path)
+    catalog = SqliteCatalog(path)
     try:
         assert catalog.file_hash("old.jsonl") == "abc" and catalog.file_problems("old.jsonl") == []
     finally:

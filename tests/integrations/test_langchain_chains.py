@@ -28,7 +28,7 @@ def test_documents_are_passages_with_their_citation_metadata(seeded: Path, open_
     with open_store() as store:
         for doc in docs:
             assert set(doc.metadata) == METADATA
-            article = store.catalog.article(doc.metadata["article_id"])
+            article = store.article(doc.metadata["article_id"])
             assert article is not None
             assert article.text[doc.metadata["start"]:doc.metadata["end"]] == doc.page_content
     assert "744" in " ".join(d.page_content for d in docs)
@@ -93,7 +93,7 @@ def test_check_chain_verdicts_carry_verified_quotes(seeded: Path, open_store: Op
     assert mayor.verdict == "not_enough_evidence" and not mayor.citations  # its only quote was made up
     with open_store() as store:
         for citation in airwars.citations:
-            article = store.catalog.article(citation.article_id)
+            article = store.article(citation.article_id)
             assert article is not None and article.text[citation.start:citation.end] == citation.quote
     assert result.usage.calls == 2
 

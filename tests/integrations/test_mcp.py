@@ -60,7 +60,7 @@ async def test_stdio_session_lists_tools_and_checks_a_claim_with_a_verified_quot
     assert len(listed) == 2
     with open_store() as store:
         c = verdict["citations"][0]
-        article = store.catalog.article(c["article_id"])
+        article = store.article(c["article_id"])
         assert article is not None and article.text[c["start"]:c["end"]] == c["quote"]
 
 

@@ -8,7 +8,8 @@ import sqlite3
 import pytest
 
 from assistant.retrieve.fusion import reciprocal_rank_fusion, zscore_fusion
-from assistant.retrieve.lexical import fts_query, stem
+from assistant.store.fts5 import fts_query
+from assistant.text import stem
 
 WEIGHTS = {"dense": 1.0, "lexical": 1.0}
 

@@ -43,7 +43,7 @@ def assert_spans_match(open_store: OpenStore, results: list[dict[str, Any]]) -> 
     """Every result's text is exactly the stored article text at [start, end)."""
     with open_store() as store:
         for r in results:
-            article = store.catalog.article(r["article_id"])
+            article = store.article(r["article_id"])
             assert article is not None
             assert article.text[r["start"]:r["end"]] == r["text"]
 

@@ -1,0 +1,122 @@
+"""What the rest of the program sees of a store: `Corpus` to read it, `CorpusWriter` to ingest into it.
+
+Retrieval and check code take a `Corpus`, ingest takes a `CorpusWriter`; neither knows which databases sit
+behind them (today SQLite + Chroma, see store.py; a backend plugs in behind catalog.py's `Catalog`). Tests can
+pass any object with these methods, such as an in-memory corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from assistant.store.embeddings import Embedder
+from assistant.types import Article, Chunk, Filters, IngestProblem, Passage
+
+Hit = tuple[str, float]  # (chunk id, score: higher is better)
+_SPACES = re.compile(r"\s+")
+
+
+def text_hash(text: str) -> str:
+    """The identity of a text up to whitespace: the same hash means the same vector can be reused."""
+    return hashlib.sha256(_SPACES.sub(" ", text).strip().encode()).hexdigest()
+
+
+class Corpus(Protocol):
+    """Read access to stored articles. Every method sees only articles that are completely written."""
+
+    @property
+    def embedder(self) -> Embedder:
+        """The model the corpus's vectors were made with (callers embed evidence sentences with it too)."""
+        ...
+
+    def dense(self, query: str, k: int, filters: Filters) -> list[Hit]:
+        """The k chunks nearest to the query's vector (cosine similarity), best first, inside the filters."""
+        ...
+
+    def lexical(self, query: str, k: int, filters: Filters) -> list[Hit]:
+        """The k chunks best matching the query's words (bm25 or the like), best first, inside the filters.
+        The query is plain text: nothing in it is interpreted as query syntax."""
+        ...
+
+    def passages(self, hits: Sequence[Hit]) -> list[Passage]:
+        """Passages for hits, in the same order, dropping any whose chunk or article is gone."""
+        ...
+
+    def article(self, article_id: str) -> Article | None: ...
+
+    def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]: ...
+
+    def articles(self) -> list[Article]:
+        """Every article, ordered by date, title and id."""
+        ...
+
+
+@dataclass
+class PreparedArticle:
+    """An article ready to write: its chunks, their vectors (filled in by the pipeline) and its MinHash."""
+
+    article: Article
+    chunks: list[Chunk]
+    minhash: np.ndarray
+    embeddings: np.ndarray | None = None  # one row per chunk
+
+
+@dataclass
+class FileRecord:
+    """The ledger entry of one ingested file."""
+
+    path: str
+    file_hash: str
+    article_ids: list[str]
+    obsolete_ids: list[str] = field(default_factory=list)  # articles this file no longer holds
+    problems: list[IngestProblem] = field(default_factory=list)  # bad records, re-reported while it is unchanged
+
+
+class CorpusWriter(Protocol):
+    """What ingest needs: the file ledger, what is stored already, vectors to reuse, and atomic batch commits."""
+
+    @property
+    def embedder(self) -> Embedder: ...
+
+    def recover(self) -> int:
+        """Undo whatever a killed run left half-written; the number of articles cleaned up."""
+        ...
+
+    def file_hash(self, path: str) -> str | None:
+        """The hash of the file as last ingested, or None."""
+        ...
+
+    def file_problems(self, path: str) -> list[IngestProblem]:
+        """The bad records noted when the file was last read."""
+        ...
+
+    def is_stored(self, article_id: str) -> bool: ...
+
+    def signatures(self) -> Iterator[tuple[str, np.ndarray, str]]:
+        """(article id, MinHash signature, story cluster) of every stored article."""
+        ...
+
+    def obsolete_articles(self, path: str, keep: Sequence[str]) -> list[str]:
+        """Articles the file held before but no longer does, and no other file holds."""
+        ...
+
+    def reusable_vectors(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """text_hash -> stored vector, for chunk texts embedded before."""
+        ...
+
+    def commit(self, items: Sequence[PreparedArticle], files: Sequence[FileRecord]) -> int:
+        """Write a batch so it becomes visible all at once (or, after a crash, not at all). Returns the number
+        of replaced articles removed."""
+        ...
+
+    def dates_pending(self) -> bool: ...
+
+    def fill_dates_from_clusters(self) -> int: ...
+
+    def remove_article(self, article_id: str) -> Article: ...
