@@ -38,6 +38,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("factcheck-assistant")))
     chroma_url: str | None = None
+    database_url: str | None = None  # postgresql://...: the catalog on a shared Postgres (needs chroma_url too)
     collection: str = "articles"
 
     embeddings: EmbeddingsKind = "local"
@@ -73,7 +74,7 @@ class Settings(BaseSettings):
     slack_worker_kind: WorkerKind = "process"  # process: one runtime per process (CPU-bound local engine)
     slack_queue: int = Field(default=32, ge=0, le=100_000, description="requests waiting for a worker before 'busy'")
 
-    @field_validator("chroma_url")
+    @field_validator("chroma_url", "database_url")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value or None

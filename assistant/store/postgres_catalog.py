@@ -25,12 +25,14 @@ import socket
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from assistant.errors import StoreError
-from assistant.types import Article, ArticleMeta, Chunk, IngestProblem
+from assistant.store.corpus import FileRecord, Hit, PreparedArticle, text_hash
+from assistant.text import query_terms
+from assistant.types import Article, ArticleMeta, Chunk, Filters, IngestProblem
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS factcheck_articles (
@@ -66,26 +68,7 @@ _DATES_PENDING = "dates_pending"
 _ARTICLE_COLUMNS = ("id, title, source, date, date_inferred, url, author, caption, origin, content_hash, cluster, "
                     "text, n_chunks")
 _CHUNK_COLUMNS = "id, article_id, idx, text, span_start, span_end"
-MAX_TERMS = 48
-
 _WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer keeps: runs of letters and digits
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|(?:[A-Za-z]\.){2,}|[^\W_]+", re.UNICODE)  # as the FTS5 query side reads
-_SUFFIXES = ("ings", "ing", "ed", "s")
-_KEEP_ENDINGS = ("ss", "us", "is")
-_STOPWORDS = frozenset(
-    "a an the and or but if of to in on at by for with from as is are was were be been being it its this that these "
-    "those there their they them he she his her we our you your i me my not no do does did done have has had will "
-    "would can could should may might what which who whom whose when where why how than then so such into about "
-    "over after before also just".split()
-)
-
-Hit = tuple[str, float]
-
-
-class SearchFilters(Protocol):
-    sources: list[str]
-    since: str | None
-    until: str | None
 
 
 def _fold(word: str) -> str:
@@ -98,31 +81,15 @@ def index_words(text: str) -> str:
     return " ".join(_fold(w) for w in _WORD.findall(text))
 
 
-def _stem(word: str) -> str:
-    if not word.isalpha() or word.endswith(_KEEP_ENDINGS):
-        return word
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
 def tsquery(text: str) -> str:
-    """A to_tsquery('simple') expression for plain query text: its content terms OR-ed, each a phrase of quoted
-    words (an inflected lower-case word: its stem as a prefix). Only folded letters and digits go inside quotes."""
-    terms: list[str] = []
-    for token in _TOKEN.findall(text):
-        words = [_fold(w) for w in _WORD.findall(token)]
-        words = [w for w in words if w]
-        if not words or (len(words) == 1 and words[0] in _STOPWORDS):
-            continue
-        root = _stem(words[0]) if len(words) == 1 and token[0].islower() else words[0]
-        term = f"'{root}':*" if len(words) == 1 and root != words[0] else " <-> ".join(f"'{w}'" for w in words)
-        if term not in terms:
-            terms.append(term)
-        if len(terms) >= MAX_TERMS:
-            break
-    return " | ".join(f"({t})" for t in terms)
+    """A to_tsquery('simple') expression for plain query text: its content terms (text.query_terms) OR-ed, each a
+    phrase of quoted words or a quoted stem prefix. Only folded letters and digits ever go inside the quotes."""
+    terms = []
+    for words, prefix in query_terms(text):
+        folded = [w for w in map(_fold, words) if w]
+        if folded:
+            terms.append(f"'{folded[0]}':*" if prefix else " <-> ".join(f"'{w}'" for w in folded))
+    return " | ".join(f"({t})" for t in dict.fromkeys(terms))
 
 
 def lock_key(collection: str) -> int:
@@ -146,6 +113,10 @@ class PostgresCatalog:
 
     def close(self) -> None:
         self._db.close()
+
+    def raw(self) -> Any:
+        """The connection, for tests and benchmarks that look inside."""
+        return self._db
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         try:
@@ -229,8 +200,9 @@ class PostgresCatalog:
             yield article_id, np.frombuffer(bytes(blob), dtype=np.uint64), cluster
 
     def articles(self) -> list[Article]:
-        rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM factcheck_articles WHERE collection = %s "
-                          "AND status = 'ready' ORDER BY date NULLS FIRST, title, id", (self.collection,))
+        rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM factcheck_articles WHERE collection = %s AND status = "
+                          "'ready' ORDER BY date COLLATE \"C\" NULLS FIRST, title COLLATE \"C\", id COLLATE \"C\"",
+                          (self.collection,))  # SQLite's order: NULL dates first, then byte order
         return [_article(row) for row in rows]
 
     def article(self, article_id: str) -> Article | None:
@@ -280,7 +252,7 @@ class PostgresCatalog:
         return {r[0] for r in self._rows("SELECT id FROM factcheck_chunks WHERE collection = %s "
                                          "AND length(lexemes) > 0", (self.collection,))}
 
-    def lexical_search(self, query: str, k: int, filters: SearchFilters) -> list[Hit]:
+    def lexical_search(self, query: str, k: int, filters: Filters) -> list[Hit]:
         """(chunk id, ts_rank_cd score) of the best k chunks of ready articles inside the filters. The filters
         are applied before ranking, so a narrow filter still gets its best k."""
         expression = tsquery(query)
@@ -304,8 +276,7 @@ class PostgresCatalog:
             _set_setting(db, self.collection, _DATES_PENDING, "0")
 
     # -- writes, each one transaction ----------------------------------------------------------------------------
-    def add_pending(self, items: Sequence[Any]) -> None:
-        """Items are PreparedArticles (article, chunks, minhash)."""
+    def add_pending(self, items: Sequence[PreparedArticle]) -> None:
         with self._transaction() as db, db.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO factcheck_articles (collection, id, status, title, source, date, date_inferred, url, "
@@ -318,8 +289,7 @@ class PostgresCatalog:
                 "minhash = excluded.minhash",
                 [_article_row(self.collection, item.article, item.minhash) for item in items])
 
-    def publish(self, items: Sequence[Any], files: Sequence[Any], obsolete: Sequence[str],
-                text_hash: Callable[[str], str]) -> None:
+    def publish(self, items: Sequence[PreparedArticle], files: Sequence[FileRecord], obsolete: Sequence[str]) -> None:
         """Chunks and their lexical rows, articles 'ready', the ledger, obsolete articles 'deleting': at once."""
         with self._transaction() as db, db.cursor() as cursor:
             cursor.executemany(
@@ -361,7 +331,7 @@ class PostgresCatalog:
                        "AND id = %s", (date, self.collection, article_id))
 
 
-def _filter_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
+def _filter_sql(filters: Filters) -> tuple[str, list[Any]]:
     parts: list[str] = []
     params: list[Any] = []
     if filters.sources:

@@ -7,51 +7,24 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pytest
 
 from assistant.errors import StoreError
+from assistant.store.corpus import FileRecord, PreparedArticle
 from assistant.store.postgres_catalog import PostgresCatalog, index_words, tsquery
-from assistant.types import Article, ArticleMeta, Chunk
+from assistant.types import Article, ArticleMeta, Chunk, Filters
 
 pytestmark = pytest.mark.slow
 
 
-@dataclass
-class Item:
-    article: Article
-    chunks: list[Chunk]
-    minhash: np.ndarray = field(default_factory=lambda: np.arange(4, dtype=np.uint64))
-
-
-@dataclass
-class File:
-    path: str
-    file_hash: str
-    article_ids: list[str]
-    problems: list[Any] = field(default_factory=list)
-
-
-@dataclass
-class Filters:
-    sources: list[str] = field(default_factory=list)
-    since: str | None = None
-    until: str | None = None
-
-
-def _item(article_id: str, text: str, source: str = "Herald", date: str | None = "2017-07-24") -> Item:
+def _item(article_id: str, text: str, source: str = "Herald", date: str | None = "2017-07-24") -> PreparedArticle:
     article = Article(id=article_id, text=text, meta=ArticleMeta(title=f"title {article_id}", source=source,
                                                                  date=date), origin="x", content_hash=article_id,
                       cluster=article_id, n_chunks=1)
-    return Item(article, [Chunk(id=f"{article_id}:0000", article_id=article_id, index=0, text=text, start=0,
-                                end=len(text))])
-
-
-def _hash(text: str) -> str:
-    return f"h{len(text)}"
+    return PreparedArticle(article, [Chunk(id=f"{article_id}:0000", article_id=article_id, index=0, text=text,
+                                           start=0, end=len(text))], np.arange(4, dtype=np.uint64))
 
 
 ARTICLES = [
@@ -67,7 +40,7 @@ ARTICLES = [
 def catalog(postgres_url: str) -> Iterator[PostgresCatalog]:
     opened = PostgresCatalog(postgres_url, "articles")
     opened.add_pending(ARTICLES)
-    opened.publish(ARTICLES, [File("/news/a.jsonl", "f1", ["a1", "a2", "a3"])], [], _hash)
+    opened.publish(ARTICLES, [FileRecord("/news/a.jsonl", "f1", ["a1", "a2", "a3"])], [])
     yield opened
     opened.close()
 
