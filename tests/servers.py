@@ -5,6 +5,8 @@ binaries; see scripts/local_servers.py). Chroma: a fresh server per test. Postgr
 from __future__ import annotations
 
 import itertools
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -27,13 +29,18 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def postgres_server() -> Iterator[Server]:
     pytest.importorskip("psycopg", reason="the postgres extra is not installed")
-    server = _started(lambda: start_postgres(tmp_path_factory.mktemp("postgres") / "data"))
+    # Not under pytest's tmp dir: under root the server runs as another user, and every pytest run on the
+    # machine resets /tmp/pytest-of-root to mode 700.
+    folder = Path(tempfile.mkdtemp(prefix="factcheck-test-postgres-"))
+    folder.chmod(0o755)
+    server = _started(lambda: start_postgres(folder / "data"))
     try:
         yield server
     finally:
         server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
