@@ -316,7 +316,8 @@ def print_tables(results: dict[str, Any]) -> None:
               f"{g['mapped_by_search']} by text search, {g['unmapped']} unmapped; {g['cut_sentences']} longer than a "
               f"chunk (scored by overlap); {g['queries_without_gold']} queries without body gold")
         page = name == "wice-dev"
-        header = f"  {'mode':<22} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR':>6}"
+        width = 34 if r.get("modes_postgres") else 22
+        header = f"  {'mode':<{width}} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR':>6}"
         header += f" {'page R@5':>9}" if page else ""
         print(header + f" {'p50 ms':>8} {'p95 ms':>8}")
         shared = r.get("modes_postgres") or {}
@@ -324,7 +325,7 @@ def print_tables(results: dict[str, Any]) -> None:
             for backend, row in (("", m), (" · postgres", shared.get(label))):
                 if row is None:
                     continue
-                line = f"  {label + backend:<22} " + " ".join(f"{row[key]:>6.3f}" for key in RECALL_COLUMNS)
+                line = f"  {label + backend:<{width}} " + " ".join(f"{row[key]:>6.3f}" for key in RECALL_COLUMNS)
                 line += f" {row['page_recall@5']:>9.3f}" if page else ""
                 print(line + f" {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f}")
         if page:

@@ -256,15 +256,45 @@ def measure_shared(data_dir: Path, queries: list[str]) -> dict[str, Any]:
     return {**measured, "copy_seconds": round(copy_seconds, 1), "postgres_table_bytes": sizes}
 
 
-def run(root: Path, n: int, fresh: bool, backend: str = "default") -> dict[str, Any]:
+def from_retrieval_stores(data_dir: Path) -> dict[str, Any]:
+    """A store made of every corpus the retrieval benchmark has built and cached (their real vectors copied, not
+    embedded again): the largest store this machine can make in minutes when embedding N chunks takes hours."""
+    from stores import CACHE as RETRIEVAL_CACHE
+
+    from assistant.runtime import open_store
+
+    sources = {}
+    for folder in sorted(RETRIEVAL_CACHE.glob("*-*"), key=lambda f: f.stat().st_mtime):
+        if (folder / "complete").exists():
+            sources[folder.name.rsplit("-", 1)[0]] = folder  # the newest build of each corpus
+    if not sources:
+        raise SystemExit("no cached retrieval-benchmark stores: run bench/retrieval.py first")
+    target = open_store(_settings(data_dir))
+    started, copied = time.perf_counter(), 0
+    for name, folder in sorted(sources.items()):
+        source = open_store(_settings(folder))
+        copied += copy_store(source, target, batch=2000)
+        source.close()
+        say(f"scale: {name} copied ({copied:,} chunks so far)")
+    target.close()
+    built = {"report": {"seconds": round(time.perf_counter() - started, 1), "chunks": copied},
+             "windows": {"count": 0, "mean_chars": 0.0, "by_limit": {}},
+             "note": f"made from the retrieval benchmark's stores ({', '.join(sorted(sources))}), vectors copied"}
+    (data_dir / "complete").write_text(json.dumps(built), encoding="utf-8")
+    return built
+
+
+def run(root: Path, n: int, fresh: bool, backend: str = "default", reuse: bool = False) -> dict[str, Any]:
     holder = tempfile.TemporaryDirectory(prefix="factcheck-bench-scale-") if fresh else None
-    data_dir = Path(holder.name) / "data" if holder else CACHE / f"scale-{n}"
+    data_dir = Path(holder.name) / "data" if holder else CACHE / (f"scale-{n}" if not reuse else "from-retrieval")
     try:
         if not holder and data_dir.exists() and not (data_dir / "complete").exists():
             shutil.rmtree(data_dir)
         if (data_dir / "complete").exists():
             built = json.loads((data_dir / "complete").read_text(encoding="utf-8"))
             built["cached_store"] = str(data_dir)
+        elif reuse:
+            built = from_retrieval_stores(data_dir)
         else:
             built = build(root, n, data_dir)
         queries = claims(root, QUERIES)
@@ -285,7 +315,8 @@ def print_table(r: dict[str, Any]) -> None:
     mib = 1 << 20
     b = r["build"]
     print(f"Scale benchmark (one run; {r['machine']['cpus']} CPUs): {r['chunks']:,} chunks of real text "
-          f"({b['windows']['count']:,} sentence windows, mean {b['windows']['mean_chars']:.0f} chars)")
+          + (f"({b['windows']['count']:,} sentence windows, mean {b['windows']['mean_chars']:.0f} chars)"
+             if b["windows"]["count"] else ""))
     rss = f"{b['peak_rss_bytes'] / mib:,.0f} MiB" if b.get("peak_rss_bytes") else "not recorded"
     print(f"  built by Ingestor.run in {b['report']['seconds']:,.0f} s, ingest peak RSS {rss}"
           + (" (cached store)" if "cached_store" in b else ""))
@@ -334,11 +365,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     parser.add_argument("--backend", choices=("default", "postgres"), default="default",
                         help="postgres: also measure the same store on the shared backend")
+    parser.add_argument("--from-retrieval-stores", action="store_true",
+                        help="instead of N windows, the retrieval benchmark's cached stores in one (no embedding)")
     args = parser.parse_args(argv)
     if args.chunks < 1000:
         parser.error("use at least 1000 chunks")
     root = require_datasets(PROJECT_ROOT)
-    results = run(root, args.chunks, args.fresh, args.backend)
+    results = run(root, args.chunks, args.fresh, args.backend, args.from_retrieval_stores)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     if args.json:

@@ -95,6 +95,11 @@ def _assert_postgres_consistent(store: Store, catalog: PostgresCatalog) -> set[s
         "WHERE c.collection = %s AND c.lexemes = to_tsvector('simple', w.words)",
         ([i for i, _ in texts], [index_words(t) for _, t in texts], collection))}
     assert lexical == chunk_ids, f"lexical rows missing or stale: {sorted(chunk_ids - lexical)[:5]}"
+    counted = dict(db.execute("SELECT l, count(*) FROM factcheck_chunks, unnest(tsvector_to_array(lexemes)) l "
+                              "WHERE collection = %s GROUP BY l", (collection,)).fetchall())
+    kept = dict(db.execute("SELECT lexeme, df FROM factcheck_lexemes WHERE collection = %s AND df <> 0",
+                           (collection,)).fetchall())
+    assert kept == counted, "the document frequencies BM25 reads disagree with the chunks"
     statuses = {row[0] for row in db.execute("SELECT DISTINCT status FROM factcheck_articles WHERE collection = %s",
                                              (collection,))}
     assert statuses <= {"ready"}, f"articles left in state {statuses - {'ready'}}"

@@ -5,11 +5,17 @@ so every machine and process that points at the two servers sees one corpus. Any
 core SQL, tsvector and advisory locks are used (no extension). Every collection shares the same tables, keyed
 by a `collection` column; the tables are created on first use.
 
-Lexical index: a tsvector per chunk with a GIN index, ranked with ts_rank_cd. Both the stored text and the
-query are split into words exactly as FTS5's unicode61 tokenizer splits them (letters and digits, lower case,
-diacritics removed), so the query side behaves as with the SQLite backend: query text is data and never
-tsquery syntax, "2,000" is the phrase 2 <-> 000, "U.S." the phrase u <-> s, and an inflected lower-case word
-is searched as a prefix of its stem. (Postgres's own parser would keep "u.s" and "long-term" whole.)
+Lexical index: a tsvector per chunk with a GIN index. Both the stored text and the query are split into words
+exactly as FTS5's unicode61 tokenizer splits them (letters and digits, lower case, diacritics removed), so the
+query side behaves as with the SQLite backend: query text is data and never tsquery syntax, "2,000" is the
+phrase 2 <-> 000, "U.S." the phrase u <-> s, and an inflected lower-case word is searched as a prefix of its
+stem. (Postgres's own parser would keep "u.s" and "long-term" whole.)
+
+Ranking is BM25, as FTS5 ranks: each term's idf from a document-frequency table kept in step with the chunks
+(`factcheck_lexemes`, updated in the same transactions), the chunk's length against the average. Postgres's
+ts_rank_cd has no idf: a common word counts as much as a rare name, and on the WiCE dev corpus lexical recall@5
+fell from 0.943 (FTS5 bm25) to 0.579 with it. A term counts once per chunk (term frequency is not read from the
+tsvector: chunks are a few sentences, where a content word rarely repeats).
 
 Writers: one at a time per collection, through a session-level advisory lock (`writer`); readers never wait.
 The crash-safety protocol is the SQLite backend's: pending rows, then vectors, then one transaction.
@@ -19,9 +25,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import socket
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -50,11 +58,14 @@ CREATE TABLE IF NOT EXISTS factcheck_files (
 CREATE TABLE IF NOT EXISTS factcheck_chunks (
     collection TEXT NOT NULL, id TEXT NOT NULL, article_id TEXT NOT NULL, idx INTEGER NOT NULL,
     span_start INTEGER NOT NULL, span_end INTEGER NOT NULL, text TEXT NOT NULL, text_hash TEXT NOT NULL,
-    lexemes TSVECTOR NOT NULL, PRIMARY KEY (collection, id)
+    lexemes TSVECTOR NOT NULL, n_words INTEGER NOT NULL, PRIMARY KEY (collection, id)
 );
 CREATE INDEX IF NOT EXISTS factcheck_chunks_article ON factcheck_chunks (collection, article_id);
 CREATE INDEX IF NOT EXISTS factcheck_chunks_text_hash ON factcheck_chunks (collection, text_hash);
 CREATE INDEX IF NOT EXISTS factcheck_chunks_lexemes ON factcheck_chunks USING GIN (lexemes);
+CREATE TABLE IF NOT EXISTS factcheck_lexemes (
+    collection TEXT NOT NULL, lexeme TEXT COLLATE "C" NOT NULL, df INTEGER NOT NULL, PRIMARY KEY (collection, lexeme)
+);
 CREATE TABLE IF NOT EXISTS factcheck_settings (
     collection TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (collection, key)
 );
@@ -68,6 +79,8 @@ _DATES_PENDING = "dates_pending"
 _ARTICLE_COLUMNS = ("id, title, source, date, date_inferred, url, author, caption, origin, content_hash, cluster, "
                     "text, n_chunks")
 _CHUNK_COLUMNS = "id, article_id, idx, text, span_start, span_end"
+_K1, _B = 1.2, 0.75  # BM25's usual constants, as FTS5's bm25() uses them
+_STATS_SECONDS = 60.0  # chunk count and mean length are re-read at most this often (they move slowly)
 _WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer keeps: runs of letters and digits
 
 
@@ -81,15 +94,21 @@ def index_words(text: str) -> str:
     return " ".join(_fold(w) for w in _WORD.findall(text))
 
 
-def tsquery(text: str) -> str:
-    """A to_tsquery('simple') expression for plain query text: its content terms (text.query_terms) OR-ed, each a
-    phrase of quoted words or a quoted stem prefix. Only folded letters and digits ever go inside the quotes."""
-    terms = []
+def tsquery_terms(text: str) -> list[tuple[str, tuple[str, ...], bool]]:
+    """Plain query text as tsquery terms: (tsquery text, its folded words, prefix?). Each is a phrase of quoted
+    words or a quoted stem prefix (text.query_terms); only folded letters and digits ever go inside the quotes."""
+    terms: dict[str, tuple[str, tuple[str, ...], bool]] = {}
     for words, prefix in query_terms(text):
-        folded = [w for w in map(_fold, words) if w]
+        folded = tuple(w for w in map(_fold, words) if w)
         if folded:
-            terms.append(f"'{folded[0]}':*" if prefix else " <-> ".join(f"'{w}'" for w in folded))
-    return " | ".join(f"({t})" for t in dict.fromkeys(terms))
+            query = f"'{folded[0]}':*" if prefix else " <-> ".join(f"'{w}'" for w in folded)
+            terms.setdefault(query, (query, folded, prefix))
+    return list(terms.values())
+
+
+def tsquery(text: str) -> str:
+    """The query's terms OR-ed, as one tsquery."""
+    return " | ".join(f"({query})" for query, _, _ in tsquery_terms(text))
 
 
 def lock_key(collection: str) -> int:
@@ -103,6 +122,7 @@ class PostgresCatalog:
 
         self._errors = psycopg.Error
         self.collection = collection
+        self._stats_cache: tuple[float, int, float] | None = None
         try:
             self._db = psycopg.connect(url, autocommit=True, application_name=f"factcheck pid {os.getpid()}")
             with self._db.transaction():
@@ -253,18 +273,69 @@ class PostgresCatalog:
                                          "AND length(lexemes) > 0", (self.collection,))}
 
     def lexical_search(self, query: str, k: int, filters: Filters) -> list[Hit]:
-        """(chunk id, ts_rank_cd score) of the best k chunks of ready articles inside the filters. The filters
-        are applied before ranking, so a narrow filter still gets its best k."""
-        expression = tsquery(query)
-        if not expression or k < 1:
+        """(chunk id, BM25 score) of the best k chunks of ready articles inside the filters. Without filters the
+        chunks are ranked alone and then checked for readiness (a wider page if some are not); with filters,
+        every match is checked against its article first, so a narrow filter still gets its best k."""
+        terms = tsquery_terms(query)
+        if not terms or k < 1:
             return []
+        count, mean_words = self._stats()
+        if not count:
+            return []
+        weights = self._idf(terms, count)
+        matched = " + ".join("CASE WHEN c.lexemes @@ %s::tsquery THEN %s ELSE 0 END" for _ in terms)
+        score = f"({matched}) * %s / (%s + %s * c.n_words)"
+        score_params: list[Any] = [v for (q, _, _), w in zip(terms, weights, strict=True) for v in (q, w)]
+        score_params += [_K1 + 1, 1 + _K1 * (1 - _B), _K1 * _B / max(mean_words, 1.0)]
+        match = " | ".join(f"({q})" for q, _, _ in terms)
+        if filters.empty:
+            return self._ranked_then_checked(score, score_params, match, k)
         condition, params = _filter_sql(filters)
         rows = self._rows(
-            "SELECT c.id, ts_rank_cd(c.lexemes, q) AS score FROM to_tsquery('simple', %s) q, factcheck_chunks c "
-            "JOIN factcheck_articles a ON a.collection = c.collection AND a.id = c.article_id "
-            f"WHERE c.collection = %s AND c.lexemes @@ q AND a.status = 'ready'{condition} "
-            "ORDER BY score DESC, c.id LIMIT %s", (expression, self.collection, *params, k))
-        return [(chunk_id, float(score)) for chunk_id, score in rows]
+            f"SELECT c.id, {score} AS score FROM factcheck_chunks c JOIN factcheck_articles a "
+            "ON a.collection = c.collection AND a.id = c.article_id WHERE c.collection = %s AND "
+            f"c.lexemes @@ %s::tsquery AND a.status = 'ready'{condition} ORDER BY score DESC, c.id LIMIT %s",
+            (*score_params, self.collection, match, *params, k))
+        return [(chunk_id, float(value)) for chunk_id, value in rows]
+
+    def _ranked_then_checked(self, score: str, score_params: list[Any], match: str, k: int) -> list[Hit]:
+        limit = k + 8
+        while True:
+            ranked = self._rows(f"SELECT c.id, c.article_id, {score} AS score FROM factcheck_chunks c "
+                                "WHERE c.collection = %s AND c.lexemes @@ %s::tsquery ORDER BY score DESC, c.id "
+                                "LIMIT %s", (*score_params, self.collection, match, limit))
+            ready = self.ready_article_ids({article_id for _, article_id, _ in ranked})
+            found = [(chunk_id, float(value)) for chunk_id, article_id, value in ranked if article_id in ready]
+            if len(found) >= k or len(ranked) < limit:
+                return found[:k]
+            limit *= 4
+
+    def _stats(self) -> tuple[int, float]:
+        """(chunks in the collection, their mean length in words), re-read every _STATS_SECONDS."""
+        now = time.monotonic()
+        if self._stats_cache is None or now - self._stats_cache[0] > _STATS_SECONDS:
+            count, mean = self._rows("SELECT count(*), coalesce(avg(n_words), 0) FROM factcheck_chunks "
+                                     "WHERE collection = %s", (self.collection,))[0]
+            self._stats_cache = (now, int(count), float(mean))
+        return self._stats_cache[1], self._stats_cache[2]
+
+    def _idf(self, terms: list[tuple[str, tuple[str, ...], bool]], count: int) -> list[float]:
+        """FTS5's idf per term, log((N - df + 0.5) / (df + 0.5)) floored at 1e-6. A phrase's df is taken as its
+        rarest word's (an upper bound); a prefix's as the sum over the words it matches (capped at N)."""
+        words = sorted({w for _, folded, prefix in terms if not prefix for w in folded})
+        df = dict(self._rows("SELECT lexeme, df FROM factcheck_lexemes WHERE collection = %s AND lexeme = ANY(%s)",
+                             (self.collection, words))) if words else {}
+        weights = []
+        for _, folded, prefix in terms:
+            if prefix:
+                stem = folded[0]
+                found = self._rows("SELECT coalesce(sum(df), 0) FROM factcheck_lexemes WHERE collection = %s AND "
+                                   "lexeme >= %s AND lexeme < %s", (self.collection, stem, _after(stem)))[0][0]
+                frequency = min(int(found), count)
+            else:
+                frequency = min(int(df.get(w, 0)) for w in folded)
+            weights.append(max(math.log((count - frequency + 0.5) / (frequency + 0.5)), 1e-6))
+        return weights
 
     def dates_pending(self) -> bool:
         rows = self._rows("SELECT value FROM factcheck_settings WHERE collection = %s AND key = %s",
@@ -292,14 +363,20 @@ class PostgresCatalog:
     def publish(self, items: Sequence[PreparedArticle], files: Sequence[FileRecord], obsolete: Sequence[str]) -> None:
         """Chunks and their lexical rows, articles 'ready', the ledger, obsolete articles 'deleting': at once."""
         with self._transaction() as db, db.cursor() as cursor:
+            chunks = [c for item in items for c in item.chunks]
+            _forget_chunks(db, self.collection, "id = ANY(%s)", [c.id for c in chunks])  # a re-written chunk
+            words = {c.id: index_words(c.text) for c in chunks}
             cursor.executemany(
                 "INSERT INTO factcheck_chunks (collection, id, article_id, idx, span_start, span_end, text, text_hash, "
-                "lexemes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, to_tsvector('simple', %s)) "
-                "ON CONFLICT (collection, id) DO UPDATE SET article_id = excluded.article_id, idx = excluded.idx, "
-                "span_start = excluded.span_start, span_end = excluded.span_end, text = excluded.text, "
-                "text_hash = excluded.text_hash, lexemes = excluded.lexemes",
+                "lexemes, n_words) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, to_tsvector('simple', %s), %s)",
                 [(self.collection, c.id, c.article_id, c.index, c.start, c.end, c.text, text_hash(c.text),
-                  index_words(c.text)) for item in items for c in item.chunks])
+                  words[c.id], len(words[c.id].split())) for c in chunks])
+            db.execute(  # document frequencies, in the same transaction as the rows they count
+                "INSERT INTO factcheck_lexemes (collection, lexeme, df) SELECT %s, l, count(*) "
+                "FROM factcheck_chunks c, unnest(tsvector_to_array(c.lexemes)) l "
+                "WHERE c.collection = %s AND c.id = ANY(%s) GROUP BY l "
+                "ON CONFLICT (collection, lexeme) DO UPDATE SET df = factcheck_lexemes.df + excluded.df",
+                (self.collection, self.collection, [c.id for c in chunks]))
             _set_status(db, self.collection, [item.article.id for item in items], "ready")
             cursor.executemany(
                 "INSERT INTO factcheck_files (collection, path, file_hash, article_ids, problems) "
@@ -320,8 +397,7 @@ class PostgresCatalog:
 
     def delete_articles(self, ids: Sequence[str]) -> None:
         with self._transaction() as db:
-            db.execute("DELETE FROM factcheck_chunks WHERE collection = %s AND article_id = ANY(%s)",
-                       (self.collection, list(ids)))
+            _forget_chunks(db, self.collection, "article_id = ANY(%s)", list(ids))
             db.execute("DELETE FROM factcheck_articles WHERE collection = %s AND id = ANY(%s)",
                        (self.collection, list(ids)))
 
@@ -329,6 +405,21 @@ class PostgresCatalog:
         with self._transaction() as db:
             db.execute("UPDATE factcheck_articles SET date = %s, date_inferred = true WHERE collection = %s "
                        "AND id = %s", (date, self.collection, article_id))
+
+
+def _forget_chunks(db: Any, collection: str, condition: str, value: list[str]) -> None:
+    """Delete chunk rows and take them out of the document frequencies, in the caller's transaction."""
+    db.execute(
+        f"WITH gone AS (DELETE FROM factcheck_chunks WHERE collection = %s AND {condition} RETURNING lexemes), "
+        "counts AS (SELECT l, count(*) AS n FROM gone, unnest(tsvector_to_array(gone.lexemes)) l GROUP BY l) "
+        "UPDATE factcheck_lexemes d SET df = d.df - counts.n FROM counts "
+        "WHERE d.collection = %s AND d.lexeme = counts.l",
+        (collection, value, collection))
+
+
+def _after(prefix: str) -> str:
+    """The least string greater than every string starting with `prefix` (in byte order)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def _filter_sql(filters: Filters) -> tuple[str, list[Any]]:
