@@ -20,6 +20,7 @@ import pytest
 from assistant.config import load_settings
 from assistant.runtime import open_store
 from assistant.store.postgres_catalog import PostgresCatalog
+from scripts.local_servers import free_port
 from tests.helpers import RunCli, assert_consistent, factcheck_command, factcheck_env
 
 pytestmark = pytest.mark.slow
@@ -160,3 +161,23 @@ def _waiting(postgres_url: str) -> int:
     with psycopg.connect(postgres_url, autocommit=True) as db:
         row = db.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").fetchone()
     return int(row[0]) if row else 0
+
+
+def test_a_shared_catalog_without_shared_vectors_is_refused(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FACTCHECK_DATABASE_URL", "postgresql://factcheck@127.0.0.1:5432/factcheck")
+    result = run_cli("sources")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: FACTCHECK_DATABASE_URL needs FACTCHECK_CHROMA_URL too")
+    assert result.stderr.count("\n") == 1
+
+
+def test_an_unreachable_database_is_one_line_without_the_password(chroma_url: str, run_cli: RunCli,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FACTCHECK_CHROMA_URL", chroma_url)
+    monkeypatch.setenv("FACTCHECK_DATABASE_URL", f"postgresql://factcheck:s3cret@127.0.0.1:{free_port()}/factcheck")
+    result = run_cli("search", "militants")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot open the Postgres catalog at "
+                                                   "postgresql://factcheck:***@127.0.0.1:"), lines
+    assert "s3cret" not in result.output
