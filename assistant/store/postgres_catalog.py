@@ -169,7 +169,8 @@ class PostgresCatalog:
         try:
             self._rows("INSERT INTO factcheck_writers (collection, pid, host) VALUES (%s, %s, %s) "
                        "ON CONFLICT (collection) DO UPDATE SET pid = excluded.pid, host = excluded.host, since = now() "
-                       "RETURNING pid", (self.collection, os.getpid(), socket.gethostname()))
+                       "RETURNING pid",  # (a row back: _rows fetches one)
+                       (self.collection, os.getpid(), socket.gethostname()))
             yield
         finally:
             if not self._db.closed:
@@ -266,11 +267,6 @@ class PostgresCatalog:
 
     def all_chunk_ids(self) -> set[str]:
         return {r[0] for r in self._rows("SELECT id FROM factcheck_chunks WHERE collection = %s", (self.collection,))}
-
-    def lexical_chunk_ids(self) -> set[str]:
-        """Chunk ids with a non-empty lexical entry (for consistency checks)."""
-        return {r[0] for r in self._rows("SELECT id FROM factcheck_chunks WHERE collection = %s "
-                                         "AND length(lexemes) > 0", (self.collection,))}
 
     def lexical_search(self, query: str, k: int, filters: Filters) -> list[Hit]:
         """(chunk id, BM25 score) of the best k chunks of ready articles inside the filters. Without filters the
