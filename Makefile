@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DATA := .demo-data
 
-.PHONY: install demo test test-llm record-fixtures test-wheel eval lint typecheck bench-ingest bench-retrieval bench-check train-verifier train-nli clean
+.PHONY: install demo demo-server test test-llm record-fixtures test-wheel eval lint typecheck bench-ingest bench-retrieval bench-check train-verifier train-nli clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,13 +26,18 @@ demo: $(STAMP)
 		"How many civilians were killed in coalition strikes in June, according to Airwars?" --engine replay
 
 test: $(STAMP)
-	$(BIN)/ruff check assistant tests bench
+	$(BIN)/ruff check assistant tests bench scripts
 	$(BIN)/mypy assistant
 	$(BIN)/pytest
 	PYTHON=$(PYTHON) .ci/wheel-smoke
 	$(BIN)/factcheck eval --engine replay --require-datasets --out eval-report/replay
 	$(BIN)/factcheck eval --engine local --require-datasets --suite seeds --suite summedits-local --suite climate-fever-local \
 		--suite wice-local --out eval-report/local
+
+# A newsroom's setup on one machine: Postgres + `chroma run` on 127.0.0.1, seeds ingested from one process,
+# sources/search/check (and the Slack bot, with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET) from another.
+demo-server: $(STAMP)
+	$(BIN)/python scripts/demo_server.py
 
 # A real model in the loop (not in .ci/run: the first run builds llama-cpp-python from source, ~15 min on 2 cores):
 # llama.cpp's OpenAI-compatible server + SmolLM2-135M-Instruct on 127.0.0.1, one thread; see .ci/test-llm.
@@ -56,7 +61,7 @@ eval: $(STAMP)
 		--suite wice-local --out eval-report/local
 
 lint: $(STAMP)
-	$(BIN)/ruff check assistant tests bench
+	$(BIN)/ruff check assistant tests bench scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy assistant
@@ -85,4 +90,4 @@ train-nli: $(STAMP)
 		--init-from $(NLI_WORK)/nli2/checkpoint.pt --epochs 1 --lr 2e-5
 
 clean:
-	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_DATA) .demo-server .pytest_cache .mypy_cache .ruff_cache

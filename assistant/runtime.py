@@ -21,8 +21,9 @@ def make_embedder(settings: Settings) -> Embedder:
     raise ConfigError(f"unknown FACTCHECK_EMBEDDINGS '{settings.embeddings}'; use local or openai")
 
 
-def open_store(settings: Settings, collection: str | None = None) -> Store:
-    return Store(settings, make_embedder(settings), collection)
+def open_store(settings: Settings, collection: str | None = None, embedder: Embedder | None = None) -> Store:
+    """The configured store; `embedder` shares an already loaded model (the Slack bot's thread workers)."""
+    return Store(settings, embedder or make_embedder(settings), collection)
 
 
 def resolve_engine(settings: Settings, engine: str | None = None) -> str:

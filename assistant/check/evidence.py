@@ -8,6 +8,7 @@ names and numbers that embeddings blur. It also gates relevance: when the best s
 from __future__ import annotations
 
 import re
+import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -90,6 +91,9 @@ def _int8_minilm(threads: int) -> LocalMiniLM:
                        model_path=resource_path(CHECK, "models", "sentence", "model.onnx"))
 
 
+_CACHES_LOCK = threading.Lock()
+
+
 class _SentenceVectors:
     """A bounded cache of sentence vectors per embedder: checking a draft re-reads the same evidence per claim."""
 
@@ -98,15 +102,21 @@ class _SentenceVectors:
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # the Slack bot's thread workers share one embedder, hence this cache
 
     @classmethod
     def of(cls, embedder: Embedder) -> _SentenceVectors:
         try:
-            return cls._caches.setdefault(embedder, cls(embedder))
+            with _CACHES_LOCK:
+                return cls._caches.setdefault(embedder, cls(embedder))
         except TypeError:  # an embedder that cannot be weakly referenced is not cached
             return cls(embedder)
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return self._embed(texts)
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
         if missing:
             for text, vector in zip(missing, self._embedder.embed(missing), strict=True):
