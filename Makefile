@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DATA := .demo-data
 
-.PHONY: install demo test test-fast test-llm record-fixtures test-wheel eval lint typecheck bench-startup bench-ingest bench-retrieval bench-check train-verifier train-nli clean
+.PHONY: install demo demo-server test test-fast test-llm record-fixtures test-wheel eval lint typecheck bench-startup bench-ingest bench-retrieval bench-check train-verifier train-nli clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ demo: $(STAMP)
 		"How many civilians were killed in coalition strikes in June, according to Airwars?" --engine replay
 
 test: $(STAMP)
-	$(BIN)/ruff check assistant tests bench
+	$(BIN)/ruff check assistant tests bench scripts
 	$(BIN)/mypy assistant
 	$(BIN)/pytest
 	PYTHON=$(PYTHON) .ci/wheel-smoke
@@ -37,6 +37,11 @@ test: $(STAMP)
 # The fast lane: unit tests and in-process commands on the hashing embedder (no model); `make test` runs everything.
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not slow"
+
+# A newsroom's setup on one machine: Postgres + `chroma run` on 127.0.0.1, seeds ingested from one process,
+# sources/search/check (and the Slack bot, with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET) from another.
+demo-server: $(STAMP)
+	$(BIN)/python scripts/demo_server.py
 
 # A real model in the loop (not in .ci/run: the first run builds llama-cpp-python from source, ~15 min on 2 cores):
 # llama.cpp's OpenAI-compatible server + SmolLM2-135M-Instruct on 127.0.0.1, one thread; see .ci/test-llm.
@@ -60,7 +65,7 @@ eval: $(STAMP)
 		--suite wice-local --out eval-report/local
 
 lint: $(STAMP)
-	$(BIN)/ruff check assistant tests bench
+	$(BIN)/ruff check assistant tests bench scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy assistant
@@ -81,7 +86,7 @@ bench-check: $(STAMP)
 train-verifier: $(STAMP)
 	$(BIN)/python bench/train_verifier.py
 
-# The entailment model used by `check` and `audit` (README "Entailment model"): round 1 then round 2, each
+# The entailment model used by `check` and `audit` (README "Entailment model"): rounds 1, 2 and 3, each
 # resumable (checkpoints under ~/.cache/factcheck-train, outside git). Then `make train-verifier bench-check`.
 NLI_WORK ?= $(HOME)/.cache/factcheck-train
 train-nli: $(STAMP)
@@ -89,6 +94,8 @@ train-nli: $(STAMP)
 	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/nli --epochs 2
 	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/nli2 --mix news --init-from $(NLI_WORK)/nli/checkpoint.pt \
 		--epochs 1 --lr 3e-5
+	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/nli3 --mix polarity --earlier-pairs $(NLI_WORK)/nli2/pairs.jsonl \
+		--init-from $(NLI_WORK)/nli2/checkpoint.pt --epochs 1 --lr 2e-5
 
 clean:
-	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_DATA) .demo-server .pytest_cache .mypy_cache .ruff_cache

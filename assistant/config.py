@@ -20,6 +20,7 @@ from assistant.resources import EVALS, resource_path
 
 EmbeddingsKind = Literal["local", "openai", "hashing"]  # hashing: no model (tests; see store/hashing.py)
 EngineKind = Literal["auto", "local", "openai", "replay"]
+WorkerKind = Literal["process", "thread"]
 
 # USD per million (prompt, completion) tokens; override with FACTCHECK_PRICES='{"model": [in, out]}'.
 DEFAULT_PRICES: dict[str, tuple[float, float]] = {
@@ -79,6 +80,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("factcheck-assistant")))
     chroma_url: str | None = None
+    database_url: str | None = None  # postgresql://...: the catalog on a shared Postgres (needs chroma_url too)
     collection: str = "articles"
 
     embeddings: EmbeddingsKind = "local"
@@ -113,8 +115,11 @@ class Settings(BaseSettings):
     slack_api_url: str | None = None  # Slack Web API base URL override (tests, proxies); unset: Slack's own
     slack_allowed_channels: str = ""  # comma-separated channel ids the bot answers in; empty: every channel
     slack_rate_limit: int = Field(default=10, ge=1, description="Slack requests per user per minute")
+    slack_workers: int = Field(default=2, ge=1, le=256, description="requests the bot works on at once")
+    slack_worker_kind: WorkerKind = "process"  # process: one runtime per process (CPU-bound local engine)
+    slack_queue: int = Field(default=32, ge=0, le=100_000, description="requests waiting for a worker before 'busy'")
 
-    @field_validator("chroma_url")
+    @field_validator("chroma_url", "database_url")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value or None

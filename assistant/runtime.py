@@ -32,7 +32,10 @@ def make_embedder(settings: Settings) -> Embedder:
     raise ConfigError(f"unknown FACTCHECK_EMBEDDINGS '{settings.embeddings}'; use local, openai or hashing")
 
 
-def open_store(settings: Settings, collection: str | None = None) -> Store:
+def open_store(settings: Settings, collection: str | None = None, embedder: Embedder | None = None) -> Store:
+    """The configured store; `embedder` shares an already loaded model (the Slack bot's thread workers)."""
+    if embedder is not None:
+        return Store(settings, embedder, collection)
     return Runtime(settings, collection).store
 
 

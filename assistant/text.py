@@ -114,3 +114,26 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
             return word[: -len(suffix)]
     return word
+
+
+MAX_QUERY_TERMS = 48
+
+
+def query_terms(text: str) -> list[tuple[tuple[str, ...], bool]]:
+    """A lexical query's content terms, in order, without repeats: (lower-case words of a phrase, whether the
+    single word is a stem to search as a prefix). "2,000" is the phrase (2, 000), "U.S." (u, s), "warming" the
+    prefix "warm"; capitalised words are likely names ("Jones", "United States"): exact, never stemmed. Every word
+    holds only letters and digits, so no query syntax can come from the text."""
+    terms: list[tuple[tuple[str, ...], bool]] = []
+    for token in TOKEN.findall(text):
+        words = tuple(re.findall(r"[^\W_]+", token.lower()))
+        if not words or (len(words) == 1 and words[0] in STOPWORDS):
+            continue
+        root = stem(words[0]) if len(words) == 1 and token[0].islower() else words[0]
+        term = ((root,), True) if len(words) == 1 and root != words[0] else (words, False)
+        if term not in terms:
+            terms.append(term)
+        if len(terms) >= MAX_QUERY_TERMS:
+            break
+    return terms
+

@@ -141,6 +141,57 @@ def toggle_negation(sentence: str, rng: random.Random) -> str | None:
     return sentence[:m.end()] + " not" + sentence[m.end():]
 
 
+# Polarity edits beyond "is" -> "is not": determiners and adverbs ("there are no plans", "not currently any",
+# "never", "no longer"), which round 2 read as entailment when the claim was worded differently from the source.
+_POLARITY_REMOVALS = ((re.compile(r"\b(is|are|was|were) no\b(?! (?:longer|more than|fewer|less|one)\b)"), r"\1"),
+                      (re.compile(r"\bnot (currently |yet |now |)any\b"), r"\1"),
+                      (re.compile(r"\b(has|have|had) never\b"), r"\1"),
+                      (re.compile(r"\bno longer\b"), "still"))
+_POLARITY_INSERTIONS = ((re.compile(r"\bthere (is|are|was|were) (?!no\b|not\b)"), r"there \1 no "),
+                        (re.compile(r"\b(has|have|had) (?!not\b|never\b|no\b)(?=\w+ed\b|been\b)"), r"\1 never "),
+                        (re.compile(r"\b(is|are) still\b"), r"\1 no longer"))
+
+
+def flip_polarity(sentence: str, rng: random.Random) -> tuple[str, int] | None:
+    """The sentence with one determiner/adverb negation removed or inserted, and where the edit happened."""
+    edits = [(pattern, replacement) for pattern, replacement in _POLARITY_REMOVALS + _POLARITY_INSERTIONS
+             if pattern.search(sentence)]
+    if not edits:
+        return None
+    pattern, replacement = rng.choice(edits)
+    m = rng.choice(list(pattern.finditer(sentence)))
+    edited = sentence[:m.start()] + m.expand(replacement) + sentence[m.end():]
+    return re.sub(r"\s+", " ", edited), m.start()
+
+
+def clause_at(sentence: str, position: int) -> str | None:
+    """The comma/semicolon clause of the sentence that contains `position`, as a sentence of its own."""
+    start = 0
+    for part in re.split(r"(?<=[;,]) ", sentence):
+        end = start + len(part) + 1
+        if start <= position < end:
+            clause = re.sub(r"^(?:and|but|so|while) ", "", part.strip(" ,;").rstrip("."), flags=re.IGNORECASE)
+            return clause[0].upper() + clause[1:] + "." if len(clause.split()) >= 5 else None
+        start = end
+    return None
+
+
+def polarity_pairs(sentence: str, window: str, rng: random.Random) -> Iterator[tuple[str, str, str, int]]:
+    """(kind, premise, hypothesis, label): the flipped sentence and its flipped clause contradict the original;
+    the unflipped clause entails it (the contrast teaches the model which word carries the polarity)."""
+    flipped = flip_polarity(sentence, rng) or (None, 0)
+    if flipped[0] is None:
+        return
+    edited, position = flipped
+    yield "polarity", rng.choice([sentence, window]), restyle(edited, rng) if rng.random() < 0.3 else edited, \
+        CONTRADICTION
+    yield "polarity", edited, sentence, CONTRADICTION
+    edited_clause, clause = clause_at(edited, position), clause_at(sentence, position)
+    if edited_clause and clause and clause.rstrip(".") != sentence.rstrip("."):
+        yield "polarity-clause", rng.choice([sentence, window]), edited_clause, CONTRADICTION
+        yield "polarity-clause", rng.choice([sentence, window]), clause, ENTAILMENT
+
+
 def swap_name(sentence: str, names: list[str], rng: random.Random) -> str | None:
     found = list(NAME.finditer(sentence))
     if not found:
@@ -225,6 +276,8 @@ def synthetic_pairs(doc: Document, antonyms: dict[str, str], rng: random.Random,
         yield from emit("number", s, change_number(s, rng), CONTRADICTION)
         yield from emit("year", s, shift_year(s, rng), CONTRADICTION)
         yield from emit("negation", rng.choice([s, window]), toggle_negation(s, rng), CONTRADICTION)
+        for kind, premise, hypothesis, label in polarity_pairs(s, window, rng):
+            yield from emit(kind, premise, hypothesis, label)
         yield from emit("name", s, swap_name(s, names, rng), CONTRADICTION)
         yield from emit("antonym", s, swap_antonym(s, antonyms, rng), CONTRADICTION)
         yield from emit("comparative", s, flip_comparative(s, rng), CONTRADICTION)
@@ -361,5 +414,23 @@ def build_news(folder: Path, seed: int) -> list[Pair]:
     pairs += cf * 2 + wice_pairs * 3 + se * 2 + wice_hard_neutrals(folder, 3)
     synthetic = [pair for doc in cf_docs + wice_docs + se_docs for pair in synthetic_pairs(doc, antonyms, rng, 3)]
     pairs += rng.sample(synthetic, min(len(synthetic), 8000))
+    rng.shuffle(pairs)
+    return pairs
+
+
+def build_polarity(folder: Path, seed: int, round_two: Path) -> list[Pair]:
+    """The third round's mix: determiner/adverb polarity edits of every training-half sentence that has one, plus
+    a sample of round 2's pairs (so nothing learnt there is forgotten)."""
+    rng = random.Random(seed)
+    docs = [doc for _, found in (climate_fever(folder), wice(folder, rng), summedits(folder)) for doc in found]
+    pairs = []
+    for doc in docs:
+        for i, sentence in enumerate(doc.sentences):
+            window = " ".join(doc.sentences[max(0, i - 1):i + 2])
+            pairs += [Pair(premise, hypothesis, label, f"synthetic-{kind}", doc.split)
+                      for kind, premise, hypothesis, label in polarity_pairs(sentence, window, rng)
+                      if hypothesis != premise]
+    earlier = [Pair(**json.loads(line)) for line in round_two.open(encoding="utf-8")]
+    pairs += rng.sample(earlier, min(len(earlier), 2 * len(pairs)))
     rng.shuffle(pairs)
     return pairs

@@ -3,6 +3,7 @@
     .venv/bin/python bench/retrieval.py              # both corpora (builds + caches the stores: ~6 min cold on 2 cores)
     .venv/bin/python bench/retrieval.py --fresh      # a clean run: fresh temp data dirs, nothing cached
     .venv/bin/python bench/retrieval.py --scale 100000   # the scale run (see bench/scale.py)
+    .venv/bin/python bench/retrieval.py --backend postgres   # also on the shared backend, side by side
 
 Corpora (from ../shared/datasets, built by bench/corpora.py, ingested with the real pipeline into a temp data dir):
   climate-fever  evidence sentences grouped into their Wikipedia articles; queries = the claims that have gold
@@ -17,6 +18,9 @@ latency of `search()` (query embedding included). Chunk-level runs use collapse 
 (with collapse on, every article would be its own story cluster here and yield one chunk, hiding evidence that
 sits in an article's second-best chunk). WiCE also gets page-level recall@5 from the default search (collapse
 on: the top 5 results are 5 distinct pages): the cited page among them, the unit of the issue's reference figures.
+`--backend postgres` also copies each built store (articles, chunks, clusters, the same vectors) into the shared
+backend (Postgres catalog with its tsvector index + a Chroma server: FACTCHECK_DATABASE_URL / FACTCHECK_CHROMA_URL,
+else both started on 127.0.0.1 for the run) and scores it with the same queries, printed beside the default.
 Results also go to bench/results/retrieval.json. Exit codes: 0 ok, 1 acceptance missed, 2 datasets missing.
 """
 
@@ -29,17 +33,21 @@ import platform
 import resource
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from corpora import CorpusArticle, climate_fever_articles, require_datasets, wice_articles
-from stores import built_store, say
+from stores import built_store, copy_store, say, shared_servers
 
+from assistant.config import load_settings
 from assistant.ingest.metadata import split_preamble
 from assistant.retrieve import Mode, SearchConfig, search
+from assistant.runtime import open_store
 from assistant.store.corpus import text_hash
 from assistant.store.store import Store
 from assistant.types import Passage
@@ -49,6 +57,7 @@ RESULTS = PROJECT_ROOT / "bench" / "results" / "retrieval.json"
 K = 10
 RECALL_COLUMNS = ("recall@1", "recall@5", "recall@10", "mrr@10")
 WARMUP = 10
+SHARED_TOLERANCE = 0.02  # largest hybrid recall / MRR difference between the two backends taken as noise
 TEXTBOOK = SearchConfig(depth=50, fusion="rrf", rrf_k=60, dense_weight=1.0, lexical_weight=1.0)
 PAGE_REFERENCE = {"plain BM25": 0.91, "plain MiniLM": 0.90, "textbook RRF": 0.94}  # quoted from the issue
 TUNED_NOTE = """\
@@ -239,7 +248,7 @@ RUNS: tuple[tuple[str, Mode, SearchConfig | None], ...] = (
 )
 
 
-def run_bench(bench: Bench, fresh: bool) -> dict[str, Any]:
+def run_bench(bench: Bench, fresh: bool, shared: dict[str, str] | None = None) -> dict[str, Any]:
     with built_store(bench.name, bench.articles, fresh) as (store, info):
         queries, counts = resolve(store, bench)
         clusters = store.catalog.raw().execute(
@@ -249,8 +258,31 @@ def run_bench(bench: Bench, fresh: bool) -> dict[str, Any]:
         for label, mode, config in RUNS:
             say(f"{bench.name}: {label} over {len(queries):,} queries")
             rows[label] = evaluate(store, queries, mode, config or SearchConfig(), bench.page_level)
+        shared_rows = _on_shared_backend(store, bench, queries, shared) if shared else None
     return {"corpus": bench.name, "notes": bench.notes, **info, "gold": counts, "multi_article_clusters": clusters,
-            "config": SearchConfig().model_dump(), "textbook": TEXTBOOK.model_dump(), "modes": rows}
+            "config": SearchConfig().model_dump(), "textbook": TEXTBOOK.model_dump(), "modes": rows,
+            **({"modes_postgres": shared_rows} if shared_rows else {})}
+
+
+def _on_shared_backend(store: Store, bench: Bench, queries: Sequence[Resolved],
+                       shared: dict[str, str]) -> dict[str, Any]:
+    """The same corpus and vectors in Postgres + the Chroma server, scored with the same queries."""
+    with tempfile.TemporaryDirectory(prefix="factcheck-bench-shared-") as local:
+        target = open_store(load_settings(data_dir=Path(local), embeddings="local", **shared), bench.name)
+        try:
+            started = time.perf_counter()
+            copied = copy_store(store, target)
+            say(f"{bench.name}: {copied:,} chunks copied into the shared backend in "
+                f"{time.perf_counter() - started:.0f} s")
+            rows = {}
+            for label, mode, config in RUNS:
+                if config is TEXTBOOK:
+                    continue  # the comparison is of backends, not fusions: the default's modes suffice
+                say(f"{bench.name} (postgres): {label} over {len(queries):,} queries")
+                rows[label] = evaluate(target, queries, mode, config or SearchConfig(), bench.page_level)
+            return rows
+        finally:
+            target.close()
 
 
 def acceptance(results: dict[str, Any]) -> list[tuple[str, bool]]:
@@ -260,6 +292,12 @@ def acceptance(results: dict[str, Any]) -> list[tuple[str, bool]]:
         best_single = max(modes["dense"]["recall@5"], modes["lexical"]["recall@5"])
         checks.append((f"{name}: hybrid recall@5 {modes['hybrid']['recall@5']:.3f} >= best single "
                        f"{best_single:.3f}", modes["hybrid"]["recall@5"] >= best_single))
+        shared = result.get("modes_postgres")
+        if shared:  # "within noise": one standard error of a recall over these queries is ~0.01-0.015
+            for key in ("recall@5", "mrr@10"):
+                default, other = modes["hybrid"][key], shared["hybrid"][key]
+                checks.append((f"{name}: hybrid {key} on postgres {other:.3f} within {SHARED_TOLERANCE} of the "
+                               f"default's {default:.3f}", abs(other - default) <= SHARED_TOLERANCE))
     wice = results["corpora"].get("wice-dev")
     if wice:
         page = wice["modes"]["hybrid"]["page_recall@5"]
@@ -280,13 +318,18 @@ def print_tables(results: dict[str, Any]) -> None:
               f"{g['mapped_by_search']} by text search, {g['unmapped']} unmapped; {g['cut_sentences']} longer than a "
               f"chunk (scored by overlap); {g['queries_without_gold']} queries without body gold")
         page = name == "wice-dev"
-        header = f"  {'mode':<22} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR':>6}"
+        width = 34 if r.get("modes_postgres") else 22
+        header = f"  {'mode':<{width}} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR':>6}"
         header += f" {'page R@5':>9}" if page else ""
         print(header + f" {'p50 ms':>8} {'p95 ms':>8}")
+        shared = r.get("modes_postgres") or {}
         for label, m in r["modes"].items():
-            line = f"  {label:<22} " + " ".join(f"{m[key]:>6.3f}" for key in RECALL_COLUMNS)
-            line += f" {m['page_recall@5']:>9.3f}" if page else ""
-            print(line + f" {m['p50_ms']:>8.1f} {m['p95_ms']:>8.1f}")
+            for backend, row in (("", m), (" · postgres", shared.get(label))):
+                if row is None:
+                    continue
+                line = f"  {label + backend:<{width}} " + " ".join(f"{row[key]:>6.3f}" for key in RECALL_COLUMNS)
+                line += f" {row['page_recall@5']:>9.3f}" if page else ""
+                print(line + f" {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f}")
         if page:
             refs = ", ".join(f"{k} {v:.2f}" for k, v in PAGE_REFERENCE.items())
             print(f"  page R@5 reference (quoted from the issue, another corpus, not this run): {refs}")
@@ -306,19 +349,22 @@ def main(argv: list[str] | None = None) -> int:
                         help="run only this corpus (repeatable)")
     parser.add_argument("--scale", type=int, default=None, help="run the scale benchmark with N chunks instead")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of tables")
+    parser.add_argument("--backend", choices=("default", "postgres"), default="default",
+                        help="postgres: also run on the shared backend (Postgres + Chroma server), side by side")
     args = parser.parse_args(argv)
     if args.scale is not None:
         import scale
 
-        return scale.main([str(args.scale), *(["--json"] if args.json else [])])
+        return scale.main([str(args.scale), *(["--json"] if args.json else []), "--backend", args.backend])
     root = require_datasets(PROJECT_ROOT)
     builders = {"climate-fever": climate_fever_bench, "wice-dev": wice_bench}
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
         "datasets": str(root), "defaults": SearchConfig().model_dump(), "corpora": {},
     }
-    for name in args.corpus or list(builders):
-        results["corpora"][name] = run_bench(builders[name](root), args.fresh)
+    with shared_servers() if args.backend == "postgres" else nullcontext() as shared:
+        for name in args.corpus or list(builders):
+            results["corpora"][name] = run_bench(builders[name](root), args.fresh, shared)
     results["peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     results["acceptance"] = acceptance(results)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

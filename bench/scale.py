@@ -3,6 +3,7 @@
     .venv/bin/python bench/scale.py 100000          # builds the store once (~15-25 min on 2 cores), then measures
     .venv/bin/python bench/retrieval.py --scale 100000   # the same
     .venv/bin/python bench/scale.py 100000 --fresh  # rebuild in a fresh temp dir instead of the cache
+    .venv/bin/python bench/scale.py 100000 --backend postgres   # and the same store on the shared backend
 
 The corpus: every sentence of the Climate-FEVER articles, the WiCE dev pages and the SummEdits documents and
 summaries (bench/corpora.py), cut into sliding windows that start at every sentence and pack whole sentences up to
@@ -14,7 +15,10 @@ chain into one giant "syndicated" cluster, which real corpora do not have.
 
 Measured in a fresh child process (so its peak RSS is its own): p50/p95 latency of the default `search()` (hybrid,
 k=10, collapse on) for real claims, dense and lexical alone, and where the hybrid time goes. Index size = the Chroma
-directory + the SQLite catalog (with its FTS5 index and WAL). Results also go to bench/results/scale.json.
+directory + the SQLite catalog (with its FTS5 index and WAL). With `--backend postgres` the built store is copied
+(same articles, chunks and vectors) into the shared backend (Postgres catalog + Chroma server; see
+bench/stores.py: shared_servers) and measured the same way in another fresh process; the target there is a hybrid
+p50 at most twice the default's. Results also go to bench/results/scale.json.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from corpora import (
     wice_articles,
     write_jsonl,
 )
-from stores import say
+from stores import copy_store, say, shared_servers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT_ROOT / "bench" / "results" / "scale.json"
@@ -52,6 +56,7 @@ WINDOW_CHARS = (700, 350, 200)
 QUERIES = 600
 WARMUP = 20
 TARGET_P50_MS = 50.0
+SHARED_MAX_RATIO = 2.0  # the shared backend's hybrid p50 against the default's
 SYNDICATION_THRESHOLD = 0.95
 
 
@@ -111,10 +116,11 @@ def claims(root: Path, n: int) -> list[str]:
 
 
 # -- build ------------------------------------------------------------------------------------------------------------
-def _settings(data_dir: Path) -> Any:
+def _settings(data_dir: Path, shared: dict[str, str] | None = None) -> Any:
     from assistant.config import load_settings
 
-    return load_settings(data_dir=data_dir, embeddings="local", syndication_threshold=SYNDICATION_THRESHOLD)
+    return load_settings(data_dir=data_dir, embeddings="local", syndication_threshold=SYNDICATION_THRESHOLD,
+                         **(shared or {}))
 
 
 def _build_child(data_dir: str, corpus_dir: str, results: Any) -> None:
@@ -162,13 +168,13 @@ def _percentiles(seconds: Sequence[float]) -> dict[str, float]:
             "mean_ms": round(statistics.fmean(seconds) * 1000, 2)}
 
 
-def _measure_child(data_dir: str, queries: list[str], results: Any) -> None:
+def _measure_child(data_dir: str, queries: list[str], shared: dict[str, str] | None, results: Any) -> None:
     from assistant.retrieve import Filters, SearchConfig, search
     from assistant.retrieve.search import MODES
     from assistant.runtime import open_store
 
     started = time.perf_counter()
-    store = open_store(_settings(Path(data_dir)))
+    store = open_store(_settings(Path(data_dir), shared))
     open_seconds = time.perf_counter() - started
     for query in queries[:WARMUP]:
         for mode in MODES:
@@ -229,25 +235,78 @@ def disk_sizes(data_dir: Path) -> dict[str, int]:
             "total_bytes": _size(chroma) + _size(catalog_dir)}
 
 
-def run(root: Path, n: int, fresh: bool) -> dict[str, Any]:
+def measure_shared(data_dir: Path, queries: list[str]) -> dict[str, Any]:
+    """The built store copied into the shared backend, measured like the default in a fresh process."""
+    from assistant.runtime import open_store
+
+    with shared_servers() as shared, tempfile.TemporaryDirectory(prefix="factcheck-bench-scale-shared-") as local:
+        source = open_store(_settings(data_dir))
+        target = open_store(_settings(Path(local), shared))
+        started = time.perf_counter()
+        copied = copy_store(source, target, batch=2000)
+        copy_seconds = time.perf_counter() - started
+        say(f"scale: {copied:,} chunks copied into the shared backend in {copy_seconds:.0f} s")
+        source.close()
+        sizes = dict(target.catalog.raw().execute(
+            "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname LIKE 'factcheck%' "
+            "AND relkind = 'r'").fetchall())
+        target.close()
+        say(f"scale: measuring {len(queries)} queries x 3 modes on the shared backend in a fresh process")
+        measured = _in_child(_measure_child, local, queries, shared)
+    return {**measured, "copy_seconds": round(copy_seconds, 1), "postgres_table_bytes": sizes}
+
+
+def from_retrieval_stores(data_dir: Path) -> dict[str, Any]:
+    """A store made of every corpus the retrieval benchmark has built and cached (their real vectors copied, not
+    embedded again): the largest store this machine can make in minutes when embedding N chunks takes hours."""
+    from stores import CACHE as RETRIEVAL_CACHE
+
+    from assistant.runtime import open_store
+
+    sources = {}
+    for folder in sorted(RETRIEVAL_CACHE.glob("*-*"), key=lambda f: f.stat().st_mtime):
+        if (folder / "complete").exists():
+            sources[folder.name.rsplit("-", 1)[0]] = folder  # the newest build of each corpus
+    if not sources:
+        raise SystemExit("no cached retrieval-benchmark stores: run bench/retrieval.py first")
+    target = open_store(_settings(data_dir))
+    started, copied = time.perf_counter(), 0
+    for name, folder in sorted(sources.items()):
+        source = open_store(_settings(folder))
+        copied += copy_store(source, target, batch=2000)
+        source.close()
+        say(f"scale: {name} copied ({copied:,} chunks so far)")
+    target.close()
+    built = {"report": {"seconds": round(time.perf_counter() - started, 1), "chunks": copied},
+             "windows": {"count": 0, "mean_chars": 0.0, "by_limit": {}},
+             "note": f"made from the retrieval benchmark's stores ({', '.join(sorted(sources))}), vectors copied"}
+    (data_dir / "complete").write_text(json.dumps(built), encoding="utf-8")
+    return built
+
+
+def run(root: Path, n: int, fresh: bool, backend: str = "default", reuse: bool = False) -> dict[str, Any]:
     holder = tempfile.TemporaryDirectory(prefix="factcheck-bench-scale-") if fresh else None
-    data_dir = Path(holder.name) / "data" if holder else CACHE / f"scale-{n}"
+    data_dir = Path(holder.name) / "data" if holder else CACHE / (f"scale-{n}" if not reuse else "from-retrieval")
     try:
         if not holder and data_dir.exists() and not (data_dir / "complete").exists():
             shutil.rmtree(data_dir)
         if (data_dir / "complete").exists():
             built = json.loads((data_dir / "complete").read_text(encoding="utf-8"))
             built["cached_store"] = str(data_dir)
+        elif reuse:
+            built = from_retrieval_stores(data_dir)
         else:
             built = build(root, n, data_dir)
         queries = claims(root, QUERIES)
         say(f"scale: measuring {len(queries)} queries x 3 modes in a fresh process")
-        measured = _in_child(_measure_child, str(data_dir), queries)
+        measured = _in_child(_measure_child, str(data_dir), queries, None)
         sizes = disk_sizes(data_dir)
+        on_shared = measure_shared(data_dir, queries) if backend == "postgres" else None
     finally:
         if holder:
             holder.cleanup()
-    return {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+    return {**({"postgres": on_shared} if on_shared else {}),
+            "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
             "requested_chunks": n, "build": built, "queries": len(queries), **measured, "disk": sizes,
             "syndication_threshold": SYNDICATION_THRESHOLD, "target_p50_ms": TARGET_P50_MS}
 
@@ -256,7 +315,8 @@ def print_table(r: dict[str, Any]) -> None:
     mib = 1 << 20
     b = r["build"]
     print(f"Scale benchmark (one run; {r['machine']['cpus']} CPUs): {r['chunks']:,} chunks of real text "
-          f"({b['windows']['count']:,} sentence windows, mean {b['windows']['mean_chars']:.0f} chars)")
+          + (f"({b['windows']['count']:,} sentence windows, mean {b['windows']['mean_chars']:.0f} chars)"
+             if b["windows"]["count"] else ""))
     rss = f"{b['peak_rss_bytes'] / mib:,.0f} MiB" if b.get("peak_rss_bytes") else "not recorded"
     print(f"  built by Ingestor.run in {b['report']['seconds']:,.0f} s, ingest peak RSS {rss}"
           + (" (cached store)" if "cached_store" in b else ""))
@@ -279,6 +339,22 @@ def print_table(r: dict[str, Any]) -> None:
           f"{r['open_seconds']:.1f} s)")
     p50 = r["latency"]["hybrid"]["p50_ms"]
     print(f"  {'ok    ' if p50 <= TARGET_P50_MS else 'MISSED'} hybrid p50 {p50:.1f} ms <= {TARGET_P50_MS:.0f} ms")
+    shared = r.get("postgres")
+    if shared:
+        print(f"\n  the same store on the shared backend (Postgres catalog + tsvector, Chroma server; copied in "
+              f"{shared['copy_seconds']:.0f} s):")
+        print(f"  {'mode':<10} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8}   {'default p50':>11} {'ratio':>6}")
+        for mode, m in shared["latency"].items():
+            default = r["latency"][mode]["p50_ms"]
+            print(f"  {mode:<10} {m['p50_ms']:>8.1f} {m['p95_ms']:>8.1f} {m['mean_ms']:>8.1f}   {default:>11.1f} "
+                  f"{m['p50_ms'] / default:>6.2f}")
+        print("  hybrid, step by step (p50 / p95 ms): " + ", ".join(
+            f"{k} {v['p50_ms']:.1f} / {v['p95_ms']:.1f}" for k, v in shared["hybrid_parts"].items()))
+        tables = ", ".join(f"{k} {v / mib:,.0f}" for k, v in sorted(shared["postgres_table_bytes"].items()))
+        print(f"  Postgres tables with their indexes (MiB): {tables}")
+        ratio = shared["latency"]["hybrid"]["p50_ms"] / p50
+        print(f"  {'ok    ' if ratio <= SHARED_MAX_RATIO else 'MISSED'} shared hybrid p50 "
+              f"{shared['latency']['hybrid']['p50_ms']:.1f} ms <= {SHARED_MAX_RATIO:.0f}x the default's ({ratio:.2f}x)")
 
 
 
@@ -287,11 +363,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("chunks", type=int, nargs="?", default=100_000, help="chunks in the store (default 100000)")
     parser.add_argument("--fresh", action="store_true", help="build in a fresh temp dir (no cache)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
+    parser.add_argument("--backend", choices=("default", "postgres"), default="default",
+                        help="postgres: also measure the same store on the shared backend")
+    parser.add_argument("--from-retrieval-stores", action="store_true",
+                        help="instead of N windows, the retrieval benchmark's cached stores in one (no embedding)")
     args = parser.parse_args(argv)
     if args.chunks < 1000:
         parser.error("use at least 1000 chunks")
     root = require_datasets(PROJECT_ROOT)
-    results = run(root, args.chunks, args.fresh)
+    results = run(root, args.chunks, args.fresh, args.backend, args.from_retrieval_stores)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     if args.json:
@@ -299,7 +379,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print_table(results)
         print(f"(written to {RESULTS.relative_to(PROJECT_ROOT)})")
-    return 0 if results["latency"]["hybrid"]["p50_ms"] <= TARGET_P50_MS else 1
+    ok = results["latency"]["hybrid"]["p50_ms"] <= TARGET_P50_MS
+    if "postgres" in results:
+        ok = ok and results["postgres"]["latency"]["hybrid"]["p50_ms"] <= (
+            SHARED_MAX_RATIO * results["latency"]["hybrid"]["p50_ms"])
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

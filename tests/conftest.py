@@ -35,6 +35,8 @@ from tests.helpers import (
     factcheck_env,
 )
 
+pytest_plugins = ["tests.servers"]  # chroma_url, postgres_url: real servers on 127.0.0.1
+
 
 # -- isolation ---------------------------------------------------------------------------------------------------
 @pytest.fixture(autouse=True)

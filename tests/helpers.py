@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.store.postgres_catalog import PostgresCatalog, index_words
 from assistant.store.store import Store, chunk_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +56,9 @@ def factcheck_env(**extra: str) -> dict[str, str]:
 
 
 def assert_consistent(store: Store) -> set[str]:
-    """The store invariant: Chroma ids == SQLite chunk ids == FTS rows; every article 'ready'. Returns the ids."""
+    """The store invariant: Chroma ids == catalog chunk ids == lexical rows; every article 'ready'. Returns the ids."""
+    if isinstance(store.catalog, PostgresCatalog):
+        return _assert_postgres_consistent(store, store.catalog)
     db = store.catalog.raw()
     chroma_ids = store.vectors.all_ids()
     assert store.vectors.count() == len(chroma_ids), "Chroma holds duplicate ids"
@@ -72,6 +75,38 @@ def assert_consistent(store: Store) -> set[str]:
     assert statuses <= {"ready"}, f"articles left in state {statuses - {'ready'}}"
     per_article = dict(db.execute("SELECT article_id, count(*) FROM chunks GROUP BY article_id").fetchall())
     declared = dict(db.execute("SELECT id, n_chunks FROM articles").fetchall())
+    assert per_article == declared, "chunk rows do not match the articles' n_chunks (orphans or missing chunks)"
+    _assert_chroma_metadata_matches(store)
+    return chunk_ids
+
+
+def _assert_postgres_consistent(store: Store, catalog: PostgresCatalog) -> set[str]:
+    """The same invariant on the Postgres catalog: every chunk row's lexemes are exactly those of its text."""
+    db, collection = catalog.raw(), catalog.collection
+    chroma_ids = store.vectors.all_ids()
+    assert store.vectors.count() == len(chroma_ids), "Chroma holds duplicate ids"
+    chunk_ids = catalog.all_chunk_ids()
+    assert chroma_ids == chunk_ids, (
+        f"Chroma and Postgres disagree: only in Chroma {sorted(chroma_ids - chunk_ids)[:5]}, "
+        f"only in Postgres {sorted(chunk_ids - chroma_ids)[:5]}")
+    texts = db.execute("SELECT id, text FROM factcheck_chunks WHERE collection = %s", (collection,)).fetchall()
+    lexical = {row[0] for row in db.execute(  # rows whose tsvector is exactly the one their text makes
+        "SELECT c.id FROM factcheck_chunks c JOIN unnest(%s::text[], %s::text[]) AS w(id, words) ON w.id = c.id "
+        "WHERE c.collection = %s AND c.lexemes = to_tsvector('simple', w.words)",
+        ([i for i, _ in texts], [index_words(t) for _, t in texts], collection))}
+    assert lexical == chunk_ids, f"lexical rows missing or stale: {sorted(chunk_ids - lexical)[:5]}"
+    counted = dict(db.execute("SELECT l, count(*) FROM factcheck_chunks, unnest(tsvector_to_array(lexemes)) l "
+                              "WHERE collection = %s GROUP BY l", (collection,)).fetchall())
+    kept = dict(db.execute("SELECT lexeme, df FROM factcheck_lexemes WHERE collection = %s AND df <> 0",
+                           (collection,)).fetchall())
+    assert kept == counted, "the document frequencies BM25 reads disagree with the chunks"
+    statuses = {row[0] for row in db.execute("SELECT DISTINCT status FROM factcheck_articles WHERE collection = %s",
+                                             (collection,))}
+    assert statuses <= {"ready"}, f"articles left in state {statuses - {'ready'}}"
+    per_article = dict(db.execute("SELECT article_id, count(*) FROM factcheck_chunks WHERE collection = %s "
+                                  "GROUP BY article_id", (collection,)).fetchall())
+    declared = dict(db.execute("SELECT id, n_chunks FROM factcheck_articles WHERE collection = %s",
+                               (collection,)).fetchall())
     assert per_article == declared, "chunk rows do not match the articles' n_chunks (orphans or missing chunks)"
     _assert_chroma_metadata_matches(store)
     return chunk_ids

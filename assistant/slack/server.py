@@ -7,6 +7,7 @@ host asked for and gives each request a thread, so twenty mentions at once are a
 from __future__ import annotations
 
 import logging
+import signal
 from collections.abc import Iterable
 from socketserver import ThreadingMixIn
 from typing import Any
@@ -19,7 +20,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from assistant.config import Settings
 from assistant.slack.app import build_app, credentials_from_env
-from assistant.slack.work import FactChecker
+from assistant.slack.pool import FactChecker
 
 log = logging.getLogger("assistant.slack")
 
@@ -70,21 +71,27 @@ def configure_logging() -> None:
     log.setLevel(logging.INFO)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(settings: Settings, host: str, port: int, socket_mode: bool) -> None:
-    """Run the bot until interrupted. Credentials are checked before the store is opened."""
+    """Run the bot until interrupted (Ctrl-C or SIGTERM: the workers are stopped, never left behind).
+    Credentials are checked before the store is opened."""
     credentials = credentials_from_env(socket_mode, settings)
     checker = FactChecker.from_settings(settings)
     app = build_app(settings, checker, credentials)
     configure_logging()
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         if socket_mode:
             handler = socket_mode_handler(app, credentials.app_token)
-            log.info("connecting to Slack in Socket Mode (engine: %s)", checker.engine)
+            log.info("connecting to Slack in Socket Mode (%s)", checker.describe())
             handler.start()  # type: ignore[no-untyped-call]
         else:
             server = make_http_server(app, host, port)
             bound_host, bound_port = server.server_address[:2]
-            log.info("listening on http://%s:%s%s (engine: %s)", bound_host, bound_port, EVENTS_PATH, checker.engine)
+            log.info("listening on http://%s:%s%s (%s)", bound_host, bound_port, EVENTS_PATH, checker.describe())
             try:
                 server.serve_forever()
             finally:

@@ -4,8 +4,9 @@ The catalog is the source of truth for what is stored: articles (with their text
 MinHash signature), their chunks, the lexical index over the chunks, the file ledger (path -> file hash, the
 article ids it held, the bad records noted when it was read) and a flag saying that undated articles may have
 gained a dated copy. `SqliteCatalog` (sqlite_catalog.py: one SQLite file per collection, FTS5 for the lexical
-index) is the one backend today; another (a `PostgresCatalog` with tsvector) is added next to it and chosen in
-store.py's `open_catalog`, with no change outside `assistant/store/`.
+index) is the default; `PostgresCatalog` (postgres_catalog.py: shared tables on a Postgres server, a tsvector
+lexical index) is chosen by FACTCHECK_DATABASE_URL in store.py's `open_catalog`; nothing outside
+`assistant/store/` knows which one runs.
 
 A backend must provide:
 - Visibility by status. Every article has a status: 'pending' (written, vectors not yet confirmed),
@@ -30,7 +31,8 @@ A backend must provide:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 import numpy as np
@@ -100,5 +102,11 @@ class Catalog(Protocol):
     def dates_pending(self) -> bool: ...
 
     def clear_dates_pending(self) -> None: ...
+
+    def writer(self, wait: bool = True, notice: Callable[[str], None] | None = None) -> AbstractContextManager[None]:
+        """Hold the collection's one-writer lock while ingesting. Held by another process: `notice` is told
+        "another ingest is writing to this collection (pid N); waiting" and this waits, or with wait=False a
+        StoreError says so. Readers never take it."""
+        ...
 
     def close(self) -> None: ...

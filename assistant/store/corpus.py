@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -83,6 +84,10 @@ class CorpusWriter(Protocol):
 
     @property
     def embedder(self) -> Embedder: ...
+
+    def writing(self, wait: bool = True, notice: Callable[[str], None] | None = None) -> AbstractContextManager[None]:
+        """The collection's one-writer lock, held for a whole ingest (see catalog.py's `writer`)."""
+        ...
 
     def recover(self) -> int:
         """Undo whatever a killed run left half-written; the number of articles cleaned up."""

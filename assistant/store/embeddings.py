@@ -57,9 +57,14 @@ class LocalMiniLM:
     name = LOCAL_MODEL_NAME
     dim = 384
 
-    def __init__(self, threads: int = 0, token_budget: int = 768, max_batch: int = 16) -> None:
+    def __init__(self, threads: int = 0, token_budget: int = 768, max_batch: int = 16,
+                 model_path: Path | None = None) -> None:
+        """`model_path`: another ONNX export of the same model and tokenizer (the evidence scorer's int8 one)."""
         local_model_files()  # a missing file is reported when the store opens, not halfway through a command
-        self._threads = threads
+        self._model_path = model_path
+        if model_path is not None:
+            self.name = f"{LOCAL_MODEL_NAME} ({model_path.parent.name})"
+        self.threads = threads
         self._lock = threading.Lock()
         self._model: OnnxModel | None = None  # loaded on first use: `sources` or `--help` never pay ~250 MB for it
         self._token_budget = token_budget
@@ -69,7 +74,8 @@ class LocalMiniLM:
         with self._lock:  # the Slack bot's workers may all embed first at once
             if self._model is None:
                 model_path, tokenizer_path = local_model_files()
-                self._model = OnnxModel(model_path, tokenizer_path, MAX_TOKENS, self._threads, error=EmbeddingError)
+                self._model = OnnxModel(self._model_path or model_path, tokenizer_path, MAX_TOKENS, self.threads,
+                                        error=EmbeddingError)
             return self._model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

@@ -14,33 +14,19 @@ and 0.934 to 0.943 (WiCE), and WiCE recall@1 from 0.830 to 0.852.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from typing import Any
 
 from assistant.errors import StoreError
-from assistant.text import STOPWORDS, TOKEN, stem
+from assistant.text import query_terms
 from assistant.types import Filters
-
-MAX_TERMS = 48
 
 
 def fts_query(text: str) -> str:
-    """An FTS5 MATCH expression: the query's content terms, each a quoted phrase (an inflected word: a quoted
-    stem prefix), OR-ed together. Only letters and digits ever go inside the quotes."""
-    terms: list[str] = []
-    for token in TOKEN.findall(text):
-        words = re.findall(r"[^\W_]+", token.lower())
-        if not words or (len(words) == 1 and words[0] in STOPWORDS):
-            continue
-        # Capitalised words are likely names ("Jones", "United States"): searched exactly, never stemmed.
-        root = stem(words[0]) if len(words) == 1 and token[0].islower() else words[0]
-        term = f'"{root}"*' if len(words) == 1 and root != words[0] else '"' + " ".join(words) + '"'
-        if term not in terms:
-            terms.append(term)
-        if len(terms) >= MAX_TERMS:
-            break
-    return " OR ".join(terms)
+    """An FTS5 MATCH expression: the query's content terms (text.query_terms), each a quoted phrase (an inflected
+    word: a quoted stem prefix), OR-ed together. Only letters and digits ever go inside the quotes."""
+    return " OR ".join(f'"{words[0]}"*' if prefix else '"' + " ".join(words) + '"'
+                       for words, prefix in query_terms(text))
 
 
 def lexical_search(db: sqlite3.Connection, query: str, k: int, filters: Filters) -> list[tuple[str, float]]:

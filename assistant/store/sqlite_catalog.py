@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -219,6 +219,12 @@ class SqliteCatalog:
     def set_inferred_date(self, article_id: str, date: str) -> None:
         with self.transaction() as db:
             db.execute("UPDATE articles SET date = ?, date_inferred = 1 WHERE id = ?", (date, article_id))
+
+    @contextmanager
+    def writer(self, wait: bool = True, notice: Callable[[str], None] | None = None) -> Iterator[None]:
+        """No lock yet: SQLite serialises each transaction, and the write protocol keeps two concurrent ingests
+        consistent (issue 15 adds a lock that makes the second one wait, as the Postgres catalog does)."""
+        yield
 
     def raw(self) -> sqlite3.Connection:
         """The connection, for tests and benchmarks that look inside."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 
 import numpy as np
 
@@ -38,8 +39,19 @@ def chunk_metadata(chunk: Chunk, article: Article) -> Metadata:
 
 
 def open_catalog(settings: Settings, collection: str) -> Catalog:
-    """The catalog backend of a collection (the one place that chooses it)."""
-    return SqliteCatalog(settings.data_dir / "collections" / collection / "catalog.sqlite3")
+    """The catalog backend of a collection (the one place that chooses it): Postgres when FACTCHECK_DATABASE_URL
+    is set, else a SQLite file in the data dir."""
+    if not settings.database_url:
+        return SqliteCatalog(settings.data_dir / "collections" / collection / "catalog.sqlite3")
+    if not settings.chroma_url:  # vectors in a local folder would give every machine its own half of the corpus
+        raise ConfigError("FACTCHECK_DATABASE_URL needs FACTCHECK_CHROMA_URL too: a shared catalog needs shared "
+                          "vectors (a Chroma server, e.g. `chroma run --host 127.0.0.1 --port 8000 --path DIR`)")
+    try:
+        from assistant.store.postgres_catalog import PostgresCatalog
+    except ImportError:
+        raise ConfigError("FACTCHECK_DATABASE_URL needs the postgres extra: "
+                          "pip install 'factcheck-assistant[postgres]'") from None
+    return PostgresCatalog(settings.database_url, collection)
 
 
 class Store:
@@ -68,6 +80,9 @@ class Store:
         self.catalog.close()
 
     # -- writes (CorpusWriter) ---------------------------------------------------------------------------------
+    def writing(self, wait: bool = True, notice: Callable[[str], None] | None = None) -> AbstractContextManager[None]:
+        return self.catalog.writer(wait, notice)
+
     def recover(self) -> int:
         """Finish or undo whatever a killed run left half-done. Returns the number of articles cleaned up."""
         unfinished = self.catalog.unfinished_article_ids()

@@ -74,18 +74,21 @@ def test_conflicting_slots_contradict(run_cli: RunCli, open_store: OpenStore, cl
 
 # Known misses of the entailment model (README "Entailment model: where it still fails"): strict, so a model that
 # gets them right turns these into failures until the marks are removed.
-NEGATION_FAR_FROM_THE_VERB = pytest.mark.xfail(strict=True, reason="the model misses 'there are not currently any "
-                                                                   "plans ... to require more forces'")
+PARAPHRASED_NEGATION = pytest.mark.xfail(strict=True, reason="the model reads 'no more troops are currently planned' "
+                                              "as contradicting 'there are not currently any plans ... to require "
+                                              "more forces' (both negative, in other words)")
+SUPPORT_HELD_BACK = pytest.mark.xfail(strict=True, reason="the decision, tuned against false support, leaves this "
+                                           "true paraphrase ('km' for 'kilometres') at not_enough_evidence: "
+                                           "p(supported) 0.56 does not clear its margin")
 
 
 @pytest.mark.usefixtures("seeded")
 @pytest.mark.parametrize(("claim", "verdict", "quoted"), [
     # worded as a reporter would, not as the source does (issue 13's seeds examples)
     ("Airwars is a Paris-based collective of journalists and researchers.", "contradicted", "London-based"),
-    pytest.param("Jones said there are plans to send more forces to Raqqa.", "contradicted", "not currently any plans",
-                 marks=NEGATION_FAR_FROM_THE_VERB),
+    ("Jones said there are plans to send more forces to Raqqa.", "contradicted", "not currently any plans"),
     pytest.param("Jones said no more troops are currently planned.", "supported", "not currently any plans",
-                 marks=NEGATION_FAR_FROM_THE_VERB),
+                 marks=PARAPHRASED_NEGATION),
     ("Daesh is defeated with the liberation of Raqqa.", "contradicted", "not defeated"),
     # the other outlet's house style ("US" for "U.S."): the model alone reads this copy as a contradiction
     ("According to the coalition, 603 civilians have been killed in US-led strikes on Iraq and Syria.", "supported",
@@ -108,6 +111,7 @@ def test_a_claim_in_another_language_says_the_engine_reads_english_only(run_cli:
 
 
 @pytest.mark.usefixtures("seeded")
+@SUPPORT_HELD_BACK
 def test_units_and_spelling_variants_still_support(run_cli: RunCli) -> None:
     v = only_claim(run_cli, "Ain Issa is 50 km north of Raqqa.")
     assert v["verdict"] == "supported", v

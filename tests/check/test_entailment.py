@@ -58,3 +58,42 @@ def test_a_corrupt_model_file_is_one_line_naming_it(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match=r"cannot load the model .*model\.onnx") as error:
         EntailmentModel(tmp_path / "nli")
     assert "\n" not in str(error.value)
+
+
+def test_the_evidence_scorer_ranks_like_the_store_embedder() -> None:
+    """The int8-product export that ranks evidence sentences must agree with the store's embedder it stands in for."""
+    import numpy as np
+
+    from assistant.check.evidence import sentence_scorer
+    from assistant.store.embeddings import LocalMiniLM
+
+    store_embedder = LocalMiniLM()
+    scorer = sentence_scorer(store_embedder)
+    assert scorer is not store_embedder and "sentence" in scorer.name
+    claim = "Airwars is a London-based collective of journalists."
+    sentences = ["Airwars, a London-based collective of journalists and researchers, tracks civilian deaths.",
+                 "The coalition has carried out thousands of strikes in Syria.",
+                 "Coal generation slid by a fifth last year.", "He ate a sandwich for lunch."]
+    rankings = []
+    for model in (store_embedder, scorer):
+        vectors = model.embed([claim, *sentences])
+        rankings.append(np.argsort(-(vectors[1:] @ vectors[0])))
+    assert list(rankings[0]) == list(rankings[1]) and rankings[1][0] == 0
+
+
+def test_a_pair_scores_the_same_alone_and_among_others() -> None:
+    """int8 activations are quantised per run: batching would make a claim's verdict depend on what else is checked."""
+    from assistant.check.entailment import EntailmentModel
+    from assistant.check.evidence import sentence_scorer
+    from assistant.store.embeddings import LocalMiniLM
+
+    pair = ("The bridge first opened to traffic in 2019, according to the city.",
+            "The bridge first opened to traffic in 2021, according to the city.")
+    others = [("The new Elm Street bridge cost 40 million dollars to build.",
+               "Auditors found that the Elm Street bridge cost 65 million dollars to build."),
+              ("A man sleeps.", "A person rests.")]
+    alone = EntailmentModel().score_pairs([pair])[0]
+    among = EntailmentModel().score_pairs([*others, pair])[-1]
+    assert alone == among
+    scorer = sentence_scorer(LocalMiniLM())
+    assert (scorer.embed([pair[0]])[0] == scorer.embed([*(o[1] for o in others), pair[0]])[-1]).all()

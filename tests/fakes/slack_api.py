@@ -14,7 +14,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -28,6 +28,7 @@ class Call:
     method: str  # "chat.postMessage", ..., or "hook:NAME" for a response URL
     data: dict[str, Any]
     authorization: str | None
+    at: float = field(default_factory=time.monotonic)  # when it arrived (the load test's time to answer)
 
 
 class FakeSlack:

@@ -52,6 +52,9 @@ def slack_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
     monkeypatch.setenv("FACTCHECK_SLACK_API_URL", fake.base_url)
     monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    # Thread workers: the engine stand-ins the tests patch in live in this process (test_pool.py and test_cli.py
+    # run the default, worker processes).
+    monkeypatch.setenv("FACTCHECK_SLACK_WORKER_KIND", "thread")
     yield fake
     fake.stop()
 
@@ -96,7 +99,7 @@ def start_bot(slack_api: FakeSlack) -> Iterator[StartBot]:
         server.shutdown()
         server.server_close()
         deadline = time.monotonic() + 30
-        while checker._pending and time.monotonic() < deadline:  # let work in flight finish before closing
+        while checker.in_flight and time.monotonic() < deadline:  # let work in flight finish before closing
             time.sleep(0.05)
         app.listener_runner.listener_executor.shutdown(wait=True)
         checker.close()

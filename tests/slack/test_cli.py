@@ -46,7 +46,8 @@ def _free_port() -> int:
 def test_the_command_serves_signed_requests_over_http(run_cli: RunCli, seeds: Path, slack_api: FakeSlack) -> None:
     assert run_cli("ingest", seeds).exit_code == 0
     port = _free_port()
-    process = subprocess.Popen([*factcheck_command(), "slack", "serve", "--port", str(port)], env=factcheck_env(),
+    process = subprocess.Popen([*factcheck_command(), "slack", "serve", "--port", str(port)],
+                               env=factcheck_env(FACTCHECK_SLACK_WORKER_KIND="process"),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         bot = SlackClient(f"http://127.0.0.1:{port}/slack/events", slack_api)
@@ -67,7 +68,7 @@ def test_the_command_serves_signed_requests_over_http(run_cli: RunCli, seeds: Pa
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=10)
-    assert f"listening on http://127.0.0.1:{port}/slack/events (engine: local)" in output
+    assert f"listening on http://127.0.0.1:{port}/slack/events (engine: local; 2 process workers, queue 32)" in output
     assert "xoxb-1111" not in output and "test-signing-secret" not in output
 
 

@@ -1,0 +1,125 @@
+"""The Postgres catalog on a real PostgreSQL server on 127.0.0.1: visibility by status, the lexical index's
+query-side behaviour (hostile input is text, numbers and abbreviations match as written), filters, and the
+one-writer lock."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from assistant.errors import StoreError
+from assistant.store.corpus import FileRecord, PreparedArticle
+from assistant.store.postgres_catalog import PostgresCatalog, index_words, tsquery
+from assistant.types import Article, ArticleMeta, Chunk, Filters
+
+pytestmark = pytest.mark.slow
+
+
+def _item(article_id: str, text: str, source: str = "Herald", date: str | None = "2017-07-24") -> PreparedArticle:
+    article = Article(id=article_id, text=text, meta=ArticleMeta(title=f"title {article_id}", source=source,
+                                                                 date=date), origin="x", content_hash=article_id,
+                      cluster=article_id, n_chunks=1)
+    return PreparedArticle(article, [Chunk(id=f"{article_id}:0000", article_id=article_id, index=0, text=text,
+                                           start=0, end=len(text))], np.arange(4, dtype=np.uint64))
+
+
+ARTICLES = [
+    _item("a1", "U.S. Army Col. Ryan Dillon estimates there are around 2,000 Daesh militants in the northern city."),
+    _item("a2", "Airwars says 744 civilians were killed in coalition strikes in June.", source="Airwars",
+          date="2017-06-30"),
+    _item("a3", "Warming oceans and rising emissions: the café owner (Zoë) said nothing about it.", source="Post",
+          date=None),
+]
+
+
+@pytest.fixture
+def catalog(postgres_url: str) -> Iterator[PostgresCatalog]:
+    opened = PostgresCatalog(postgres_url, "articles")
+    opened.add_pending(ARTICLES)
+    opened.publish(ARTICLES, [FileRecord("/news/a.jsonl", "f1", ["a1", "a2", "a3"])], [])
+    yield opened
+    opened.close()
+
+
+def _ids(hits: list[tuple[str, float]]) -> list[str]:
+    return [chunk_id.split(":")[0] for chunk_id, _ in hits]
+
+
+def test_words_are_split_and_folded_as_fts5_does() -> None:
+    assert index_words("U.S. long-term café, 2,000") == "u s long term cafe 2 000"
+    assert tsquery("How many U.S. troops: 2,000?") == "('many') | ('u' <-> 's') | ('troop':*) | ('2' <-> '000')"
+    assert tsquery("the of and") == ""
+
+
+def test_numbers_abbreviations_and_inflections_match_as_written(catalog: PostgresCatalog) -> None:
+    assert _ids(catalog.lexical_search("2,000 militants", 5, Filters()))[0] == "a1"
+    assert _ids(catalog.lexical_search("U.S.", 5, Filters())) == ["a1"]
+    assert _ids(catalog.lexical_search("744", 5, Filters())) == ["a2"]
+    assert _ids(catalog.lexical_search("warmed emission", 5, Filters())) == ["a3"]  # stems as prefixes
+    assert _ids(catalog.lexical_search("Cafe Zoe", 5, Filters())) == ["a3"]  # diacritics folded on both sides
+    assert catalog.lexical_search("2,001", 5, Filters()) == []
+
+
+@pytest.mark.parametrize("hostile", ["'; DROP TABLE factcheck_chunks; --", "a & | ! <-> :* ( ) \\ '' \"",
+                                     "militants:* & !city", "NEAR(x y) OR AND NOT *", "\x00 \u202e"])
+def test_hostile_query_text_is_only_words(catalog: PostgresCatalog, hostile: str) -> None:
+    catalog.lexical_search(hostile, 5, Filters())  # never a syntax error
+    assert catalog.count_chunks() == 3
+    assert _ids(catalog.lexical_search("militants:* & !city", 5, Filters())) == ["a1"]
+
+
+def test_filters_apply_before_ranking_and_only_ready_articles_are_seen(catalog: PostgresCatalog) -> None:
+    assert _ids(catalog.lexical_search("civilians militants", 5, Filters(sources=["Airwars"]))) == ["a2"]
+    assert _ids(catalog.lexical_search("civilians militants", 5, Filters(since="2017-07-01"))) == ["a1"]
+    pending = _item("a4", "Pending militants are not visible yet.")
+    catalog.add_pending([pending])
+    assert "a4" not in _ids(catalog.lexical_search("militants", 5, Filters()))
+    assert catalog.unfinished_article_ids() == ["a4"]
+    assert catalog.article("a4") is None and catalog.ready_article_ids(["a1", "a4"]) == {"a1"}
+    catalog.delete_articles(["a4"])
+    assert catalog.unfinished_article_ids() == [] and catalog.count_chunks() == 3
+
+
+def test_ledger_and_reads(catalog: PostgresCatalog) -> None:
+    assert catalog.file_hash("/news/a.jsonl") == "f1" and catalog.file_articles("/news/a.jsonl") == ["a1", "a2", "a3"]
+    assert catalog.articles_referenced_elsewhere(["a1", "a9"], "/other.jsonl") == {"a1"}
+    assert [a.id for a in catalog.articles()] == ["a3", "a2", "a1"]  # undated first, then by date
+    catalog.mark_deleting(["a2"], forget_files=True)
+    assert catalog.file_hash("/news/a.jsonl") is None and catalog.unfinished_article_ids() == ["a2"]
+    assert {signature[0] for signature in catalog.signatures()} == {"a1", "a3"}
+
+
+def test_one_writer_at_a_time_per_collection(postgres_url: str) -> None:
+    first, second = PostgresCatalog(postgres_url, "articles"), PostgresCatalog(postgres_url, "articles")
+    other = PostgresCatalog(postgres_url, "other-desk")
+    notices: list[str] = []
+    order: list[str] = []
+    try:
+        with first.writer():
+            busy = r"another ingest is writing to this collection \(pid \d+\); not waiting"
+            with pytest.raises(StoreError, match=busy), second.writer(wait=False):
+                pass
+            with other.writer(wait=False):  # another collection is not blocked
+                pass
+
+            def wait_then_write() -> None:
+                with second.writer(notice=notices.append):
+                    order.append("second")
+
+            waiter = threading.Thread(target=wait_then_write)
+            waiter.start()
+            deadline = time.monotonic() + 10
+            while not notices and time.monotonic() < deadline:
+                time.sleep(0.02)
+            order.append("first done")
+        waiter.join(timeout=10)
+        assert order == ["first done", "second"]
+        assert len(notices) == 1 and notices[0].startswith("another ingest is writing to this collection (pid ")
+        assert notices[0].endswith("); waiting")
+    finally:
+        for catalog in (first, second, other):
+            catalog.close()
