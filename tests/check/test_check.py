@@ -94,6 +94,7 @@ SUPPORT_HELD_BACK = pytest.mark.xfail(strict=True, reason="the decision, tuned a
     ("According to the coalition, 603 civilians have been killed in US-led strikes on Iraq and Syria.", "supported",
      "603 civilians"),
 ])
+@pytest.mark.slow  # paraphrases: the real model's retrieval
 def test_paraphrased_claims_get_the_right_verdict_and_quote(run_cli: RunCli, open_store: OpenStore, claim: str,
                                                             verdict: str, quoted: str) -> None:
     v = only_claim(run_cli, claim)
@@ -112,6 +113,7 @@ def test_a_claim_in_another_language_says_the_engine_reads_english_only(run_cli:
 
 @pytest.mark.usefixtures("seeded")
 @SUPPORT_HELD_BACK
+@pytest.mark.slow  # spelling variants: the real model's retrieval
 def test_units_and_spelling_variants_still_support(run_cli: RunCli) -> None:
     v = only_claim(run_cli, "Ain Issa is 50 km north of Raqqa.")
     assert v["verdict"] == "supported", v
