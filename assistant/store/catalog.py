@@ -33,12 +33,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from assistant.store.corpus import FileRecord, Hit, PreparedArticle
-from assistant.types import Article, Chunk, Filters, IngestProblem
+from assistant.types import Article, ArticleMeta, Chunk, Filters, IngestProblem
 
 
 class Catalog(Protocol):
@@ -110,3 +110,14 @@ class Catalog(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def article_from_row(row: Sequence[Any]) -> Article:
+    """An article from a catalog row in the column order every backend selects (id, title, source, date,
+    date_inferred, url, author, caption, origin, content_hash, cluster, text, n_chunks)."""
+    (article_id, title, source, date, date_inferred, url, author, caption, origin, content_hash, cluster, text,
+     n_chunks) = row
+    meta = ArticleMeta(title=title or "", source=source or "", date=date, date_inferred=bool(date_inferred), url=url,
+                       author=author, caption=caption)
+    return Article(id=article_id, text=text, meta=meta, origin=origin or "", content_hash=content_hash or "",
+                   cluster=cluster or "", n_chunks=n_chunks or 0)

@@ -39,9 +39,10 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import StoreError
+from assistant.store.catalog import article_from_row
 from assistant.store.corpus import FileRecord, Hit, PreparedArticle, text_hash
 from assistant.text import query_terms
-from assistant.types import Article, ArticleMeta, Chunk, Filters, IngestProblem
+from assistant.types import Article, Chunk, Filters, IngestProblem
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS factcheck_articles (
@@ -228,18 +229,18 @@ class PostgresCatalog:
         rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM factcheck_articles WHERE collection = %s AND status = "
                           "'ready' ORDER BY date COLLATE \"C\" NULLS FIRST, title COLLATE \"C\", id COLLATE \"C\"",
                           (self.collection,))  # SQLite's order: NULL dates first, then byte order
-        return [_article(row) for row in rows]
+        return [article_from_row(row) for row in rows]
 
     def article(self, article_id: str) -> Article | None:
         rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM factcheck_articles WHERE collection = %s "
                           "AND status = 'ready' AND id = %s", (self.collection, article_id))
-        return _article(rows[0]) if rows else None
+        return article_from_row(rows[0]) if rows else None
 
     def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
         wanted = list(set(ids))
         rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM factcheck_articles WHERE collection = %s "
                           "AND status = 'ready' AND id = ANY(%s)", (self.collection, wanted)) if wanted else []
-        return {row[0]: _article(row) for row in rows}
+        return {row[0]: article_from_row(row) for row in rows}
 
     def undated_with_dated_copy(self) -> list[tuple[str, str]]:
         rows = self._rows(
@@ -464,15 +465,6 @@ def _article_row(collection: str, article: Article, minhash: np.ndarray) -> tupl
     m = article.meta
     return (collection, article.id, m.title, m.source, m.date, m.date_inferred, m.url, m.author, m.caption,
             article.origin, article.content_hash, article.cluster, article.text, article.n_chunks, minhash.tobytes())
-
-
-def _article(row: Sequence[Any]) -> Article:
-    (article_id, title, source, date, date_inferred, url, author, caption, origin, content_hash, cluster, text,
-     n_chunks) = row
-    meta = ArticleMeta(title=title or "", source=source or "", date=date, date_inferred=bool(date_inferred), url=url,
-                       author=author, caption=caption)
-    return Article(id=article_id, text=text, meta=meta, origin=origin or "", content_hash=content_hash or "",
-                   cluster=cluster or "", n_chunks=n_chunks or 0)
 
 
 def _chunk(row: Sequence[Any]) -> Chunk:

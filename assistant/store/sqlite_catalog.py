@@ -11,14 +11,14 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from assistant.errors import StoreError
+from assistant.store.catalog import article_from_row
 from assistant.store.corpus import FileRecord, Hit, PreparedArticle, text_hash
 from assistant.store.fts5 import lexical_search
-from assistant.types import Article, ArticleMeta, Chunk, Filters, IngestProblem
+from assistant.types import Article, Chunk, Filters, IngestProblem
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -119,12 +119,12 @@ class SqliteCatalog:
     def articles(self) -> list[Article]:
         rows = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE status = 'ready' "
                                 "ORDER BY date, title, id")
-        return [_article(row) for row in rows]
+        return [article_from_row(row) for row in rows]
 
     def article(self, article_id: str) -> Article | None:
         row = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE status = 'ready' AND id = ?",
                                (article_id,)).fetchone()
-        return _article(row) if row else None
+        return article_from_row(row) if row else None
 
     def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
         wanted = list(set(ids))
@@ -132,7 +132,7 @@ class SqliteCatalog:
         # `+status`: keeps SQLite on the primary key; the status index matches nearly every row (~60 ms at 100k)
         rows = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE +status = 'ready' AND id IN ({marks})",
                                 wanted) if wanted else []
-        return {row[0]: _article(row) for row in rows}
+        return {row[0]: article_from_row(row) for row in rows}
 
     def chunks_by_id(self, ids: Sequence[str]) -> dict[str, Chunk]:
         marks = ",".join("?" * len(ids))
@@ -263,12 +263,3 @@ def _forget_files_with(db: sqlite3.Connection, article_id: str) -> None:
     """Drop ledger rows that list the article, so ingesting those files again restores it."""
     db.execute("DELETE FROM files WHERE EXISTS (SELECT 1 FROM json_each(files.article_ids) WHERE value = ?)",
                (article_id,))
-
-
-def _article(row: Sequence[Any]) -> Article:
-    (article_id, title, source, date, date_inferred, url, author, caption, origin, content_hash, cluster, text,
-     n_chunks) = row
-    meta = ArticleMeta(title=title or "", source=source or "", date=date, date_inferred=bool(date_inferred), url=url,
-                       author=author, caption=caption)
-    return Article(id=article_id, text=text, meta=meta, origin=origin or "", content_hash=content_hash or "",
-                   cluster=cluster or "", n_chunks=n_chunks or 0)
