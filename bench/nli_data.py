@@ -276,8 +276,6 @@ def synthetic_pairs(doc: Document, antonyms: dict[str, str], rng: random.Random,
         yield from emit("number", s, change_number(s, rng), CONTRADICTION)
         yield from emit("year", s, shift_year(s, rng), CONTRADICTION)
         yield from emit("negation", rng.choice([s, window]), toggle_negation(s, rng), CONTRADICTION)
-        for kind, premise, hypothesis, label in polarity_pairs(s, window, rng):
-            yield from emit(kind, premise, hypothesis, label)
         yield from emit("name", s, swap_name(s, names, rng), CONTRADICTION)
         yield from emit("antonym", s, swap_antonym(s, antonyms, rng), CONTRADICTION)
         yield from emit("comparative", s, flip_comparative(s, rng), CONTRADICTION)
