@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     batch_chunks: int = Field(default=512, ge=1, description="chunks per commit: bounds the work a crash can lose")
     syndication_threshold: float = Field(default=0.3, gt=0, lt=1)
     field_map: str = ""  # jsonl/csv field names, e.g. "text=body,source=publisher"
+    date_order: str = ""  # DMY or MDY for dates like 05/06/2022; per source or file too: "DMY,example.com=MDY"
 
     engine: EngineKind = "auto"  # auto: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set, else local
     model: str = "gpt-4o-mini"

@@ -18,6 +18,8 @@ class ArticleMeta(BaseModel):
     author: str | None = None
     caption: str | None = None  # a photo caption found before the body; kept apart from the text
     date_inferred: bool = False  # True when the date came from a syndicated copy, not the file itself
+    date_source: str | None = None  # metadata, text, url or inferred_from_copy (see ingest/dates.py)
+    date_confidence: float | None = None  # 0.9 metadata ... 0.4 inferred_from_copy; under 0.5 shown as uncertain
 
 
 class Document(BaseModel):
@@ -26,6 +28,7 @@ class Document(BaseModel):
     text: str
     meta: ArticleMeta
     origin: str  # "path" or "path:line" for record formats
+    feed_date_order: str | None = None  # DMY or MDY when the other records of its feed prove the order
 
 
 class Article(BaseModel):
@@ -91,6 +94,7 @@ class IngestReport(BaseModel):
     failed: int = 0
     seconds: float = 0.0
     errors: list[IngestProblem] = Field(default_factory=list)
+    warnings: list[IngestProblem] = Field(default_factory=list)  # ingested, but something was left out or repaired
 
 
 class Citation(BaseModel):

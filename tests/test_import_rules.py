@@ -64,6 +64,9 @@ OWNERS: dict[str, set[str]] = {
     "slack_bolt": {"slack"},
     "slack_sdk": {"slack"},
     "sqlite3": {"store", "llm/cache.py"},  # the catalog backend; the model-reply cache's own file
+    "trafilatura": {"ingest/html.py"},
+    "lxml": {"ingest/html.py"},
+    "dateparser": {"ingest/dates.py"},
 }
 
 

@@ -41,6 +41,8 @@ def ingest(
 
         report = Ingestor(store, chosen, on_progress).run(paths)
     store.close()
+    for warning in report.warnings:
+        err.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True, highlight=False, soft_wrap=True)
     for problem in report.errors:
         # escape: a path or reason may contain "[...]", which rich would take for markup and drop
         err.print(f"[red]failed:[/] {escape(str(problem))}", markup=True, highlight=False, soft_wrap=True)

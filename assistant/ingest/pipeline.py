@@ -18,10 +18,11 @@ import numpy as np
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.ingest.chunking import chunk_article
+from assistant.ingest.dates import DateOrders
 from assistant.ingest.decode import read_bytes
 from assistant.ingest.discover import discover
 from assistant.ingest.loaders import load_file, parse_field_map
-from assistant.ingest.metadata import finish_meta, split_preamble
+from assistant.ingest.metadata import date_order_for, finish_meta, split_preamble
 from assistant.ingest.syndication import StoryClusters, signature
 from assistant.store.corpus import CorpusWriter, FileRecord, PreparedArticle, text_hash
 from assistant.types import Article, Document, IngestProblem, IngestReport
@@ -45,6 +46,7 @@ class Ingestor:
         self.settings = settings
         self.progress = progress or (lambda _event, _amount: None)
         self.field_map = parse_field_map(self.settings.field_map)
+        self.date_orders = DateOrders(self.settings.date_order)
         self._clusters: StoryClusters | None = None
         self._seen: set[str] = set()
 
@@ -85,6 +87,7 @@ class Ingestor:
             return
         first_problem = len(report.errors)
         report.errors.extend(loaded.problems)
+        report.warnings.extend(loaded.warnings)
         article_ids: list[str] = []
         for document in loaded.documents:
             prepared = self._prepare(document, path, report)
@@ -105,11 +108,11 @@ class Ingestor:
             report.errors.append(IngestProblem(path=str(path), line=line, reason="article has no text"))
             return None
         meta = document.meta
-        if found_date and not meta.date:
-            meta = meta.model_copy(update={"date": found_date})
         if caption:
             meta = meta.model_copy(update={"caption": caption})
-        meta = finish_meta(meta, body, fallback_source=path.stem)
+        order = date_order_for(self.date_orders, meta, str(path), document.feed_date_order)
+        meta, notes = finish_meta(meta, body, fallback_source=path.stem, text_date=found_date, order=order)
+        report.warnings.extend(IngestProblem(path=str(path), line=line, reason=note) for note in notes)
         content_hash = text_hash(body)
         article_id = content_hash[:16]
         if article_id in self._seen or self.store.is_stored(article_id):
