@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.ingest.dates import url_date
 from assistant.ingest.metadata import best_title, one_line
 
 _TITLE_META = ("og:title", "twitter:title")
@@ -28,11 +29,14 @@ def read_html(text: str) -> tuple[str | None, dict[str, Any]]:
     site = one_line(page.get("og:site_name") or getattr(extracted, "sitename", None) or "")
     candidates = [page.get(name) for name in _TITLE_META] + page.get("h1", []) + [
         getattr(extracted, "title", None), page.get("title")]
+    url = getattr(extracted, "url", None) or page.get("og:url") or page.get("canonical")
+    found_date = getattr(extracted, "date", None)
     values: dict[str, Any] = {
         "title": best_title(candidates, generator=page.get("generator", ""), site=site),
         "source": site,
-        "date": getattr(extracted, "date", None),
-        "url": getattr(extracted, "url", None) or page.get("og:url") or page.get("canonical"),
+        # htmldate falls back to the address's date: that is the URL's evidence, not the page's (see dates.py)
+        "date": None if found_date and found_date == url_date(url) else found_date,
+        "url": url,
         "author": getattr(extracted, "author", None),
     }
     return body, values
