@@ -56,6 +56,11 @@ class Corpus(Protocol):
         """Every article, ordered by date, title and id."""
         ...
 
+    def chunk_neighbours(self, chunk_ids: Sequence[str], k: int) -> dict[str, list[Hit]]:
+        """Each stored chunk's k nearest chunks by vector (cosine similarity), best first: the audit's candidate
+        pairs. An index answers it without a pass over the whole corpus (HNSW in Chroma, pgvector's index)."""
+        ...
+
 
 @dataclass
 class PreparedArticle:

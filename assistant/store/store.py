@@ -154,6 +154,11 @@ class Store:
     def articles(self) -> list[Article]:
         return self.catalog.articles()
 
+    def chunk_neighbours(self, chunk_ids: Sequence[str], k: int) -> dict[str, list[Hit]]:
+        """Each chunk's k nearest chunks by stored vector (the audit's candidates), ready or not: callers keep
+        those whose articles they know."""
+        return self.vectors.neighbours(chunk_ids, k)
+
     def passages(self, hits: Sequence[Hit]) -> list[Passage]:
         """Passages for (chunk id, score) hits, dropping any chunk whose article is not 'ready'."""
         chunks = self.catalog.chunks_by_id([cid for cid, _ in hits])

@@ -111,6 +111,18 @@ class VectorIndex:
                             where=dict(where) if where else None, include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(found["ids"][0], found["distances"][0], strict=True)]
 
+    def neighbours(self, ids: Sequence[str], k: int) -> dict[str, list[tuple[str, float]]]:
+        """For each stored chunk, the k nearest other chunks (chunk id, cosine similarity), best first, from the
+        collection's HNSW index: one batched query per call, no pass over the whole collection."""
+        stored = self.vectors(ids)
+        present = [i for i in ids if i in stored]
+        if not present:
+            return {}
+        found = self._guard(self._collection.query, query_embeddings=np.vstack([stored[i] for i in present]),
+                            n_results=k + 1, include=["distances"])
+        return {cid: [(h, 1.0 - float(d)) for h, d in zip(hits, distances, strict=True) if h != cid][:k]
+                for cid, hits, distances in zip(present, found["ids"], found["distances"], strict=True)}
+
     def metadatas(self) -> dict[str, dict[str, Any]]:
         """Every chunk id with the metadata stored beside its vector (for audits and consistency checks)."""
         found = self._guard(self._collection.get, include=["metadatas"])

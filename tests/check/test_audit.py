@@ -31,7 +31,7 @@ def test_planted_conflicts_are_reported_with_both_quotes(run_cli: RunCli, corpus
     assert {"number", "date", "name"} <= set(kinds), report
     named = ("name: claim Acme, source Zenith", "name: claim Zenith, source Acme")
     assert kinds["name"]["decided_by"].startswith(named)
-    assert "entailment: p(agreement)" in kinds["name"]["decided_by"]
+    assert "entailment: p(contradiction)" in kinds["name"]["decided_by"]
     number = kinds["number"]
     assert {number["a"]["source"], number["b"]["source"]} == {"Daily Planet", "Gotham Gazette"}
     assert {"40000000", "65000000"} <= set(re.findall(r"\d+", number["decided_by"].replace(",", "")))
