@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from assistant.cli.common import err, handles_errors, out, print_json, settings
 from assistant.ingest.pipeline import Ingestor
@@ -25,19 +32,23 @@ def ingest(
     chosen = settings()
     store = open_store(chosen, collection)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True, disable=not err.is_terminal) as progress:  # no stray lines in logs
-        task = progress.add_task("ingesting", total=None)
-        chunks = 0
+                  TimeRemainingColumn(), console=err, transient=True,
+                  disable=not err.is_terminal) as progress:  # no stray lines in logs
+        files = progress.add_task("files read", total=None)
+        embedding = progress.add_task("chunks embedded", total=0)  # the slow part: its estimate is the useful one
+        queued = 0
 
         def on_progress(event: str, amount: int) -> None:
-            nonlocal chunks
+            nonlocal queued
             if event == "files_total":
-                progress.update(task, total=amount)
+                progress.update(files, total=amount)
             elif event == "file_done":
-                progress.advance(task, amount)
+                progress.advance(files, amount)
+            elif event == "chunks_queued":
+                queued += amount
+                progress.update(embedding, total=queued)
             elif event == "chunks_embedded":
-                chunks += amount
-                progress.update(task, description=f"ingesting ({chunks} chunks embedded)")
+                progress.advance(embedding, amount)
 
         report = Ingestor(store, chosen, on_progress).run(paths)
     store.close()

@@ -27,7 +27,8 @@ from assistant.ingest.syndication import StoryClusters, signature
 from assistant.store.corpus import CorpusWriter, FileRecord, PreparedArticle, text_hash
 from assistant.types import Article, Document, IngestProblem, IngestReport
 
-Progress = Callable[[str, int], None]  # (event, amount): "files_total", "file_done", "chunks_embedded"
+Progress = Callable[[str, int], None]  # (event, amount): files_total, file_done, chunks_queued, chunks_embedded
+EMBED_SLICE = 128  # chunk texts per embedding call: progress (and its estimate) moves inside a large file
 
 
 @dataclass
@@ -147,10 +148,11 @@ class Ingestor:
         known = self.store.reusable_vectors(hashes)
         todo = list(dict.fromkeys(h for h in hashes if h not in known))
         text_by_hash = {h: c.text for h, c in zip(hashes, chunks, strict=True)}
-        if todo:
-            fresh = self.store.embedder.embed([text_by_hash[h] for h in todo])
-            known.update(zip(todo, fresh, strict=True))
-        self.progress("chunks_embedded", len(chunks))
+        self.progress("chunks_queued", len(todo))
+        for start in range(0, len(todo), EMBED_SLICE):
+            part = todo[start:start + EMBED_SLICE]
+            known.update(zip(part, self.store.embedder.embed([text_by_hash[h] for h in part]), strict=True))
+            self.progress("chunks_embedded", len(part))
         position = 0
         for item in items:
             count = len(item.chunks)
