@@ -93,6 +93,8 @@ class IngestReport(BaseModel):
     removed: int = 0  # articles replaced because their file changed
     failed: int = 0
     seconds: float = 0.0
+    interrupted: bool = False  # stopped by SIGINT/SIGTERM: every committed batch kept
+    remaining: int = 0  # files left for the next run after an interrupt
     errors: list[IngestProblem] = Field(default_factory=list)
     warnings: list[IngestProblem] = Field(default_factory=list)  # ingested, but something was left out or repaired
 

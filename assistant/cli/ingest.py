@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -50,7 +54,8 @@ def ingest(
             elif event == "chunks_embedded":
                 progress.advance(embedding, amount)
 
-        report = Ingestor(store, chosen, on_progress).run(paths)
+        with _stop_on_signals() as stop:
+            report = Ingestor(store, chosen, on_progress, stop=stop.is_set).run(paths)
     store.close()
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True, highlight=False, soft_wrap=True)
@@ -61,8 +66,35 @@ def ingest(
         print_json(report.model_dump())
     else:
         _print_summary(report)
+    if report.interrupted:
+        err.print(f"interrupted: saved {report.articles} articles ({report.chunks} chunks) from the files read so far; "
+                  f"{report.remaining} files remain: run the same command again to ingest them", soft_wrap=True)
+        raise typer.Exit(130)
     if report.failed:
         raise typer.Exit(1)
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """The first SIGINT/SIGTERM asks the ingest to stop after dropping the batch in progress (committed batches
+    stay); a second SIGINT stops at once (the next run repairs whatever that leaves half-written)."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield stop
+        return
+
+    def on_signal(signum: int, _frame: object) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        stop.set()
+        err.print("stopping: keeping every finished batch (Ctrl-C again to quit at once)")
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _print_summary(report: IngestReport) -> None:

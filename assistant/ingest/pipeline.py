@@ -41,11 +41,20 @@ class _Batch:
         return sum(len(i.chunks) for i in self.items)
 
 
+class _Stopped(Exception):
+    """Raised inside a batch when a stop was requested: the batch is dropped before anything of it is written."""
+
+
 class Ingestor:
-    def __init__(self, store: CorpusWriter, settings: Settings, progress: Progress | None = None) -> None:
+    """`stop` is polled between files and between embedding slices (a signal handler sets it): the batch being
+    prepared is dropped, every committed batch stays, and the report says how many files remain."""
+
+    def __init__(self, store: CorpusWriter, settings: Settings, progress: Progress | None = None,
+                 stop: Callable[[], bool] | None = None) -> None:
         self.store = store
         self.settings = settings
         self.progress = progress or (lambda _event, _amount: None)
+        self.stop = stop or (lambda: False)
         self.field_map = parse_field_map(self.settings.field_map)
         self.date_orders = DateOrders(self.settings.date_order)
         self._clusters: StoryClusters | None = None
@@ -58,16 +67,23 @@ class Ingestor:
         files = list(discover(paths, report.errors))
         self.progress("files_total", len(files))
         batch = _Batch()
-        for path in files:
-            report.files += 1
-            self._ingest_file(path, batch, report)
-            self.progress("file_done", 1)
-            if batch.n_chunks >= self.settings.batch_chunks:
-                self._flush(batch, report)
-                batch = _Batch()
-        self._flush(batch, report)
-        if self.store.dates_pending():  # new articles since the last fill, in this run or in one killed before it
-            self.store.fill_dates_from_clusters()
+        try:
+            for number, path in enumerate(files):
+                if self.stop():
+                    report.remaining = len(files) - number
+                    raise _Stopped
+                report.files += 1
+                self._ingest_file(path, batch, report)
+                self.progress("file_done", 1)
+                if batch.n_chunks >= self.settings.batch_chunks:
+                    self._flush(batch, report)
+                    batch = _Batch()
+            self._flush(batch, report)
+        except _Stopped:
+            report.interrupted = True
+            report.remaining += len(batch.files)  # read but not written: the next run reads them again
+        if self.store.dates_pending() and not report.interrupted:  # articles added since the last fill (this run
+            self.store.fill_dates_from_clusters()  # or one killed before it); an interrupted run leaves it to the next
         report.failed = len(report.errors)
         report.seconds = round(time.perf_counter() - started, 3)
         return report
@@ -150,6 +166,8 @@ class Ingestor:
         text_by_hash = {h: c.text for h, c in zip(hashes, chunks, strict=True)}
         self.progress("chunks_queued", len(todo))
         for start in range(0, len(todo), EMBED_SLICE):
+            if self.stop():
+                raise _Stopped
             part = todo[start:start + EMBED_SLICE]
             known.update(zip(part, self.store.embedder.embed([text_by_hash[h] for h in part]), strict=True))
             self.progress("chunks_embedded", len(part))
