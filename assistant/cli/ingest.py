@@ -30,6 +30,8 @@ from assistant.types import IngestReport
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
     collection: Annotated[str | None, typer.Option(help="Collection to ingest into.")] = None,
+    no_wait: Annotated[bool, typer.Option("--no-wait", help="Exit (code 1) if another ingest is writing to the "
+                                          "collection, instead of waiting for it.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Ingest article files (txt, md, html, jsonl, csv) into the store."""
@@ -53,9 +55,12 @@ def ingest(
                 progress.update(embedding, total=queued)
             elif event == "chunks_embedded":
                 progress.advance(embedding, amount)
+            elif event == "writer_busy":
+                who = f" (pid {amount})" if amount else ""
+                err.print(f"another ingest is writing to this collection{who}; waiting", soft_wrap=True)
 
         with _stop_on_signals() as stop:
-            report = Ingestor(store, chosen, on_progress, stop=stop.is_set).run(paths)
+            report = Ingestor(store, chosen, on_progress, stop=stop.is_set, wait=not no_wait).run(paths)
     store.close()
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True, highlight=False, soft_wrap=True)

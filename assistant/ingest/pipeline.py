@@ -25,6 +25,7 @@ from assistant.ingest.loaders import load_file, parse_field_map
 from assistant.ingest.metadata import date_order_for, finish_meta, split_preamble
 from assistant.ingest.syndication import StoryClusters, signature
 from assistant.store.corpus import CorpusWriter, FileRecord, PreparedArticle, text_hash
+from assistant.store.writer_lock import hold
 from assistant.types import Article, Document, IngestProblem, IngestReport
 
 Progress = Callable[[str, int], None]  # (event, amount): files_total, file_done, chunks_queued, chunks_embedded
@@ -50,9 +51,10 @@ class Ingestor:
     prepared is dropped, every committed batch stays, and the report says how many files remain."""
 
     def __init__(self, store: CorpusWriter, settings: Settings, progress: Progress | None = None,
-                 stop: Callable[[], bool] | None = None) -> None:
+                 stop: Callable[[], bool] | None = None, wait: bool = True) -> None:
         self.store = store
         self.settings = settings
+        self.wait = wait  # for another writer of the collection; False: WriterBusyError at once
         self.progress = progress or (lambda _event, _amount: None)
         self.stop = stop or (lambda: False)
         self.field_map = parse_field_map(self.settings.field_map)
@@ -63,8 +65,19 @@ class Ingestor:
     def run(self, paths: Sequence[Path]) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
-        self.store.recover()
         files = list(discover(paths, report.errors))
+        with hold(self.store.writer_lock(), wait=self.wait, stop=self.stop,
+                  on_wait=lambda pid: self.progress("writer_busy", pid or 0)) as holding:
+            if holding:
+                self._write(files, report)
+            else:  # stopped while waiting for the other writer: nothing written
+                report.interrupted, report.remaining = True, len(files)
+        report.failed = len(report.errors)
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
+
+    def _write(self, files: list[Path], report: IngestReport) -> None:
+        self.store.recover()  # under the lock: another writer's batch in progress is not "unfinished"
         self.progress("files_total", len(files))
         batch = _Batch()
         try:
@@ -84,9 +97,6 @@ class Ingestor:
             report.remaining += len(batch.files)  # read but not written: the next run reads them again
         if self.store.dates_pending() and not report.interrupted:  # articles added since the last fill (this run
             self.store.fill_dates_from_clusters()  # or one killed before it); an interrupted run leaves it to the next
-        report.failed = len(report.errors)
-        report.seconds = round(time.perf_counter() - started, 3)
-        return report
 
     def _ingest_file(self, path: Path, batch: _Batch, report: IngestReport) -> None:
         key = str(path)

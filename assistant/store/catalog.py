@@ -23,6 +23,10 @@ A backend must provide:
   On open, and before each ingest, the Store calls `recover`: every article `unfinished_article_ids` lists
   (any status but 'ready') loses its vectors, then `delete_articles` removes its rows, so the next ingest
   re-does it from its file (its ledger row was never written, or was forgotten).
+- One writer at a time: `writer_lock()` gives a lock that only one process (on any machine that shares the
+  collection) can hold, released when its holder dies (see writer_lock.py; SQLite: a file lock beside the
+  database; PostgreSQL: `pg_try_advisory_lock` on the collection's key). The Store takes it around every ingest
+  and removal, so `recover` never mistakes another writer's batch in progress for a crashed one.
 - Lexical search over chunk text: plain query text in (never interpreted as query syntax), (chunk id, score)
   out, best first, with the Filters (sources, date range) applied before ranking so a narrow filter still
   gets its best k.
@@ -36,10 +40,15 @@ from typing import Protocol
 import numpy as np
 
 from assistant.store.corpus import FileRecord, Hit, PreparedArticle
+from assistant.store.writer_lock import WriterLock
 from assistant.types import Article, Chunk, Filters, IngestProblem
 
 
 class Catalog(Protocol):
+    def writer_lock(self) -> WriterLock:
+        """The collection's one-writer lock (not yet held)."""
+        ...
+
     # -- the file ledger ---------------------------------------------------------------------------------------
     def file_hash(self, path: str) -> str | None: ...
 

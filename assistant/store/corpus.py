@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.store.embeddings import Embedder
+from assistant.store.writer_lock import WriterLock
 from assistant.types import Article, Chunk, Filters, IngestProblem, Passage
 
 Hit = tuple[str, float]  # (chunk id, score: higher is better)
@@ -88,6 +89,10 @@ class CorpusWriter(Protocol):
 
     @property
     def embedder(self) -> Embedder: ...
+
+    def writer_lock(self) -> WriterLock:
+        """The collection's one-writer lock: ingest holds it from `recover` to its last commit."""
+        ...
 
     def recover(self) -> int:
         """Undo whatever a killed run left half-written; the number of articles cleaned up."""

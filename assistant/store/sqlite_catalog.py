@@ -18,6 +18,7 @@ import numpy as np
 from assistant.errors import StoreError
 from assistant.store.corpus import FileRecord, Hit, PreparedArticle, text_hash
 from assistant.store.fts5 import lexical_search
+from assistant.store.writer_lock import FileWriterLock, WriterLock
 from assistant.types import Article, ArticleMeta, Chunk, Filters, IngestProblem
 
 SCHEMA = """
@@ -73,6 +74,9 @@ class SqliteCatalog:
 
     def close(self) -> None:
         self._db.close()
+
+    def writer_lock(self) -> WriterLock:
+        return FileWriterLock(self.path.parent / "writer.lock")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

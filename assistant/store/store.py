@@ -20,6 +20,7 @@ from assistant.store.corpus import FileRecord, Hit, PreparedArticle
 from assistant.store.embeddings import Embedder
 from assistant.store.sqlite_catalog import SqliteCatalog
 from assistant.store.vectors import Metadata, VectorIndex, chroma_where
+from assistant.store.writer_lock import WriterLock, hold
 from assistant.types import Article, Chunk, Filters, IngestProblem, Passage
 
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]\Z")  # Chroma's rule for names
@@ -59,6 +60,10 @@ class Store:
 
     def close(self) -> None:
         self.catalog.close()
+
+    def writer_lock(self) -> WriterLock:
+        """The collection's one-writer lock (see writer_lock.py), from the catalog backend."""
+        return self.catalog.writer_lock()
 
     # -- writes (CorpusWriter) ---------------------------------------------------------------------------------
     def recover(self) -> int:
@@ -114,8 +119,10 @@ class Store:
         article = self.catalog.article(article_id)
         if article is None:
             raise NotFoundError(f"no article with id '{article_id}'; see `factcheck sources`")
-        self.catalog.mark_deleting([article_id], forget_files=True)
-        self.recover()
+        # recover() removes every unfinished article: another writer's batch in progress must not be one of them
+        with hold(self.writer_lock(), wait=False, on_wait=lambda _pid: None, busy_hint="try again when it is done"):
+            self.catalog.mark_deleting([article_id], forget_files=True)
+            self.recover()
         return article
 
     def dates_pending(self) -> bool:

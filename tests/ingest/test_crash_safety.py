@@ -229,3 +229,53 @@ def test_sigint_and_sigterm_keep_finished_batches_and_the_next_run_does_only_the
     with open_store(data_dir=data) as store:
         assert_consistent(store)
         assert len(store.articles()) == 100
+
+
+def test_two_ingests_into_one_collection_one_waits_and_the_result_equals_one_ingest(
+        tmp_path: Path, open_store: OpenStore, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus, data, clean = tmp_path / "corpus", tmp_path / "data", tmp_path / "clean"
+    _write_corpus(corpus, version=0)
+    env = factcheck_env(FACTCHECK_DATA_DIR=str(data), **SETTINGS, **BATCH)
+    command = [*factcheck_command(), "ingest", str(corpus), "--json"]
+    catalog = data / "collections" / "articles" / "catalog.sqlite3"
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second: subprocess.Popen[str] | None = None
+    try:
+        deadline = time.monotonic() + 60
+        db = None
+        while _catalog_states(db).get("ready", 0) < 3:  # the first one is writing
+            assert first.poll() is None and time.monotonic() < deadline, "the first ingest ended too soon"
+            time.sleep(0.01)
+            db = db or _connect(catalog)
+        first.send_signal(signal.SIGSTOP)  # frozen mid-ingest, holding the lock: the timing no longer matters
+        refused = subprocess.run([*command, "--no-wait"], env=env, capture_output=True, text=True, timeout=60,
+                                 check=False)
+        assert refused.returncode == 1
+        assert refused.stderr.strip() == (f"error: another ingest is writing to this collection (pid {first.pid}); "
+                                          "not waiting (--no-wait)")
+        second = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert second.stderr is not None
+        notice = second.stderr.readline()  # printed before it waits
+        first.send_signal(signal.SIGCONT)
+        second_out, second_err = second.communicate(timeout=120)
+        _, first_err = first.communicate(timeout=120)
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.send_signal(signal.SIGCONT)
+                proc.kill()
+        if db is not None:
+            db.close()
+    assert first.returncode == 0, first_err
+    assert second.returncode == 0, second_err
+    assert notice.strip() == f"another ingest is writing to this collection (pid {first.pid}); waiting"
+    # The second ran after the first had finished: it found every file already stored.
+    assert (json.loads(second_out)["skipped"], json.loads(second_out)["chunks"]) == (N_FILES + 1, 0)
+
+    monkeypatch.setenv("FACTCHECK_DATA_DIR", str(clean))
+    monkeypatch.setenv("FACTCHECK_CHUNK_CHARS", SETTINGS["FACTCHECK_CHUNK_CHARS"])
+    monkeypatch.setenv("FACTCHECK_CHUNK_OVERLAP_SENTENCES", SETTINGS["FACTCHECK_CHUNK_OVERLAP_SENTENCES"])
+    assert run_cli("ingest", corpus).exit_code == 0
+    with open_store(data_dir=clean) as reference, open_store(data_dir=data) as store:
+        assert assert_consistent(store) == assert_consistent(reference)
+        assert [(a.id, a.meta.date) for a in store.articles()] == [(a.id, a.meta.date) for a in reference.articles()]
