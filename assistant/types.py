@@ -68,6 +68,7 @@ class Passage(BaseModel):
     score: float
     cluster: str = ""
     also_reported_by: list[str] = Field(default_factory=list)
+    date_source: str | None = None  # see ArticleMeta: a date from the URL or a copy is shown as such
 
 
 class IngestProblem(BaseModel):
@@ -110,6 +111,7 @@ class Citation(BaseModel):
     quote: str
     start: int
     end: int
+    date_source: str | None = None  # see ArticleMeta: a date from the URL or a copy is shown as such
 
 
 class Usage(BaseModel):

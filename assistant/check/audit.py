@@ -96,7 +96,8 @@ def _statements(articles: Sequence[Article]) -> list[_Statement]:
     found = []
     for article in articles:
         whole = Passage(chunk_id=f"{article.id}:all", article_id=article.id, title=article.meta.title,
-                        source=article.meta.source, date=article.meta.date, text=article.text, start=0,
+                        source=article.meta.source, date=article.meta.date,
+                        date_source=article.meta.date_source, text=article.text, start=0,
                         end=len(article.text), score=0.0, cluster=article.cluster)
         for start, end in sentence_spans(article.text):
             text = article.text[start:end]

@@ -22,6 +22,7 @@ from assistant.cli.options import (
     open_reasoning,
 )
 from assistant.retrieve import Filters
+from assistant.text import date_label
 from assistant.types import Answer
 
 
@@ -52,7 +53,7 @@ def render_answer(answer: Answer) -> None:
                                                                              else ""), title_align="left"))
     for number, c in enumerate(answer.citations, start=1):
         out.print(f"[bold][{number}][/] “{escape(c.quote)}”\n    {escape(c.title)} · {escape(c.source)} · "
-                  f"{c.date or 'undated'} · {c.chunk_id} [{c.start}:{c.end}]")
+                  f"{date_label(c.date, c.date_source, 'undated')} · {c.chunk_id} [{c.start}:{c.end}]")
     for warning in answer.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}")
     if answer.usage.calls:

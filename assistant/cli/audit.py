@@ -20,6 +20,7 @@ from assistant.check.audit import audit
 from assistant.cli.common import err, handles_errors, out, print_json, settings
 from assistant.cli.options import CollectionOption, EngineOption, JsonOption
 from assistant.runtime import open_store
+from assistant.text import date_label
 
 
 @handles_errors
@@ -51,5 +52,6 @@ def audit_command(
     for n, c in enumerate(report.conflicts, start=1):
         out.print(f"\n[bold]{n}. {escape(c.decided_by)}[/] (similarity {c.similarity:.2f})")
         for side in (c.a, c.b):
-            out.print(f"   “{escape(side.quote)}”\n      {escape(side.source)} · {side.date or 'undated'} · "
+            dated = date_label(side.date, side.date_source, "undated")
+            out.print(f"   “{escape(side.quote)}”\n      {escape(side.source)} · {dated} · "
                       f"{side.chunk_id.split(':')[0]} [{side.start}:{side.end}]")

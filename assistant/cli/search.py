@@ -16,6 +16,7 @@ from assistant.cli.common import batch_records, fail, handles_errors, out, print
 from assistant.cli.export import SEARCH_COLUMNS, CsvOut, search_rows
 from assistant.retrieve import Filters, Mode, search
 from assistant.runtime import open_store
+from assistant.text import date_label
 from assistant.types import Passage
 
 
@@ -63,7 +64,8 @@ def search_command(
     for rank, p in enumerate(passages, start=1):  # article text and metadata are data, never rich markup
         also = f" · also reported by {escape(', '.join(p.also_reported_by))}" if p.also_reported_by else ""
         # Metadata on its own unwrapped line: a long title must never push the source and date out of view.
-        out.print(f"[bold]{rank}. {escape(p.title)}[/]\n   {escape(p.source)} · {p.date or 'undated'}{also}",
+        dated = date_label(p.date, p.date_source, "undated")
+        out.print(f"[bold]{rank}. {escape(p.title)}[/]\n   {escape(p.source)} · {dated}{also}",
                   soft_wrap=True)
         out.print(Panel(Text(p.text), subtitle=f"{p.chunk_id} [{p.start}:{p.end}] score {p.score:.4f}",
                         subtitle_align="right"))

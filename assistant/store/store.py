@@ -178,5 +178,6 @@ class Store:
                 continue
             found.append(Passage(chunk_id=chunk.id, article_id=article.id, title=article.meta.title,
                                  source=article.meta.source, date=article.meta.date, text=chunk.text,
-                                 start=chunk.start, end=chunk.end, score=round(score, 6), cluster=article.cluster))
+                                 start=chunk.start, end=chunk.end, score=round(score, 6), cluster=article.cluster,
+                                 date_source=article.meta.date_source))
         return found

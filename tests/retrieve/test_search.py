@@ -67,7 +67,7 @@ def test_results_carry_the_documented_fields(run_cli: RunCli, seeded: None, open
     assert payload["results"]
     for r in payload["results"]:
         assert set(r) == {"chunk_id", "article_id", "title", "source", "date", "text", "start", "end", "score",
-                          "cluster", "also_reported_by"}
+                          "cluster", "also_reported_by", "date_source"}
         assert r["date"] == "2017-07-24"  # outlet A's date is inferred from its syndicated copy
     assert_spans_match(open_store, payload["results"])
 
