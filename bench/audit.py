@@ -51,9 +51,10 @@ def _store_dir(size: int, key: str, previous: Path | None, articles: list[Any]) 
     corpus_dir = CACHE / f"audit-{size}-{key}-corpus"
     write_jsonl(articles, corpus_dir)
     say(f"{size}: ingesting {len(articles):,} articles into {data_dir}")
-    store = open_store(load_settings(data_dir=data_dir, embeddings="local"))
+    settings = load_settings(data_dir=data_dir, embeddings="local")
+    store = open_store(settings)
     try:
-        report = Ingestor(store).run([corpus_dir])
+        report = Ingestor(store, settings).run([corpus_dir])
     finally:
         store.close()
     shutil.rmtree(corpus_dir)
