@@ -164,9 +164,10 @@ class CheckResult(BaseModel):
 class Filters(BaseModel):
     """Which articles a search may return: a plain value; each index translates it into its own query language."""
 
-    sources: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)  # matched case-insensitively; an unknown one is an error
     since: str | None = None  # ISO date, inclusive
     until: str | None = None  # ISO date, inclusive
+    firm_dates: bool = False  # only articles whose date the file itself gives (not the URL's, not a copy's)
 
     @field_validator("since", "until", mode="before")
     @classmethod
@@ -180,4 +181,4 @@ class Filters(BaseModel):
 
     @property
     def empty(self) -> bool:
-        return not self.sources and self.since is None and self.until is None
+        return not self.sources and self.since is None and self.until is None and not self.firm_dates

@@ -13,6 +13,7 @@ from assistant.cli.common import err, handles_errors, out, print_json
 from assistant.cli.options import (
     CollectionOption,
     EngineOption,
+    FirmDatesOption,
     JsonOption,
     NoCacheOption,
     RecordOption,
@@ -36,12 +37,14 @@ def ask_command(
     source: SourceOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    firm_dates: FirmDatesOption = False,
     collection: CollectionOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Answer a question from the corpus, citing the sources word for word."""
     _, _, model, store = open_reasoning(engine, record, no_cache, collection)
-    answer = ask(store, question, model, k, Filters(sources=source or [], since=since, until=until))
+    answer = ask(store, question, model, k, Filters(sources=source or [], since=since, until=until,
+                                                          firm_dates=firm_dates))
     if as_json:
         print_json(answer.model_dump())
     else:

@@ -25,7 +25,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, status TEXT NOT NULL, title TEXT, source TEXT, date TEXT, date_inferred INTEGER DEFAULT 0,
     url TEXT, author TEXT, caption TEXT, origin TEXT, content_hash TEXT, cluster TEXT, text TEXT NOT NULL,
-    n_chunks INTEGER DEFAULT 0, minhash BLOB
+    n_chunks INTEGER DEFAULT 0, minhash BLOB, date_source TEXT, date_confidence REAL
 );
 CREATE INDEX IF NOT EXISTS articles_cluster ON articles(cluster);
 CREATE INDEX IF NOT EXISTS articles_status ON articles(status);
@@ -50,7 +50,8 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 _DATES_PENDING = "dates_pending"  # settings key: undated articles may have gained a dated copy
 _ARTICLE_COLUMNS = "id, title, source, date, date_inferred, url, author, caption, origin, content_hash, cluster, " \
-                   "text, n_chunks"
+                   "text, n_chunks, date_source, date_confidence"
+_INFERRED = ("inferred_from_copy", 0.4)  # ingest/dates.py's provenance and confidence for a copy's date
 
 
 class SqliteCatalog:
@@ -71,6 +72,12 @@ class SqliteCatalog:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(files)")}
         if "problems" not in columns:
             self._db.execute("ALTER TABLE files ADD COLUMN problems TEXT NOT NULL DEFAULT '[]'")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
+        if "date_source" not in columns:  # stores made before dates carried their provenance
+            self._db.execute("ALTER TABLE articles ADD COLUMN date_source TEXT")
+            self._db.execute("ALTER TABLE articles ADD COLUMN date_confidence REAL")
+            self._db.execute("UPDATE articles SET date_source = ?, date_confidence = ? WHERE date_inferred = 1",
+                             _INFERRED)
 
     def close(self) -> None:
         self._db.close()
@@ -174,6 +181,9 @@ class SqliteCatalog:
             found.update(wanted.intersection(json.loads(listed)))
         return found
 
+    def source_names(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT DISTINCT source FROM articles WHERE status = 'ready'")]
+
     def undated_with_dated_copy(self) -> list[tuple[str, str]]:
         rows = self._db.execute(
             "SELECT a.id, (SELECT min(b.date) FROM articles b WHERE b.cluster = a.cluster AND +b.status = 'ready' "
@@ -222,7 +232,8 @@ class SqliteCatalog:
 
     def set_inferred_date(self, article_id: str, date: str) -> None:
         with self.transaction() as db:
-            db.execute("UPDATE articles SET date = ?, date_inferred = 1 WHERE id = ?", (date, article_id))
+            db.execute("UPDATE articles SET date = ?, date_inferred = 1, date_source = ?, date_confidence = ? "
+                       "WHERE id = ?", (date, *_INFERRED, article_id))
 
     def raw(self) -> sqlite3.Connection:
         """The connection, for tests and benchmarks that look inside."""
@@ -233,10 +244,11 @@ def _insert_pending(db: sqlite3.Connection, article: Article, minhash: np.ndarra
     m = article.meta
     db.execute(
         "INSERT OR REPLACE INTO articles (id, status, title, source, date, date_inferred, url, author, caption, "
-        "origin, content_hash, cluster, text, n_chunks, minhash) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?)",
+        "origin, content_hash, cluster, text, n_chunks, minhash, date_source, date_confidence) "
+        "VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (article.id, m.title, m.source, m.date, int(m.date_inferred), m.url, m.author, m.caption, article.origin,
-         article.content_hash, article.cluster, article.text, article.n_chunks, minhash.tobytes()),
+         article.content_hash, article.cluster, article.text, article.n_chunks, minhash.tobytes(), m.date_source,
+         m.date_confidence),
     )
 
 
@@ -265,8 +277,8 @@ def _forget_files_with(db: sqlite3.Connection, article_id: str) -> None:
 
 def _article(row: Sequence[Any]) -> Article:
     (article_id, title, source, date, date_inferred, url, author, caption, origin, content_hash, cluster, text,
-     n_chunks) = row
+     n_chunks, date_source, date_confidence) = row
     meta = ArticleMeta(title=title or "", source=source or "", date=date, date_inferred=bool(date_inferred), url=url,
-                       author=author, caption=caption)
+                       author=author, caption=caption, date_source=date_source, date_confidence=date_confidence)
     return Article(id=article_id, text=text, meta=meta, origin=origin or "", content_hash=content_hash or "",
                    cluster=cluster or "", n_chunks=n_chunks or 0)

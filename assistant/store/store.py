@@ -34,7 +34,13 @@ def chunk_metadata(chunk: Chunk, article: Article) -> Metadata:
     if article.meta.date:
         meta["date"] = article.meta.date
         meta["date_num"] = int(article.meta.date.replace("-", ""))
+        if article.meta.date_confidence is not None:
+            meta["date_confidence"] = article.meta.date_confidence
     return meta
+
+
+def _source_key(name: str) -> str:
+    return " ".join(name.split()).lower().removeprefix("www.")
 
 
 def open_catalog(settings: Settings, collection: str) -> Catalog:
@@ -137,6 +143,7 @@ class Store:
             if article is None:
                 continue
             article.meta.date, article.meta.date_inferred = found, True
+            article.meta.date_source, article.meta.date_confidence = "inferred_from_copy", 0.4
             chunks = self.catalog.chunks_of(article_id)
             # Chroma first: if killed before the catalog update, the next run simply repeats both.
             self.vectors.update_metadata([c.id for c in chunks], [chunk_metadata(c, article) for c in chunks])
@@ -146,11 +153,28 @@ class Store:
 
     # -- reads (Corpus) ----------------------------------------------------------------------------------------
     def dense(self, query: str, k: int, filters: Filters) -> list[Hit]:
+        filters = self._named_sources(filters)
         vector = self._embedder.embed([query])[0]
         return self.vectors.query(vector, k, chroma_where(filters))
 
     def lexical(self, query: str, k: int, filters: Filters) -> list[Hit]:
-        return self.catalog.lexical_search(query, k, filters)
+        return self.catalog.lexical_search(query, k, self._named_sources(filters))
+
+    def _named_sources(self, filters: Filters) -> Filters:
+        """Source names as stored, matched whatever their case ("reuters" finds "Reuters"); a name that matches
+        none is an error listing the known ones, never a silent empty result."""
+        if not filters.sources:
+            return filters
+        known = self.catalog.source_names()
+        by_key: dict[str, list[str]] = {}
+        for name in known:
+            by_key.setdefault(_source_key(name), []).append(name)
+        unknown = [s for s in filters.sources if _source_key(s) not in by_key]
+        if unknown:
+            listed = ", ".join(sorted(known, key=str.lower)[:20]) + (", …" if len(known) > 20 else "")
+            raise NotFoundError(f"unknown source {', '.join(map(repr, unknown))}; known sources: {listed or 'none'}")
+        names = [n for s in filters.sources for n in by_key[_source_key(s)]]
+        return filters.model_copy(update={"sources": list(dict.fromkeys(names))})
 
     def article(self, article_id: str) -> Article | None:
         return self.catalog.article(article_id)

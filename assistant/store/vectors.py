@@ -20,6 +20,7 @@ from assistant.types import Filters
 
 Metadata = Mapping[str, str | int | float | bool]
 _WRITE_BATCH = 2000  # well under Chroma's max batch size
+FIRM_DATE = 0.8  # date_confidence of a date the file gives (metadata 0.9, a leading date fragment 0.8)
 
 
 def chroma_where(filters: Filters) -> dict[str, Any] | None:
@@ -32,6 +33,8 @@ def chroma_where(filters: Filters) -> dict[str, Any] | None:
         clauses.append({"date_num": {"$gte": int(filters.since.replace("-", ""))}})
     if filters.until:
         clauses.append({"date_num": {"$lte": int(filters.until.replace("-", ""))}})
+    if filters.firm_dates:
+        clauses.append({"date_confidence": {"$gte": FIRM_DATE}})
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
