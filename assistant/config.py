@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FACTCHECK_", extra="ignore")
 
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("factcheck-assistant")))
+    read_only: bool = False  # never write the store (also automatic when the data dir is not writable)
     chroma_url: str | None = None
     collection: str = "articles"
 

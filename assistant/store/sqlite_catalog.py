@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.errors import StoreError
+from assistant.errors import NotFoundError, StoreError
 from assistant.store.corpus import FileRecord, Hit, PreparedArticle, text_hash
 from assistant.store.fts5 import lexical_search
 from assistant.store.writer_lock import FileWriterLock, WriterLock
@@ -55,14 +55,17 @@ _INFERRED = ("inferred_from_copy", 0.4)  # ingest/dates.py's provenance and conf
 
 
 class SqliteCatalog:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
-            self._migrate()
+            if read_only:
+                self._db = _open_read_only(path)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(SCHEMA)
+                self._migrate()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the lexical index {path}: {exc}") from None
         self.path = path
@@ -273,6 +276,26 @@ def _forget_files_with(db: sqlite3.Connection, article_id: str) -> None:
     """Drop ledger rows that list the article, so ingesting those files again restores it."""
     db.execute("DELETE FROM files WHERE EXISTS (SELECT 1 FROM json_each(files.article_ids) WHERE value = ?)",
                (article_id,))
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """The catalog opened for reading only. `mode=ro` needs the WAL's shared-memory file to be creatable; on a
+    read-only mount it is not, and `immutable=1` (nobody can be writing there) reads the file as it is. A store
+    made before the date columns gets them as NULLs from a temporary view (temp objects live in memory)."""
+    if not path.is_file():
+        raise NotFoundError(f"no collection at {path.parent} (the store is read-only, so none is created)")
+    for flags in ("mode=ro", "immutable=1"):
+        db = sqlite3.connect(f"{path.as_uri()}?{flags}", uri=True, isolation_level=None, check_same_thread=False)
+        try:
+            columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
+        except sqlite3.OperationalError:
+            db.close()
+            continue
+        if "date_source" not in columns:
+            db.execute("CREATE TEMP VIEW articles AS SELECT *, NULL AS date_source, NULL AS date_confidence "
+                       "FROM main.articles")
+        return db
+    raise sqlite3.OperationalError("unable to open database file for reading")
 
 
 def _article(row: Sequence[Any]) -> Article:

@@ -8,13 +8,14 @@ catalog.py; here they are driven:
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
 from assistant.config import Settings
-from assistant.errors import ConfigError, NotFoundError
+from assistant.errors import ConfigError, NotFoundError, StoreError
 from assistant.store.catalog import Catalog
 from assistant.store.corpus import FileRecord, Hit, PreparedArticle
 from assistant.store.embeddings import Embedder
@@ -43,9 +44,19 @@ def _source_key(name: str) -> str:
     return " ".join(name.split()).lower().removeprefix("www.")
 
 
-def open_catalog(settings: Settings, collection: str) -> Catalog:
+def read_only_reason(settings: Settings) -> str | None:
+    """Why the store must not be written, if it must not: FACTCHECK_READ_ONLY, or a data dir this process cannot
+    write (a read-only mount, or permissions)."""
+    if settings.read_only:
+        return "FACTCHECK_READ_ONLY is set"
+    if settings.data_dir.exists() and not os.access(settings.data_dir, os.W_OK):
+        return f"{settings.data_dir} is not writable"
+    return None
+
+
+def open_catalog(settings: Settings, collection: str, read_only: bool = False) -> Catalog:
     """The catalog backend of a collection (the one place that chooses it)."""
-    return SqliteCatalog(settings.data_dir / "collections" / collection / "catalog.sqlite3")
+    return SqliteCatalog(settings.data_dir / "collections" / collection / "catalog.sqlite3", read_only)
 
 
 class Store:
@@ -55,10 +66,15 @@ class Store:
         if not _COLLECTION_NAME.match(self.collection) or ".." in self.collection:  # checked before any file is made
             raise ConfigError(f"invalid collection name {self.collection!r}: use 3 to 512 letters, digits, '.', '_' "
                               "or '-', starting and ending with a letter or digit")
+        self.read_only = read_only_reason(settings)  # None, or why sources/search/ask/check work but ingest cannot
         # Internal: code outside assistant/store/ goes through the Corpus / CorpusWriter methods below.
-        self.catalog = open_catalog(settings, self.collection)
-        self.vectors = VectorIndex(settings.chroma_path, settings.chroma_url, self.collection, embedder.name,
-                                   embedder.dim)
+        self.catalog = open_catalog(settings, self.collection, bool(self.read_only))
+        try:
+            self.vectors = VectorIndex(settings.chroma_path, settings.chroma_url, self.collection, embedder.name,
+                                       embedder.dim, bool(self.read_only))
+        except BaseException:
+            self.catalog.close()
+            raise
 
     @property
     def embedder(self) -> Embedder:
@@ -66,9 +82,14 @@ class Store:
 
     def close(self) -> None:
         self.catalog.close()
+        self.vectors.close()
 
     def writer_lock(self) -> WriterLock:
-        """The collection's one-writer lock (see writer_lock.py), from the catalog backend."""
+        """The collection's one-writer lock (see writer_lock.py), from the catalog backend. Every write (ingest,
+        removal) takes it first, so a read-only store refuses here, before anything is read or changed."""
+        if self.read_only:
+            raise StoreError(f"the store is read-only ({self.read_only}); ingest and remove need a writable "
+                             "FACTCHECK_DATA_DIR")
         return self.catalog.writer_lock()
 
     # -- writes (CorpusWriter) ---------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ Chunk text lives in the catalog (SQLite); Chroma keeps vectors plus the metadata
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -66,15 +68,30 @@ def _one_line(exc: Exception) -> str:
 class VectorIndex:
     """Chunk vectors in one Chroma collection."""
 
-    def __init__(self, chroma_path: Path, chroma_url: str | None, collection: str, model_name: str, dim: int) -> None:
+    def __init__(self, chroma_path: Path, chroma_url: str | None, collection: str, model_name: str, dim: int,
+                 read_only: bool = False) -> None:
+        self._snapshot: tempfile.TemporaryDirectory[str] | None = None
+        if read_only and not chroma_url:
+            # Chroma's embedded client writes to its folder on open (and refuses a read-only one): it reads a
+            # private copy instead, so the store itself is never touched.
+            self._snapshot = tempfile.TemporaryDirectory(prefix="factcheck-read-only-")
+            copy = Path(self._snapshot.name) / "chroma"
+            try:
+                shutil.copytree(chroma_path, copy)
+            except OSError as exc:
+                raise StoreError(f"cannot read the Chroma store at {chroma_path}: {exc.strerror or exc}") from None
+            chroma_path = copy
         self._client = _client(chroma_path, chroma_url)
         try:
-            self._collection = self._client.get_or_create_collection(
-                name=collection,
-                configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
-                metadata={"embedding_model": model_name, "embedding_dim": dim},
-                embedding_function=None,
-            )
+            if read_only:
+                self._collection = self._client.get_collection(name=collection, embedding_function=None)
+            else:
+                self._collection = self._client.get_or_create_collection(
+                    name=collection,
+                    configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
+                    metadata={"embedding_model": model_name, "embedding_dim": dim},
+                    embedding_function=None,
+                )
         except Exception as exc:
             raise StoreError(f"cannot open Chroma collection '{collection}': {_one_line(exc)}") from None
         built_with = (self._collection.metadata or {}).get("embedding_model")
@@ -83,6 +100,11 @@ class VectorIndex:
                 f"collection '{collection}' was built with the embedding model '{built_with}', but the configured "
                 f"model is '{model_name}'; set FACTCHECK_EMBEDDINGS to match, or use another --collection")
         self.model_name = model_name
+
+    def close(self) -> None:
+        if self._snapshot is not None:
+            self._snapshot.cleanup()
+            self._snapshot = None
 
     def upsert(self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[Metadata]) -> None:
         for start in range(0, len(ids), _WRITE_BATCH):
