@@ -96,6 +96,9 @@ class IngestReport(BaseModel):
     seconds: float = 0.0
     interrupted: bool = False  # stopped by SIGINT/SIGTERM: every committed batch kept
     remaining: int = 0  # files left for the next run after an interrupt
+    gone_files: int = 0  # files ingested before from these paths that no longer exist (without --prune)
+    gone_articles: int = 0  # their articles, still stored and searchable
+    pruned: int = 0  # articles removed by --prune because their files are gone
     errors: list[IngestProblem] = Field(default_factory=list)
     warnings: list[IngestProblem] = Field(default_factory=list)  # ingested, but something was left out or repaired
 

@@ -30,6 +30,8 @@ from assistant.types import IngestReport
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
     collection: Annotated[str | None, typer.Option(help="Collection to ingest into.")] = None,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove the articles of files that were ingested from these "
+                                        "paths before and are gone now.")] = False,
     no_wait: Annotated[bool, typer.Option("--no-wait", help="Exit (code 1) if another ingest is writing to the "
                                           "collection, instead of waiting for it.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
@@ -60,8 +62,13 @@ def ingest(
                 err.print(f"another ingest is writing to this collection{who}; waiting", soft_wrap=True)
 
         with _stop_on_signals() as stop:
-            report = Ingestor(store, chosen, on_progress, stop=stop.is_set, wait=not no_wait).run(paths)
+            report = Ingestor(store, chosen, on_progress, stop=stop.is_set, wait=not no_wait,
+                              prune=prune).run(paths)
     store.close()
+    if report.gone_files:
+        err.print(f"notice: {report.gone_files} files ingested before from these paths are gone; their "
+                  f"{report.gone_articles} articles are still stored and searchable (`factcheck ingest --prune "
+                  "PATH...` removes them)", soft_wrap=True)
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True, highlight=False, soft_wrap=True)
     for problem in report.errors:
@@ -105,7 +112,8 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 def _print_summary(report: IngestReport) -> None:
     out.print(
         f"{report.files} files, {report.articles} articles, {report.chunks} chunks, {report.skipped} skipped "
-        f"(unchanged), {report.duplicates} duplicates, {report.removed} replaced, {report.failed} failed "
-        f"in {report.seconds:.1f} s",
+        f"(unchanged), {report.duplicates} duplicates, {report.removed} replaced, "
+        + (f"{report.pruned} pruned, " if report.pruned else "")
+        + f"{report.failed} failed in {report.seconds:.1f} s",
         soft_wrap=True,  # one line, whatever the terminal width
     )

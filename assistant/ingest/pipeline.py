@@ -8,6 +8,7 @@ most one batch, and the store's write protocol keeps Chroma and the lexical inde
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -51,10 +52,11 @@ class Ingestor:
     prepared is dropped, every committed batch stays, and the report says how many files remain."""
 
     def __init__(self, store: CorpusWriter, settings: Settings, progress: Progress | None = None,
-                 stop: Callable[[], bool] | None = None, wait: bool = True) -> None:
+                 stop: Callable[[], bool] | None = None, wait: bool = True, prune: bool = False) -> None:
         self.store = store
         self.settings = settings
         self.wait = wait  # for another writer of the collection; False: WriterBusyError at once
+        self.prune = prune  # remove the articles of files that are gone from the paths ingested
         self.progress = progress or (lambda _event, _amount: None)
         self.stop = stop or (lambda: False)
         self.field_map = parse_field_map(self.settings.field_map)
@@ -70,11 +72,28 @@ class Ingestor:
                   on_wait=lambda pid: self.progress("writer_busy", pid or 0)) as holding:
             if holding:
                 self._write(files, report)
+                if not report.interrupted:  # after writing: a moved file's articles are held by its new path now
+                    self._gone_files(paths, report)
             else:  # stopped while waiting for the other writer: nothing written
                 report.interrupted, report.remaining = True, len(files)
         report.failed = len(report.errors)
         report.seconds = round(time.perf_counter() - started, 3)
         return report
+
+    def _gone_files(self, paths: Sequence[Path], report: IngestReport) -> None:
+        """Files ingested before from under these paths that no longer exist: removed with --prune, else
+        counted (their articles stay searchable until then)."""
+        roots = [os.path.realpath(p) for p in paths]
+        ledger = self.store.ledger()
+        gone = sorted(p for p in ledger if any(p == r or p.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+                      and not os.path.lexists(p))
+        if not gone:
+            return
+        if self.prune:
+            report.pruned = self.store.forget_files(gone)
+        else:
+            report.gone_files = len(gone)
+            report.gone_articles = len({a for p in gone for a in ledger[p]})
 
     def _write(self, files: list[Path], report: IngestReport) -> None:
         self.store.recover()  # under the lock: another writer's batch in progress is not "unfinished"

@@ -56,6 +56,10 @@ class Catalog(Protocol):
 
     def file_articles(self, path: str) -> list[str]: ...
 
+    def ledger(self) -> dict[str, list[str]]:
+        """Every file in the ledger, with the article ids it held when last read."""
+        ...
+
     def articles_referenced_elsewhere(self, ids: Iterable[str], except_path: str) -> set[str]:
         """Those of `ids` that a ledger row other than `except_path` lists."""
         ...
@@ -104,6 +108,11 @@ class Catalog(Protocol):
 
     def mark_deleting(self, ids: Sequence[str], *, forget_files: bool = False) -> None:
         """Status 'deleting'; with forget_files, ledger rows listing them go too (ingesting a file restores it)."""
+        ...
+
+    def forget_files(self, paths: Sequence[str]) -> list[str]:
+        """One transaction: the files leave the ledger, and the articles no other file holds become 'deleting'
+        (returned; the Store then removes them everywhere)."""
         ...
 
     def delete_articles(self, ids: Sequence[str]) -> None: ...

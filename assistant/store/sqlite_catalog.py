@@ -184,6 +184,9 @@ class SqliteCatalog:
             found.update(wanted.intersection(json.loads(listed)))
         return found
 
+    def ledger(self) -> dict[str, list[str]]:
+        return {path: json.loads(ids) for path, ids in self._db.execute("SELECT path, article_ids FROM files")}
+
     def source_names(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT DISTINCT source FROM articles WHERE status = 'ready'")]
 
@@ -227,6 +230,19 @@ class SqliteCatalog:
             if forget_files:
                 for article_id in ids:
                     _forget_files_with(db, article_id)
+
+    def forget_files(self, paths: Sequence[str]) -> list[str]:
+        with self.transaction() as db:
+            held: set[str] = set()
+            for path in paths:
+                row = db.execute("SELECT article_ids FROM files WHERE path = ?", (path,)).fetchone()
+                held.update(json.loads(row[0]) if row else [])
+            db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in paths])
+            for (listed,) in db.execute("SELECT article_ids FROM files"):
+                held.difference_update(json.loads(listed))
+            orphans = sorted(held)
+            _set_status(db, orphans, "deleting")
+        return orphans
 
     def delete_articles(self, ids: Sequence[str]) -> None:
         with self.transaction() as db:

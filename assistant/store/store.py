@@ -152,6 +152,18 @@ class Store:
             self.recover()
         return article
 
+    def ledger(self) -> dict[str, list[str]]:
+        """Every ingested file (its path as ingest recorded it) with the article ids it held."""
+        return self.catalog.ledger()
+
+    def forget_files(self, paths: Sequence[str]) -> int:
+        """Remove the files from the ledger and, everywhere, the articles no other file holds (`ingest --prune`
+        for files that are gone). Called under the writer lock. Returns the number of articles removed."""
+        removed = self.catalog.forget_files(paths)
+        if removed:
+            self.recover()
+        return len(removed)
+
     def dates_pending(self) -> bool:
         """Whether articles were written since dates were last filled from story clusters (even by a killed run)."""
         return self.catalog.dates_pending()
