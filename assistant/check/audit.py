@@ -7,11 +7,13 @@
    vector index (HNSW, so this grows with n log n, not n²) that belong to another story or another outlet; only
    statements of such chunk pairs are compared, by sentence similarity (>= 0.6: they speak of the same thing),
    and each statement keeps its few closest partners.
-3. *Reading*: the entailment model reads each pair in both directions. A conflict always needs the model to
-   read contradiction: in both directions (p >= 0.8, and they are not copies of one statement in two house
-   styles), or in one direction (p >= 0.5) when a slot rule names what differs (a number, a year, a name, a
-   speaker). A slot difference alone is not enough: "$3.69, up from $3.41" and "rose to $3.69" differ on a
-   number and agree.
+3. *Reading*: the entailment model reads each pair in both directions. A conflict needs the model to read
+   contradiction: in both directions (p >= 0.8, and they are not copies of one statement in two house styles),
+   or in one direction (p >= 0.5) when a slot rule names what differs (a number, a year, a name, a speaker). A
+   slot difference alone is not enough ("$3.69, up from $3.41" and "rose to $3.69" differ on a number and
+   agree), with one exception: two figures for one thing where neither statement has any of the other's numbers
+   ("officials said it cost 40 million", "an audit found it cost 65 million"), which the model reads as neutral
+   (hedged reports), are a conflict unless the model finds them in agreement.
 Reported once per pair of statement texts (reprints of a sentence are one report), with both quotes verified
 against their articles. `progress` hears each phase.
 """
@@ -29,7 +31,7 @@ from assistant.check.citations import verified
 from assistant.check.entailment import EntailmentModel, shipped_model
 from assistant.check.evidence import Sentence
 from assistant.check.features import restates
-from assistant.check.slots import extract
+from assistant.check.slots import Slots, extract
 from assistant.check.verify_local import judge
 from assistant.store.corpus import Corpus
 from assistant.text import sentence_spans
@@ -40,6 +42,7 @@ NEIGHBOUR_CHUNKS = 16  # nearest chunks asked of the vector index per chunk (its
 PARTNERS = 3  # closest other statements each statement is read against
 CONTRADICTION = 0.8  # p(contradiction) in both directions, when no slot rule names the difference
 NAMED_CONTRADICTION = 0.5  # p(contradiction) in one direction, when a slot rule names the difference
+AGREES = 0.5  # p(entailment) either way above which two different figures are not a conflict
 MIN_WORDS, MAX_WORDS = 8, 80
 RESTYLED = 0.8  # share of each statement's words the other uses, above which they are edited copies
 READ_BATCH = 256  # pairs per entailment call, so progress moves on large corpora
@@ -180,6 +183,12 @@ def _closest_pairs(statements: Sequence[_Statement], chunk_pairs: Sequence[tuple
     return pairs
 
 
+def _other_figures(a: Slots, b: Slots) -> bool:
+    """Whether the two statements give wholly different figures: no number of one appears in the other."""
+    values_a, values_b = {q.value for q in a.quantities}, {q.value for q in b.quantities}
+    return bool(values_a) and bool(values_b) and not values_a & values_b
+
+
 def _comparable(a: Article, b: Article) -> bool:
     if a.id == b.id:
         return False
@@ -200,7 +209,8 @@ def _conflicts(statements: list[_Statement], pairs: dict[tuple[int, int], float]
             reported = (" ".join(texts[i].split()), " ".join(texts[j].split()))
             if reported in seen or reported[::-1] in seen:
                 continue
-            conflict = _conflict(statements[i], statements[j], (ab.contradiction, ba.contradiction), pairs[(i, j)])
+            conflict = _conflict(statements[i], statements[j], (ab.contradiction, ba.contradiction),
+                                 max(ab.entailment, ba.entailment), pairs[(i, j)])
             if conflict is not None:
                 seen.add(reported)
                 found.append(conflict)
@@ -208,12 +218,15 @@ def _conflicts(statements: list[_Statement], pairs: dict[tuple[int, int], float]
     return found
 
 
-def _conflict(a: _Statement, b: _Statement, contradiction: tuple[float, float], similarity: float) -> Conflict | None:
-    if max(contradiction) < NAMED_CONTRADICTION:
-        return None
+def _conflict(a: _Statement, b: _Statement, contradiction: tuple[float, float], agreement: float,
+              similarity: float) -> Conflict | None:
     text_a, text_b = a.sentence.text, b.sentence.text
-    named = judge(text_a, extract(text_a), b.sentence)
+    slots_a = extract(text_a)
+    named = judge(text_a, slots_a, b.sentence)
     slot = named.decided_by if named.relation == "conflict" else ""
+    if max(contradiction) < NAMED_CONTRADICTION and not (
+            slot.startswith("number") and agreement < AGREES and _other_figures(slots_a, extract(text_b))):
+        return None
     if not slot and (min(contradiction) < CONTRADICTION
                      or (restates(text_a, text_b, RESTYLED) and restates(text_b, text_a, RESTYLED))):
         return None

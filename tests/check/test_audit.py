@@ -84,7 +84,7 @@ def test_only_full_statements_are_compared(text: str, statement: bool) -> None:
 
 def test_audit_reads_candidate_pairs_only_and_reports_progress(run_cli: RunCli, corpus: Path,
                                                                 open_store: OpenStore) -> None:
-    write(corpus, "a.md", "Daily Planet", "The new Elm Street bridge cost 40 million dollars to build.")
+    write(corpus, "a.md", "Daily Planet", "The new Elm Street bridge cost 40 million dollars to build, officials said.")
     write(corpus, "b.md", "Gotham Gazette", "Auditors found that the Elm Street bridge cost 65 million dollars to "
           "build.")
     for n, topic in enumerate(["A recipe for banana bread needs 3 ripe bananas and 200 grams of flour, the chef said.",
@@ -101,3 +101,15 @@ def test_audit_reads_candidate_pairs_only_and_reports_progress(run_cli: RunCli, 
     assert report.pairs_read == 1  # only the two bridge statements speak of the same thing
     (conflict,) = report.conflicts
     assert conflict.kind == "number" and {conflict.a.source, conflict.b.source} == {"Daily Planet", "Gotham Gazette"}
+
+
+def test_a_shared_figure_with_an_earlier_one_is_not_a_conflict(run_cli: RunCli, corpus: Path) -> None:
+    """The slot rule sees 3.41 against 3.69, but both say 3.69: the model finds no contradiction, and the
+    figures are not wholly different, so it is not reported."""
+    write(corpus, "a.md", "Daily Planet", "Diluted earnings per share were $3.69 for the third quarter of 2021, "
+          "up from $3.41 in the second quarter, the bank said.")
+    write(corpus, "b.md", "Gotham Gazette", "The bank said its third-quarter 2021 diluted earnings per share rose "
+          "to $3.69 and its net interest income was $971 million.")
+    assert run_cli("ingest", corpus).exit_code == 0
+    report = run_cli("audit", "--json").json()
+    assert report["pairs_read"] == 1 and report["conflicts"] == [], report
