@@ -11,9 +11,9 @@
    contradiction: in both directions (p >= 0.8, and they are not copies of one statement in two house styles),
    or in one direction (p >= 0.5) when a slot rule names what differs (a number, a year, a name, a speaker). A
    slot difference alone is not enough ("$3.69, up from $3.41" and "rose to $3.69" differ on a number and
-   agree), with one exception: two figures for one thing where neither statement has any of the other's numbers
-   ("officials said it cost 40 million", "an audit found it cost 65 million"), which the model reads as neutral
-   (hedged reports), are a conflict unless the model finds them in agreement.
+   agree), with one exception: two statements with one figure each, in the same unit, that differ ("officials
+   said it cost 40 million dollars", "an audit found it cost 65 million dollars"), which the model reads as
+   neutral (hedged reports), are a conflict unless the model finds them in agreement.
 Reported once per pair of statement texts (reprints of a sentence are one report), with both quotes verified
 against their articles. `progress` hears each phase.
 """
@@ -184,9 +184,13 @@ def _closest_pairs(statements: Sequence[_Statement], chunk_pairs: Sequence[tuple
 
 
 def _other_figures(a: Slots, b: Slots) -> bool:
-    """Whether the two statements give wholly different figures: no number of one appears in the other."""
-    values_a, values_b = {q.value for q in a.quantities}, {q.value for q in b.quantities}
-    return bool(values_a) and bool(values_b) and not values_a & values_b
+    """Whether the two statements each give one figure, in the same unit, and not the same one ("cost 40 million
+    dollars" / "cost 65 million dollars"). Statements with several figures (guidance next to results, ranges,
+    breakdowns) need the model's contradiction: on the benchmark they were mostly about different things."""
+    if len(a.quantities) != 1 or len(b.quantities) != 1:
+        return False
+    first, second = a.quantities[0], b.quantities[0]
+    return first.unit == second.unit and first.value != second.value
 
 
 def _comparable(a: Article, b: Article) -> bool:
