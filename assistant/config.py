@@ -79,6 +79,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FACTCHECK_", extra="ignore")
 
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("factcheck-assistant")))
+    read_only: bool = False  # never write the store (also automatic when the data dir is not writable)
     chroma_url: str | None = None
     database_url: str | None = None  # postgresql://...: the catalog on a shared Postgres (needs chroma_url too)
     collection: str = "articles"
@@ -94,6 +95,7 @@ class Settings(BaseSettings):
     batch_chunks: int = Field(default=512, ge=1, description="chunks per commit: bounds the work a crash can lose")
     syndication_threshold: float = Field(default=0.3, gt=0, lt=1)
     field_map: str = ""  # jsonl/csv field names, e.g. "text=body,source=publisher"
+    date_order: str = ""  # DMY or MDY for dates like 05/06/2022; per source or file too: "DMY,example.com=MDY"
 
     engine: EngineKind = "auto"  # auto: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set, else local
     model: str = "gpt-4o-mini"

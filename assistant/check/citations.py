@@ -59,4 +59,5 @@ def verified(passage: Passage, quote: str, article_text: str) -> Citation | None
     if normalise(exact)[0] != normalise(passage.text[span[0]:span[1]])[0]:
         return None  # the chunk and the article disagree: never show it
     return Citation(chunk_id=passage.chunk_id, article_id=passage.article_id, title=passage.title,
-                    source=passage.source, date=passage.date, quote=exact, start=start, end=end)
+                    source=passage.source, date=passage.date, quote=exact, start=start, end=end,
+                    date_source=passage.date_source)

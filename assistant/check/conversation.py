@@ -103,9 +103,14 @@ def parse_filters(arguments: str, current: Filters) -> Filters:
     for token in tokens:
         key, sep, value = token.partition("=")
         key = key.strip().lower()
-        if not sep or key not in ("source", "sources", "since", "until"):
-            raise FactcheckError(f"unknown filter {token!r}; use source=NAME[,NAME] since=YYYY-MM-DD until=YYYY-MM-DD")
-        if key.startswith("source"):
+        if not sep or key not in ("source", "sources", "since", "until", "firm"):
+            raise FactcheckError(f"unknown filter {token!r}; use source=NAME[,NAME] since=YYYY-MM-DD until=YYYY-MM-DD "
+                                 "firm=yes|no")
+        if key == "firm":  # firm dates only: not a date from the URL or a syndicated copy
+            if value.lower() not in ("yes", "no", "on", "off", "true", "false", "1", "0", ""):
+                raise FactcheckError(f"firm={value!r}: use firm=yes or firm=no")
+            values["firm_dates"] = value.lower() in ("yes", "on", "true", "1")
+        elif key.startswith("source"):
             sources = (sources or []) + [s.strip() for s in value.split(",") if s.strip()]
         else:
             values[key] = value or None
@@ -127,6 +132,8 @@ def describe_filters(filters: Filters) -> str:
         parts.append(f"since={filters.since}")
     if filters.until:
         parts.append(f"until={filters.until}")
+    if filters.firm_dates:
+        parts.append("firm=yes")
     return " ".join(parts)
 
 

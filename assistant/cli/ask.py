@@ -13,6 +13,7 @@ from assistant.cli.common import err, handles_errors, out, print_json
 from assistant.cli.options import (
     CollectionOption,
     EngineOption,
+    FirmDatesOption,
     JsonOption,
     NoCacheOption,
     RecordOption,
@@ -22,6 +23,7 @@ from assistant.cli.options import (
     open_reasoning,
 )
 from assistant.retrieve import Filters
+from assistant.text import date_label
 from assistant.types import Answer
 
 
@@ -35,12 +37,14 @@ def ask_command(
     source: SourceOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    firm_dates: FirmDatesOption = False,
     collection: CollectionOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Answer a question from the corpus, citing the sources word for word."""
     _, _, model, store = open_reasoning(engine, record, no_cache, collection)
-    answer = ask(store, question, model, k, Filters(sources=source or [], since=since, until=until))
+    answer = ask(store, question, model, k, Filters(sources=source or [], since=since, until=until,
+                                                          firm_dates=firm_dates))
     if as_json:
         print_json(answer.model_dump())
     else:
@@ -52,7 +56,7 @@ def render_answer(answer: Answer) -> None:
                                                                              else ""), title_align="left"))
     for number, c in enumerate(answer.citations, start=1):
         out.print(f"[bold][{number}][/] “{escape(c.quote)}”\n    {escape(c.title)} · {escape(c.source)} · "
-                  f"{c.date or 'undated'} · {c.chunk_id} [{c.start}:{c.end}]")
+                  f"{date_label(c.date, c.date_source, 'undated')} · {c.chunk_id} [{c.start}:{c.end}]")
     for warning in answer.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}")
     if answer.usage.calls:

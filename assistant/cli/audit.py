@@ -6,11 +6,21 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from assistant.check.audit import audit
-from assistant.cli.common import handles_errors, out, print_json, settings
+from assistant.cli.common import err, handles_errors, out, print_json, settings
 from assistant.cli.options import CollectionOption, EngineOption, JsonOption
 from assistant.runtime import open_store
+from assistant.text import date_label
 
 
 @handles_errors
@@ -24,14 +34,24 @@ def audit_command(
 
     The audit runs on the local slot checker whatever the engine (no model calls)."""
     store = open_store(settings(), collection)
-    report = audit(store, limit)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def on_progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:  # one bar per phase, so each phase's time left is estimated on its own pace
+                tasks[phase] = progress.add_task(phase, total=total)
+            progress.update(tasks[phase], completed=done, total=total)
+
+        report = audit(store, limit, progress=on_progress)
     if as_json:
         print_json(report.model_dump())
         return
     out.print(f"{report.articles} articles, {report.sentences_compared} statements compared, "
-              f"{len(report.conflicts)} conflicts")
+              f"{report.pairs_read} pairs read, {len(report.conflicts)} conflicts")
     for n, c in enumerate(report.conflicts, start=1):
         out.print(f"\n[bold]{n}. {escape(c.decided_by)}[/] (similarity {c.similarity:.2f})")
         for side in (c.a, c.b):
-            out.print(f"   “{escape(side.quote)}”\n      {escape(side.source)} · {side.date or 'undated'} · "
+            dated = date_label(side.date, side.date_source, "undated")
+            out.print(f"   “{escape(side.quote)}”\n      {escape(side.source)} · {dated} · "
                       f"{side.chunk_id.split(':')[0]} [{side.start}:{side.end}]")

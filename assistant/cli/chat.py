@@ -230,7 +230,10 @@ def split_command(line: str) -> tuple[str, str]:
 def keeps(filters: Filters, article: Article) -> bool:
     """Whether retrieval under `filters` can return `article` (the same test the indexes apply)."""
     meta = article.meta
-    if filters.sources and meta.source not in filters.sources:
+    if filters.sources and meta.source.lower().removeprefix("www.") not in {
+            s.lower().removeprefix("www.") for s in filters.sources}:  # as the store matches them: any case
+        return False
+    if filters.firm_dates and (meta.date_confidence or 0.0) < 0.8:
         return False
     if (filters.since or filters.until) and not meta.date:
         return False

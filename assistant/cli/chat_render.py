@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from assistant.cli.common import err, out
+from assistant.text import date_label
 from assistant.types import Answer, Article, CheckResult, Citation, IngestReport, Usage, Verdict
 
 COLOURS = {"supported": "green", "contradicted": "red", "disputed": "magenta", "not_enough_evidence": "yellow"}
@@ -67,7 +68,8 @@ def answer(result: Answer) -> None:
 
 def footnotes(citations: Sequence[Citation]) -> Iterator[str]:
     for number, c in enumerate(citations, start=1):
-        yield (f"[bold][{number}][/] {escape(c.title)} · [cyan]{escape(c.source)}[/] · {c.date or 'undated'}\n"
+        dated = date_label(c.date, c.date_source, "undated")
+        yield (f"[bold][{number}][/] {escape(c.title)} · [cyan]{escape(c.source)}[/] · {dated}\n"
                f"    “{escape(c.quote)}”")
 
 

@@ -19,6 +19,7 @@ from assistant.cli.export import CHECK_COLUMNS, CsvOut, check_rows, claim_review
 from assistant.cli.options import (
     CollectionOption,
     EngineOption,
+    FirmDatesOption,
     JsonOption,
     NoCacheOption,
     RecordOption,
@@ -50,6 +51,7 @@ def check_command(
     source: SourceOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    firm_dates: FirmDatesOption = False,
     collection: CollectionOption = None,
     as_json: JsonOption = False,
     output: Annotated[Format, typer.Option("--format", help="text (a table), json (as --json; JSONL with "
@@ -65,7 +67,7 @@ def check_command(
         fail(f"--json and --format {output} are two formats; give one")
     output = "json" if as_json else output
     settings, chosen, model, store = open_reasoning(engine, record, no_cache, collection)
-    filters = Filters(sources=source or [], since=since, until=until)
+    filters = Filters(sources=source or [], since=since, until=until, firm_dates=firm_dates)
     if batch is not None:
         _check_batch(batch, output, settings, store, lambda text: check_text(store, text, model, chosen, filters))
         return

@@ -36,7 +36,7 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
         except FactcheckError as exc:
             fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            fail("interrupted")
+            fail("interrupted", 130)  # the shell's code for a command ended by Ctrl-C
         except Exception as exc:  # the last line of defence: a one-line report, the traceback only on request
             if os.environ.get("FACTCHECK_DEBUG"):
                 raise

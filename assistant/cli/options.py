@@ -20,6 +20,8 @@ NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Bypass the resp
 SourceOption = Annotated[list[str] | None, typer.Option("--source", help="Only this outlet (repeatable).")]
 SinceOption = Annotated[str | None, typer.Option(help="Only articles dated on or after YYYY-MM-DD.")]
 UntilOption = Annotated[str | None, typer.Option(help="Only articles dated on or before YYYY-MM-DD.")]
+FirmDatesOption = Annotated[bool, typer.Option(
+    "--firm-dates", help="Only articles whose date the file itself gives (not one from the URL or a copy).")]
 CollectionOption = Annotated[str | None, typer.Option(help="Collection to use.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 

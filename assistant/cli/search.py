@@ -14,8 +14,10 @@ from rich.text import Text
 
 from assistant.cli.common import batch_records, fail, handles_errors, out, print_json, settings
 from assistant.cli.export import SEARCH_COLUMNS, CsvOut, search_rows
+from assistant.cli.options import FirmDatesOption
 from assistant.retrieve import Filters, Mode, search
 from assistant.runtime import open_store
+from assistant.text import date_label
 from assistant.types import Passage
 
 
@@ -27,6 +29,7 @@ def search_command(
     source: Annotated[list[str] | None, typer.Option(help="Only this outlet (repeatable).")] = None,
     since: Annotated[str | None, typer.Option(help="Only articles dated on or after YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Only articles dated on or before YYYY-MM-DD.")] = None,
+    firm_dates: FirmDatesOption = False,
     batch: Annotated[Path | None, typer.Option(help="File with one query per line (text, or JSONL with id "
                                                     "and query); writes one JSON line per query.")] = None,
     collection: Annotated[str | None, typer.Option(help="Collection to search.")] = None,
@@ -39,7 +42,7 @@ def search_command(
         fail("give a QUERY or --batch FILE (not both)")
     if as_json and output == "csv":
         fail("--json and --format csv are two formats; give one")
-    filters = Filters(sources=source or [], since=since, until=until)
+    filters = Filters(sources=source or [], since=since, until=until, firm_dates=firm_dates)
     store = open_store(settings(), collection)
     table = CsvOut(sys.stdout, SEARCH_COLUMNS) if output == "csv" else None
     if batch is not None:
@@ -63,7 +66,8 @@ def search_command(
     for rank, p in enumerate(passages, start=1):  # article text and metadata are data, never rich markup
         also = f" · also reported by {escape(', '.join(p.also_reported_by))}" if p.also_reported_by else ""
         # Metadata on its own unwrapped line: a long title must never push the source and date out of view.
-        out.print(f"[bold]{rank}. {escape(p.title)}[/]\n   {escape(p.source)} · {p.date or 'undated'}{also}",
+        dated = date_label(p.date, p.date_source, "undated")
+        out.print(f"[bold]{rank}. {escape(p.title)}[/]\n   {escape(p.source)} · {dated}{also}",
                   soft_wrap=True)
         out.print(Panel(Text(p.text), subtitle=f"{p.chunk_id} [{p.start}:{p.end}] score {p.score:.4f}",
                         subtitle_align="right"))

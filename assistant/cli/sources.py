@@ -9,6 +9,7 @@ from rich.table import Column, Table
 
 from assistant.cli.common import handles_errors, out, print_json, settings
 from assistant.runtime import open_store
+from assistant.text import date_label
 
 app = typer.Typer(help="List or remove stored articles.", no_args_is_help=False)
 
@@ -27,7 +28,8 @@ def list_sources(ctx: typer.Context, collection: CollectionOption = None, as_jso
     if as_json:
         print_json({"articles": [
             {"id": a.id, "title": a.meta.title, "source": a.meta.source, "date": a.meta.date,
-             "date_inferred": a.meta.date_inferred, "url": a.meta.url, "chunks": a.n_chunks, "cluster": a.cluster,
+             "date_inferred": a.meta.date_inferred, "date_source": a.meta.date_source,
+             "date_confidence": a.meta.date_confidence, "url": a.meta.url, "chunks": a.n_chunks, "cluster": a.cluster,
              "origin": a.origin}
             for a in articles]})
         return
@@ -37,7 +39,7 @@ def list_sources(ctx: typer.Context, collection: CollectionOption = None, as_jso
     id_column = Column("id", no_wrap=True)  # never cut short: it is what `sources remove` takes
     table = Table(id_column, "title", "source", "date", "chunks", "story cluster")
     for a in articles:
-        date = f"{a.meta.date} (from copy)" if a.meta.date_inferred else (a.meta.date or "")
+        date = date_label(a.meta.date, a.meta.date_source or ("inferred_from_copy" if a.meta.date_inferred else None))
         table.add_row(a.id, a.meta.title, a.meta.source, date, str(a.n_chunks), a.cluster)
     out.print(table)
 

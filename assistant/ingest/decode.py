@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -33,22 +35,45 @@ def _mb(size: int) -> str:
     return f"{size / 2**20:.3g}"
 
 
-def decode_text(path: Path, data: bytes) -> str:
-    """UTF-8 (with or without BOM) when valid, else the encoding charset-normalizer detects; binary is refused."""
+@dataclass(frozen=True)
+class Decoded:
+    """A file's text, with what decoding it involved: a byte-order mark removed, bytes replaced."""
+
+    text: str
+    bom: bool = False
+    warning: str | None = None  # set when part of the file could not be decoded and was replaced
+
+
+def decode_text(path: Path, data: bytes) -> Decoded:
+    """UTF-8 (with or without BOM) when valid, else the encoding charset-normalizer detects; binary is refused.
+
+    A file that is mostly UTF-8 with some bytes of another encoding (pasted from a legacy system) is decoded as
+    UTF-8 with U+FFFD for the bytes that are not, and a warning counts them: reading it all as cp1252 would
+    garble every accented letter of the UTF-8 part, and refusing it would lose the whole file."""
     if not data.strip():
         raise InputError(str(path), "file is empty")
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(str(path), "binary file, not text")
+    bom = data.startswith(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8-sig")
+        return Decoded(data.decode("utf-8-sig"), bom=bom)
     except UnicodeDecodeError:
         pass
+    replaced = data.decode("utf-8-sig", errors="replace")
+    bad = replaced.count("\ufffd")
+    if any(ord(c) > 0x7F and c != "\ufffd" for c in replaced):  # real UTF-8 sequences too: mixed encodings
+        return Decoded(replaced, bom=bom, warning=_replaced(bad))
     best = from_bytes(data).best()
     # On short Western text detection often picks a sibling code page ("très" read as cp1250 gives "trčs");
     # cp1252, the most common legacy encoding, wins whenever it reads the bytes at least as cleanly.
     western = from_bytes(data, cp_isolation=["cp1252"]).best()
     if western is not None and (best is None or western.chaos <= best.chaos):
-        return str(western)
+        return Decoded(str(western))
     if best is None or best.encoding is None:
-        raise InputError(str(path), "not valid UTF-8 and no text encoding could be detected")
-    return str(best)
+        return Decoded(replaced, bom=bom, warning=_replaced(bad))
+    return Decoded(str(best))
+
+
+def _replaced(count: int) -> str:
+    return (f"mixed or unknown text encoding: {count} character{'s' if count != 1 else ''} could not be decoded "
+            "and were replaced with U+FFFD")

@@ -2,7 +2,9 @@
 
 Record formats (jsonl, csv) hold one article per record with fields text/title/source/date/url/author.
 Other field names are mapped with FACTCHECK_FIELD_MAP, e.g. `text=body,source=publisher,date=published_at`.
-A bad record is reported with its line number and the rest of the file is still read.
+A CSV's delimiter (`,` `;` tab `|`) is detected from its header line. A bad record is reported with its line
+number and the rest of the file is still read; what was read but repaired (replaced bytes, an unclosed front
+matter, a detected delimiter) is a warning.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,9 @@ import frontmatter
 import yaml
 
 from assistant.errors import InputError
-from assistant.ingest.decode import decode_text
+from assistant.ingest.dates import feed_order
+from assistant.ingest.decode import Decoded, decode_text
+from assistant.ingest.html import read_html
 from assistant.types import ArticleMeta, Document, IngestProblem
 
 META_FIELDS = ("title", "source", "date", "url", "author")
@@ -31,6 +36,10 @@ class Loaded:
     def __init__(self) -> None:
         self.documents: list[Document] = []
         self.problems: list[IngestProblem] = []
+        self.warnings: list[IngestProblem] = []
+
+    def warn(self, path: Path, reason: str, line: int | None = None) -> None:
+        self.warnings.append(IngestProblem(path=str(path), line=line, reason=reason))
 
 
 def parse_field_map(spec: str) -> dict[str, str]:
@@ -50,7 +59,11 @@ def load_file(path: Path, data: bytes, field_map: Mapping[str, str]) -> Loaded:
     if loader is None:
         raise InputError(str(path), f"unsupported file type {suffix or '(none)'}; supported: "
                          + ", ".join(SUPPORTED_SUFFIXES))
-    return loader(path, decode_text(path, data), field_map)
+    decoded = decode_text(path, data)
+    loaded = loader(path, decoded, field_map)
+    if decoded.warning:
+        loaded.warn(path, decoded.warning)
+    return loaded
 
 
 def _meta_from(values: Mapping[str, Any]) -> ArticleMeta:
@@ -58,32 +71,48 @@ def _meta_from(values: Mapping[str, Any]) -> ArticleMeta:
     return ArticleMeta(**fields)
 
 
-def _load_txt(path: Path, text: str, _map: Mapping[str, str]) -> Loaded:
+def _load_txt(path: Path, decoded: Decoded, _map: Mapping[str, str]) -> Loaded:
     loaded = Loaded()
-    loaded.documents.append(Document(text=text, meta=ArticleMeta(), origin=str(path)))
+    loaded.documents.append(Document(text=decoded.text, meta=ArticleMeta(), origin=str(path)))
     return loaded
 
 
-def _load_markdown(path: Path, text: str, _map: Mapping[str, str]) -> Loaded:
+def _load_markdown(path: Path, decoded: Decoded, _map: Mapping[str, str]) -> Loaded:
+    loaded = Loaded()
+    text = decoded.text
     try:
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
         raise InputError(str(path), f"front matter is not valid YAML: {str(exc).splitlines()[0]}") from None
-    loaded = Loaded()
-    loaded.documents.append(Document(text=post.content, meta=_meta_from(post.metadata), origin=str(path)))
+    metadata: Mapping[str, Any] = post.metadata
+    content = post.content
+    if not metadata and _FRONT_MATTER_OPEN.match(text):
+        metadata, content = _unclosed_front_matter(text)
+        repaired = " (read up to the first blank line as front matter)" if metadata else ""
+        loaded.warn(path, f"front matter opened with '---' on line 1 is never closed{repaired}", 1)
+    loaded.documents.append(Document(text=content, meta=_meta_from(metadata), origin=str(path)))
     return loaded
 
 
-def _load_html(path: Path, text: str, _map: Mapping[str, str]) -> Loaded:
-    import trafilatura  # slow to import; only HTML needs it
+_FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\r?\n")
 
-    extracted = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
-                                            include_tables=True, favor_precision=True)
-    body = getattr(extracted, "text", None) if extracted is not None else None
+
+def _unclosed_front_matter(text: str) -> tuple[Mapping[str, Any], str]:
+    """(fields, body) when the lines up to the first blank line are a YAML mapping, else ({}, the whole text)."""
+    head, sep, body = _FRONT_MATTER_OPEN.sub("", text, count=1).partition("\n\n")
+    try:
+        fields = yaml.safe_load(head) if sep else None
+    except yaml.YAMLError:
+        fields = None
+    if isinstance(fields, dict) and fields and body.strip():
+        return {str(k): v for k, v in fields.items()}, body
+    return {}, text
+
+
+def _load_html(path: Path, decoded: Decoded, _map: Mapping[str, str]) -> Loaded:
+    body, values = read_html(decoded.text)
     if not body or not body.strip():
         raise InputError(str(path), "no article text found in the HTML")
-    values = {k: getattr(extracted, k, None) for k in ("title", "date", "url", "author")}
-    values["source"] = getattr(extracted, "sitename", None)
     loaded = Loaded()
     loaded.documents.append(Document(text=body, meta=_meta_from(values), origin=str(path)))
     return loaded
@@ -100,8 +129,9 @@ def _record_document(path: Path, line: int, record: Mapping[str, Any], field_map
     return Document(text=text, meta=_meta_from({k: field(k) for k in META_FIELDS}), origin=f"{path}:{line}")
 
 
-def _collect(path: Path, records: Iterator[tuple[int, Any]], field_map: Mapping[str, str]) -> Loaded:
-    loaded = Loaded()
+def _collect(path: Path, records: Iterator[tuple[int, Any]], field_map: Mapping[str, str],
+             loaded: Loaded | None = None) -> Loaded:
+    loaded = loaded or Loaded()
     for line, record in records:
         try:
             if isinstance(record, InputError):
@@ -111,10 +141,15 @@ def _collect(path: Path, records: Iterator[tuple[int, Any]], field_map: Mapping[
             loaded.documents.append(_record_document(path, line, record, field_map))
         except InputError as exc:
             loaded.problems.append(IngestProblem(path=str(path), line=exc.line, reason=exc.reason))
+    order = feed_order(d.meta.date for d in loaded.documents)
+    if order:  # the feed's unambiguous dates ("13/06/2022") settle how its ambiguous ones read
+        loaded.documents = [d.model_copy(update={"feed_date_order": order}) for d in loaded.documents]
     return loaded
 
 
-def _load_jsonl(path: Path, text: str, field_map: Mapping[str, str]) -> Loaded:
+def _load_jsonl(path: Path, decoded: Decoded, field_map: Mapping[str, str]) -> Loaded:
+    text = decoded.text
+
     def records() -> Iterator[tuple[int, Any]]:
         # Split on "\n" only: a JSON string may hold U+2028 or U+0085, which splitlines() would treat as line ends.
         for number, line in enumerate(text.split("\n"), start=1):
@@ -128,14 +163,20 @@ def _load_jsonl(path: Path, text: str, field_map: Mapping[str, str]) -> Loaded:
     return _collect(path, records(), field_map)
 
 
-def _load_csv(path: Path, text: str, field_map: Mapping[str, str]) -> Loaded:
+def _load_csv(path: Path, decoded: Decoded, field_map: Mapping[str, str]) -> Loaded:
     csv.field_size_limit(1 << 30)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    text = decoded.text
+    delimiter = _csv_delimiter(text)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     text_column = field_map.get("text", "text")
     if reader.fieldnames is None or text_column not in reader.fieldnames:
         found = ", ".join(reader.fieldnames or []) or "none"
-        raise InputError(str(path), f"CSV has no '{text_column}' column (columns: {found}); "
-                         "map one with FACTCHECK_FIELD_MAP=text=COLUMN")
+        raise InputError(str(path), f"CSV has no '{text_column}' column (columns: {found}); map one with "
+                         f"FACTCHECK_FIELD_MAP=text=COLUMN (delimiter detected: {delimiter!r})")
+    loaded = Loaded()
+    if delimiter != "," or decoded.bom:
+        detected = [f"delimiter {delimiter!r}"] + (["a UTF-8 byte-order mark (removed)"] if decoded.bom else [])
+        loaded.warn(path, f"CSV read with what was detected: {', '.join(detected)}")
 
     def records() -> Iterator[tuple[int, Any]]:
         try:
@@ -144,10 +185,26 @@ def _load_csv(path: Path, text: str, field_map: Mapping[str, str]) -> Loaded:
         except csv.Error as exc:
             yield reader.line_num, InputError(str(path), f"malformed CSV: {exc}", reader.line_num)
 
-    return _collect(path, records(), field_map)
+    return _collect(path, records(), field_map, loaded)
 
 
-_LOADERS: dict[str, Callable[[Path, str, Mapping[str, str]], Loaded]] = {
+_DELIMITERS = ",;\t|"
+
+
+def _csv_delimiter(text: str) -> str:
+    """The delimiter that splits the header line into the most columns (csv.Sniffer judges the header alone:
+    on whole records, long quoted texts full of commas and semicolons mislead it)."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    try:
+        sniffed = csv.Sniffer().sniff(header, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = ","
+    counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: (counts[d], d == sniffed, d == ","))
+    return best if counts[best] > counts.get(sniffed, 0) else sniffed
+
+
+_LOADERS: dict[str, Callable[[Path, Decoded, Mapping[str, str]], Loaded]] = {
     ".txt": _load_txt,
     ".md": _load_markdown,
     ".markdown": _load_markdown,

@@ -1,15 +1,19 @@
-"""Article metadata: ISO dates, and separating feed debris (date fragments, photo captions) from the body.
+"""Article metadata a reporter can trust: dated with provenance, titled, attributed to a clean source name.
 
 Real feeds prepend things that are not the story: the second seed begins `date 2017-07-24` and a photo caption
 ending "(AFP photo)". The date becomes metadata and the caption is kept apart, so neither is quoted as the lead.
+Real pages carry junk where a title or a source name should be: a CMS name ("escenic"), a URL slug
+("adac-kindersitztest-herbst-2018"), a copyright line as the site name. Those are replaced by the page's better
+candidates (`og:title`, `<h1>`), else by the lead sentence or the URL's host. Dates: see dates.py.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import urlparse
 
-from assistant.text import iso_date
+from assistant.ingest.dates import CONFIDENCE, DateOrders, read_date, url_date
 from assistant.types import ArticleMeta
 
 _LEADING_DATE = re.compile(
@@ -25,13 +29,31 @@ _CAPTION_CREDIT = re.compile(
 _DATELINE = re.compile(r"\A[A-Z][A-Z .'-]{1,40},(?:\s[A-Z][\w .'-]{1,30})?\s*(?::|—|–|-{1,2})\s*")
 _TRAILING_DEBRIS = re.compile(r"[\s|]+\Z")
 
+_SLUG = re.compile(r"\A[\w]+(?:[-_][\w]+)+\Z")  # "adac-kindersitztest-herbst-2018": no spaces, joined by - or _
+# Names of content-management systems and other page furniture that end up in <title> on badly set-up sites.
+_CMS_NAMES = frozenset({
+    "escenic", "wordpress", "drupal", "joomla", "typo3", "arc xp", "arc publishing", "brightspot", "ghost",
+    "contentful", "sitecore", "adobe experience manager", "aem", "wix", "squarespace", "blogger", "medium",
+    "hugo", "jekyll", "polopoly", "methode", "eidos", "naviga", "cue", "livingdocs",
+})
+_BOILERPLATE_TITLES = frozenset({
+    "home", "homepage", "home page", "index", "untitled", "untitled document", "news", "article", "startseite",
+    "accueil", "inicio", "page not found", "404", "404 not found", "search", "login", "sign in", "menu",
+})
+_COPYRIGHT = re.compile(
+    r"(?:copyright|\(c\)|©)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*(?:,?\s*by\b)?"
+    r"|\ball rights reserved\b\.?|\b\d{4}\s*[-–]\s*\d{4}\b",
+    re.IGNORECASE,
+)
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—·-]\s+|\s+::\s+")
+
 
 def split_preamble(text: str) -> tuple[str, str | None, str | None]:
-    """(body, date, caption): strip a leading date fragment and a photo-caption paragraph from the text."""
+    """(body, date fragment, caption): strip a leading date fragment and a photo-caption paragraph."""
     found_date = None
     match = _LEADING_DATE.match(text)
     if match:
-        found_date = iso_date(match.group(1))
+        found_date = match.group(1)
         text = text[match.end():]
     caption = None
     first, sep, rest = text.partition("\n")
@@ -44,18 +66,90 @@ def split_preamble(text: str) -> tuple[str, str | None, str | None]:
 def lead_title(body: str, limit: int = 90) -> str:
     """A title from the lead sentence when the file has none: dateline removed, cut at a word boundary."""
     lead = _DATELINE.sub("", body.lstrip(), count=1)
-    sentence = re.split(r"(?<=[.!?])\s", lead, maxsplit=1)[0].strip()
+    sentence = " ".join(re.split(r"(?<=[.!?])\s", lead, maxsplit=1)[0].split())
     if len(sentence) <= limit:
         return sentence
     return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def finish_meta(meta: ArticleMeta, body: str, fallback_source: str) -> ArticleMeta:
-    """Fill what the file did not say: an ISO date, a title from the lead, a source from the URL or file name."""
-    updates: dict[str, object] = {"date": iso_date(meta.date, complete=True)}
-    if not meta.title.strip():
-        updates["title"] = lead_title(body)
-    if not meta.source.strip():
+def one_line(text: str | None) -> str:
+    """Whitespace (line breaks, tabs, runs of spaces) collapsed to single spaces."""
+    return " ".join((text or "").split())
+
+
+def is_junk_title(title: str, *, generator: str = "", site: str = "") -> bool:
+    """A title that names the software, the site or the URL slug rather than the story."""
+    folded = title.strip().lower()
+    if not folded or folded in _BOILERPLATE_TITLES or folded in _CMS_NAMES:
+        return True
+    if generator and folded == one_line(generator).lower():
+        return True
+    if site and folded == clean_source(site).lower():
+        return True
+    if not re.search(r"[^\W\d_]", folded):  # "12", "--"
+        return True
+    return bool(_SLUG.match(folded)) and " " not in folded
+
+
+def best_title(candidates: Sequence[str | None], *, generator: str = "", site: str = "") -> str:
+    """The first candidate that is a real title, whitespace collapsed and the site name cut from its end
+    ("Storm closes port | Coast Media" -> "Storm closes port"); "" when none is."""
+    for candidate in candidates:
+        title = _without_site_suffix(one_line(candidate), site)
+        if not is_junk_title(title, generator=generator, site=site):
+            return title
+    return ""
+
+
+def _without_site_suffix(title: str, site: str) -> str:
+    site_name = clean_source(site).lower() if site else ""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) > 1 and site_name and parts[-1].strip().lower() in (site_name, site_name.removeprefix("www.")):
+        return " - ".join(parts[:-1]).strip()
+    return title
+
+
+def clean_source(name: str | None) -> str:
+    """A source name without copyright lines, years, "www." or line breaks; a host name in lower case."""
+    text = _COPYRIGHT.sub(" ", one_line(name))
+    text = one_line(text).strip(" .,;:-–|")
+    if re.fullmatch(r"(?:www\.)?[\w-]+(?:\.[\w-]+)+", text, flags=re.IGNORECASE):  # a host: reuters.com
+        text = text.lower()
+    text = re.sub(r"\A(?:https?://)?www\.", "", text, flags=re.IGNORECASE)
+    if len(text) > 60 or not re.search(r"[^\W\d_]", text):  # a sentence or a bare number is not a name
+        return ""
+    return text
+
+
+def finish_meta(meta: ArticleMeta, body: str, fallback_source: str, *, text_date: str | None = None,
+                order: str | None = None) -> tuple[ArticleMeta, list[str]]:
+    """Fill what the file did not say, cleanly, and list what could not be used (warnings for the record).
+
+    Dates: the file's own date (metadata), else a leading date fragment (text), else the URL (url); an
+    ambiguous, partial, impossible or future date is dropped with a warning, never guessed."""
+    warnings: list[str] = []
+    updates: dict[str, object] = {"date": None, "date_source": None, "date_confidence": None}
+    for value, source in ((meta.date, meta.date_source or "metadata"), (text_date, "text"),
+                          (url_date(meta.url), "url")):
+        if not value:
+            continue
+        reading = read_date(value, order)
+        if reading.problem:
+            warnings.append(reading.problem)
+        if reading.date:
+            updates.update(date=reading.date, date_source=source, date_confidence=CONFIDENCE[source])
+            break
+    title = one_line(meta.title)
+    updates["title"] = title if title and not is_junk_title(title) else lead_title(body)
+    source_name = clean_source(meta.source)
+    if not source_name:
         host = urlparse(meta.url).hostname if meta.url else None
-        updates["source"] = host.removeprefix("www.") if host else fallback_source
-    return meta.model_copy(update=updates)
+        source_name = host.removeprefix("www.") if host else fallback_source
+    updates["source"] = source_name
+    return meta.model_copy(update=updates), warnings
+
+
+def date_order_for(orders: DateOrders, meta: ArticleMeta, path: str, feed: str | None) -> str | None:
+    """The day/month order for this record: set for its source or file, else proven by its feed, else the
+    default set (else None: ambiguous dates stay empty)."""
+    return orders.explicit(clean_source(meta.source), path) or feed or orders.default

@@ -8,6 +8,7 @@ most one batch, and the store's write protocol keeps Chroma and the lexical inde
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,15 +19,18 @@ import numpy as np
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.ingest.chunking import chunk_article
+from assistant.ingest.dates import DateOrders
 from assistant.ingest.decode import read_bytes
 from assistant.ingest.discover import discover
 from assistant.ingest.loaders import load_file, parse_field_map
-from assistant.ingest.metadata import finish_meta, split_preamble
+from assistant.ingest.metadata import date_order_for, finish_meta, split_preamble
 from assistant.ingest.syndication import StoryClusters, signature
 from assistant.store.corpus import CorpusWriter, FileRecord, PreparedArticle, text_hash
+from assistant.store.writer_lock import hold
 from assistant.types import Article, Document, IngestProblem, IngestReport
 
-Progress = Callable[[str, int], None]  # (event, amount): "files_total", "file_done", "chunks_embedded"
+Progress = Callable[[str, int], None]  # (event, amount): files_total, file_done, chunks_queued, chunks_embedded
+EMBED_SLICE = 128  # chunk texts per embedding call: progress (and its estimate) moves inside a large file
 
 
 @dataclass
@@ -39,43 +43,81 @@ class _Batch:
         return sum(len(i.chunks) for i in self.items)
 
 
+class _Stopped(Exception):
+    """Raised inside a batch when a stop was requested: the batch is dropped before anything of it is written."""
+
+
 class Ingestor:
-    def __init__(self, store: CorpusWriter, settings: Settings, progress: Progress | None = None, *,
-                 wait: bool = True, notice: Callable[[str], None] | None = None) -> None:
+    """`stop` is polled between files and between embedding slices (a signal handler sets it): the batch being
+    prepared is dropped, every committed batch stays, and the report says how many files remain."""
+
+    def __init__(self, store: CorpusWriter, settings: Settings, progress: Progress | None = None,
+                 stop: Callable[[], bool] | None = None, wait: bool = True, prune: bool = False) -> None:
         self.store = store
         self.settings = settings
-        self.wait, self.notice = wait, notice  # when another ingest writes to the collection: wait (and say so)?
+        self.wait = wait  # for another writer of the collection; False: WriterBusyError at once
+        self.prune = prune  # remove the articles of files that are gone from the paths ingested
         self.progress = progress or (lambda _event, _amount: None)
+        self.stop = stop or (lambda: False)
         self.field_map = parse_field_map(self.settings.field_map)
+        self.date_orders = DateOrders(self.settings.date_order)
         self._clusters: StoryClusters | None = None
         self._seen: set[str] = set()
 
     def run(self, paths: Sequence[Path]) -> IngestReport:
         """Ingest while holding the collection's writer lock: two ingests into one collection run one after the
         other, the second reading what the first stored (unchanged files, story clusters)."""
-        with self.store.writing(self.wait, self.notice):
-            return self._run(paths)
-
-    def _run(self, paths: Sequence[Path]) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
-        self.store.recover()
         files = list(discover(paths, report.errors))
-        self.progress("files_total", len(files))
-        batch = _Batch()
-        for path in files:
-            report.files += 1
-            self._ingest_file(path, batch, report)
-            self.progress("file_done", 1)
-            if batch.n_chunks >= self.settings.batch_chunks:
-                self._flush(batch, report)
-                batch = _Batch()
-        self._flush(batch, report)
-        if self.store.dates_pending():  # new articles since the last fill, in this run or in one killed before it
-            self.store.fill_dates_from_clusters()
+        with hold(self.store.writer_lock(), wait=self.wait, stop=self.stop,
+                  on_wait=lambda pid: self.progress("writer_busy", pid or 0)) as holding:
+            if holding:
+                self._write(files, report)
+                if not report.interrupted:  # after writing: a moved file's articles are held by its new path now
+                    self._gone_files(paths, report)
+            else:  # stopped while waiting for the other writer: nothing written
+                report.interrupted, report.remaining = True, len(files)
         report.failed = len(report.errors)
         report.seconds = round(time.perf_counter() - started, 3)
         return report
+
+    def _gone_files(self, paths: Sequence[Path], report: IngestReport) -> None:
+        """Files ingested before from under these paths that no longer exist: removed with --prune, else
+        counted (their articles stay searchable until then)."""
+        roots = [os.path.realpath(p) for p in paths]
+        ledger = self.store.ledger()
+        gone = sorted(p for p in ledger if any(p == r or p.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+                      and not os.path.lexists(p))
+        if not gone:
+            return
+        if self.prune:
+            report.pruned = self.store.forget_files(gone)
+        else:
+            report.gone_files = len(gone)
+            report.gone_articles = len({a for p in gone for a in ledger[p]})
+
+    def _write(self, files: list[Path], report: IngestReport) -> None:
+        self.store.recover()  # under the lock: another writer's batch in progress is not "unfinished"
+        self.progress("files_total", len(files))
+        batch = _Batch()
+        try:
+            for number, path in enumerate(files):
+                if self.stop():
+                    report.remaining = len(files) - number
+                    raise _Stopped
+                report.files += 1
+                self._ingest_file(path, batch, report)
+                self.progress("file_done", 1)
+                if batch.n_chunks >= self.settings.batch_chunks:
+                    self._flush(batch, report)
+                    batch = _Batch()
+            self._flush(batch, report)
+        except _Stopped:
+            report.interrupted = True
+            report.remaining += len(batch.files)  # read but not written: the next run reads them again
+        if self.store.dates_pending() and not report.interrupted:  # articles added since the last fill (this run
+            self.store.fill_dates_from_clusters()  # or one killed before it); an interrupted run leaves it to the next
 
     def _ingest_file(self, path: Path, batch: _Batch, report: IngestReport) -> None:
         key = str(path)
@@ -93,6 +135,7 @@ class Ingestor:
             return
         first_problem = len(report.errors)
         report.errors.extend(loaded.problems)
+        report.warnings.extend(loaded.warnings)
         article_ids: list[str] = []
         for document in loaded.documents:
             prepared = self._prepare(document, path, report)
@@ -113,11 +156,11 @@ class Ingestor:
             report.errors.append(IngestProblem(path=str(path), line=line, reason="article has no text"))
             return None
         meta = document.meta
-        if found_date and not meta.date:
-            meta = meta.model_copy(update={"date": found_date})
         if caption:
             meta = meta.model_copy(update={"caption": caption})
-        meta = finish_meta(meta, body, fallback_source=path.stem)
+        order = date_order_for(self.date_orders, meta, str(path), document.feed_date_order)
+        meta, notes = finish_meta(meta, body, fallback_source=path.stem, text_date=found_date, order=order)
+        report.warnings.extend(IngestProblem(path=str(path), line=line, reason=note) for note in notes)
         content_hash = text_hash(body)
         article_id = content_hash[:16]
         if article_id in self._seen or self.store.is_stored(article_id):
@@ -152,10 +195,13 @@ class Ingestor:
         known = self.store.reusable_vectors(hashes)
         todo = list(dict.fromkeys(h for h in hashes if h not in known))
         text_by_hash = {h: c.text for h, c in zip(hashes, chunks, strict=True)}
-        if todo:
-            fresh = self.store.embedder.embed([text_by_hash[h] for h in todo])
-            known.update(zip(todo, fresh, strict=True))
-        self.progress("chunks_embedded", len(chunks))
+        self.progress("chunks_queued", len(todo))
+        for start in range(0, len(todo), EMBED_SLICE):
+            if self.stop():
+                raise _Stopped
+            part = todo[start:start + EMBED_SLICE]
+            known.update(zip(part, self.store.embedder.embed([text_by_hash[h] for h in part]), strict=True))
+            self.progress("chunks_embedded", len(part))
         position = 0
         for item in items:
             count = len(item.chunks)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.text import date_label
 from assistant.types import Answer, CheckResult, Citation, Verdict
 
 MAX_BLOCKS = 50
@@ -76,7 +77,8 @@ def fit(blocks: list[Block], tail: list[Block], what: str) -> list[Block]:
 
 
 def source_line(c: Citation) -> str:
-    return " · ".join(escape(part) for part in (c.title, c.source, c.date or "undated") if part)
+    dated = date_label(c.date, c.date_source, "undated")
+    return " · ".join(escape(part) for part in (c.title, c.source, dated) if part)
 
 
 def verdict_block(v: Verdict) -> Block:

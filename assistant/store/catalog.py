@@ -24,6 +24,10 @@ A backend must provide:
   On open, and before each ingest, the Store calls `recover`: every article `unfinished_article_ids` lists
   (any status but 'ready') loses its vectors, then `delete_articles` removes its rows, so the next ingest
   re-does it from its file (its ledger row was never written, or was forgotten).
+- One writer at a time: `writer_lock()` gives a lock that only one process (on any machine that shares the
+  collection) can hold, released when its holder dies (see writer_lock.py; SQLite: a file lock beside the
+  database; PostgreSQL: `pg_try_advisory_lock` on the collection's key). The Store takes it around every ingest
+  and removal, so `recover` never mistakes another writer's batch in progress for a crashed one.
 - Lexical search over chunk text: plain query text in (never interpreted as query syntax), (chunk id, score)
   out, best first, with the Filters (sources, date range) applied before ranking so a narrow filter still
   gets its best k.
@@ -31,23 +35,33 @@ A backend must provide:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 import numpy as np
 
 from assistant.store.corpus import FileRecord, Hit, PreparedArticle
+from assistant.store.writer_lock import WriterLock
 from assistant.types import Article, ArticleMeta, Chunk, Filters, IngestProblem
+
+INFERRED_DATE = ("inferred_from_copy", 0.4)  # (date_source, date_confidence) of a date taken from a dated copy
 
 
 class Catalog(Protocol):
+    def writer_lock(self) -> WriterLock:
+        """The collection's one-writer lock (not yet held)."""
+        ...
+
     # -- the file ledger ---------------------------------------------------------------------------------------
     def file_hash(self, path: str) -> str | None: ...
 
     def file_problems(self, path: str) -> list[IngestProblem]: ...
 
     def file_articles(self, path: str) -> list[str]: ...
+
+    def ledger(self) -> dict[str, list[str]]:
+        """Every file in the ledger, with the article ids it held when last read."""
+        ...
 
     def articles_referenced_elsewhere(self, ids: Iterable[str], except_path: str) -> set[str]:
         """Those of `ids` that a ledger row other than `except_path` lists."""
@@ -61,6 +75,10 @@ class Catalog(Protocol):
     def signatures(self) -> Iterator[tuple[str, np.ndarray, str]]: ...
 
     def articles(self) -> list[Article]: ...
+
+    def source_names(self) -> list[str]:
+        """The distinct source names of ready articles, as stored."""
+        ...
 
     def article(self, article_id: str) -> Article | None: ...
 
@@ -95,6 +113,11 @@ class Catalog(Protocol):
         """Status 'deleting'; with forget_files, ledger rows listing them go too (ingesting a file restores it)."""
         ...
 
+    def forget_files(self, paths: Sequence[str]) -> list[str]:
+        """One transaction: the files leave the ledger, and the articles no other file holds become 'deleting'
+        (returned; the Store then removes them everywhere)."""
+        ...
+
     def delete_articles(self, ids: Sequence[str]) -> None: ...
 
     def set_inferred_date(self, article_id: str, date: str) -> None: ...
@@ -103,21 +126,16 @@ class Catalog(Protocol):
 
     def clear_dates_pending(self) -> None: ...
 
-    def writer(self, wait: bool = True, notice: Callable[[str], None] | None = None) -> AbstractContextManager[None]:
-        """Hold the collection's one-writer lock while ingesting. Held by another process: `notice` is told
-        "another ingest is writing to this collection (pid N); waiting" and this waits, or with wait=False a
-        StoreError says so. Readers never take it."""
-        ...
-
     def close(self) -> None: ...
 
 
 def article_from_row(row: Sequence[Any]) -> Article:
     """An article from a catalog row in the column order every backend selects (id, title, source, date,
-    date_inferred, url, author, caption, origin, content_hash, cluster, text, n_chunks)."""
+    date_inferred, url, author, caption, origin, content_hash, cluster, text, n_chunks, date_source,
+    date_confidence)."""
     (article_id, title, source, date, date_inferred, url, author, caption, origin, content_hash, cluster, text,
-     n_chunks) = row
+     n_chunks, date_source, date_confidence) = row
     meta = ArticleMeta(title=title or "", source=source or "", date=date, date_inferred=bool(date_inferred), url=url,
-                       author=author, caption=caption)
+                       author=author, caption=caption, date_source=date_source, date_confidence=date_confidence)
     return Article(id=article_id, text=text, meta=meta, origin=origin or "", content_hash=content_hash or "",
                    cluster=cluster or "", n_chunks=n_chunks or 0)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
 from assistant.store.embeddings import Embedder
+from assistant.store.writer_lock import WriterLock
 from assistant.types import Article, Chunk, Filters, IngestProblem, Passage
 
 Hit = tuple[str, float]  # (chunk id, score: higher is better)
@@ -57,6 +57,11 @@ class Corpus(Protocol):
         """Every article, ordered by date, title and id."""
         ...
 
+    def chunk_neighbours(self, chunk_ids: Sequence[str], k: int) -> dict[str, list[Hit]]:
+        """Each stored chunk's k nearest chunks by vector (cosine similarity), best first: the audit's candidate
+        pairs. An index answers it without a pass over the whole corpus (HNSW in Chroma, pgvector's index)."""
+        ...
+
 
 @dataclass
 class PreparedArticle:
@@ -85,8 +90,8 @@ class CorpusWriter(Protocol):
     @property
     def embedder(self) -> Embedder: ...
 
-    def writing(self, wait: bool = True, notice: Callable[[str], None] | None = None) -> AbstractContextManager[None]:
-        """The collection's one-writer lock, held for a whole ingest (see catalog.py's `writer`)."""
+    def writer_lock(self) -> WriterLock:
+        """The collection's one-writer lock: ingest holds it from `recover` to its last commit."""
         ...
 
     def recover(self) -> int:
@@ -118,6 +123,14 @@ class CorpusWriter(Protocol):
     def commit(self, items: Sequence[PreparedArticle], files: Sequence[FileRecord]) -> int:
         """Write a batch so it becomes visible all at once (or, after a crash, not at all). Returns the number
         of replaced articles removed."""
+        ...
+
+    def ledger(self) -> dict[str, list[str]]:
+        """Every ingested file (its path as ingest recorded it) with the article ids it held."""
+        ...
+
+    def forget_files(self, paths: Sequence[str]) -> int:
+        """Forget files that are gone, and remove the articles only they held; the number removed."""
         ...
 
     def dates_pending(self) -> bool: ...

@@ -18,6 +18,7 @@ import sqlite3
 from typing import Any
 
 from assistant.errors import StoreError
+from assistant.store.vectors import FIRM_DATE
 from assistant.text import query_terms
 from assistant.types import Filters
 
@@ -55,6 +56,9 @@ def sql_where(filters: Filters) -> tuple[str, list[Any]]:
     if filters.until:
         parts.append("a.date <= ?")
         params.append(filters.until)
+    if filters.firm_dates:
+        parts.append("a.date_confidence >= ?")
+        params.append(FIRM_DATE)
     return (" AND ".join(parts) or "1"), params
 
 

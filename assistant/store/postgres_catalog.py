@@ -18,7 +18,8 @@ frequency in the chunk read back from ts_rank of that one word (for a single wor
 WiCE dev corpus lexical recall@5 fell from 0.943 (FTS5 bm25) to 0.579 with it; without term frequency
 Climate-FEVER's fell from 0.584 to 0.530 (0.583 with it). A phrase ("2,000", "U.S.") counts once per chunk.
 
-Writers: one at a time per collection, through a session-level advisory lock (`writer`); readers never wait.
+Writers: one at a time per collection, through a session-level advisory lock (`writer_lock`); readers never wait.
+Read-only (FACTCHECK_READ_ONLY): no tables are created and every transaction is read-only.
 The crash-safety protocol is the SQLite backend's: pending rows, then vectors, then one transaction.
 """
 
@@ -32,15 +33,17 @@ import re
 import socket
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
 from assistant.errors import StoreError
-from assistant.store.catalog import article_from_row
+from assistant.store.catalog import INFERRED_DATE, article_from_row
 from assistant.store.corpus import FileRecord, Hit, PreparedArticle, text_hash
+from assistant.store.vectors import FIRM_DATE
+from assistant.store.writer_lock import WriterLock
 from assistant.text import query_terms
 from assistant.types import Article, Chunk, Filters, IngestProblem
 
@@ -49,8 +52,10 @@ CREATE TABLE IF NOT EXISTS factcheck_articles (
     collection TEXT NOT NULL, id TEXT NOT NULL, status TEXT NOT NULL, title TEXT, source TEXT, date TEXT,
     date_inferred BOOLEAN NOT NULL DEFAULT false, url TEXT, author TEXT, caption TEXT, origin TEXT,
     content_hash TEXT, cluster TEXT, text TEXT NOT NULL, n_chunks INTEGER NOT NULL DEFAULT 0, minhash BYTEA,
-    PRIMARY KEY (collection, id)
+    date_source TEXT, date_confidence REAL, PRIMARY KEY (collection, id)
 );
+ALTER TABLE factcheck_articles ADD COLUMN IF NOT EXISTS date_source TEXT;
+ALTER TABLE factcheck_articles ADD COLUMN IF NOT EXISTS date_confidence REAL;
 CREATE INDEX IF NOT EXISTS factcheck_articles_cluster ON factcheck_articles (collection, cluster);
 CREATE INDEX IF NOT EXISTS factcheck_articles_unfinished ON factcheck_articles (collection) WHERE status <> 'ready';
 CREATE TABLE IF NOT EXISTS factcheck_files (
@@ -79,7 +84,7 @@ CREATE TABLE IF NOT EXISTS factcheck_writers (
 _SCHEMA_LOCK = 0x6661637463686B  # advisory lock key serialising the CREATE statements of concurrent first opens
 _DATES_PENDING = "dates_pending"
 _ARTICLE_COLUMNS = ("id, title, source, date, date_inferred, url, author, caption, origin, content_hash, cluster, "
-                    "text, n_chunks")
+                    "text, n_chunks, date_source, date_confidence")
 _CHUNK_COLUMNS = "id, article_id, idx, text, span_start, span_end"
 _K1, _B = 1.2, 0.75  # BM25's usual constants, as FTS5's bm25() uses them
 _RANK_OF_ONE = 0.0607927  # ts_rank(v, 'word') when the word occurs once: 0.1 / (pi² / 6)
@@ -122,7 +127,7 @@ def lock_key(collection: str) -> int:
 
 
 class PostgresCatalog:
-    def __init__(self, url: str, collection: str) -> None:
+    def __init__(self, url: str, collection: str, read_only: bool = False) -> None:
         import psycopg
 
         self._errors = psycopg.Error
@@ -130,6 +135,9 @@ class PostgresCatalog:
         self._stats_cache: tuple[float, int, float] | None = None
         try:
             self._db = psycopg.connect(url, autocommit=True, application_name=f"factcheck pid {os.getpid()}")
+            if read_only:
+                self._db.execute("SET default_transaction_read_only = on")
+                return
             with self._db.transaction():
                 self._db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
                 self._db.execute(SCHEMA)
@@ -158,35 +166,8 @@ class PostgresCatalog:
             raise StoreError(f"Postgres write failed: {_one_line(exc)}") from None
 
     # -- the writer lock -----------------------------------------------------------------------------------------
-    @contextmanager
-    def writer(self, wait: bool = True, notice: Callable[[str], None] | None = None) -> Iterator[None]:
-        """Hold the collection's writer lock (session-level, so a killed writer's lock goes with its connection).
-        Another writer holding it: `notice` gets "another ingest is writing to this collection (pid N); waiting"
-        and this waits, or, with wait=False, a StoreError with that message (ending "; not waiting")."""
-        key = lock_key(self.collection)
-        if not self._rows("SELECT pg_try_advisory_lock(%s)", (key,))[0][0]:
-            holder = self._holder()
-            if not wait:
-                raise StoreError(f"another ingest is writing to this collection ({holder}); not waiting")
-            if notice:
-                notice(f"another ingest is writing to this collection ({holder}); waiting")
-            self._rows("SELECT pg_advisory_lock(%s)", (key,))
-        try:
-            self._rows("INSERT INTO factcheck_writers (collection, pid, host) VALUES (%s, %s, %s) "
-                       "ON CONFLICT (collection) DO UPDATE SET pid = excluded.pid, host = excluded.host, since = now() "
-                       "RETURNING pid",  # (a row back: _rows fetches one)
-                       (self.collection, os.getpid(), socket.gethostname()))
-            yield
-        finally:
-            if not self._db.closed:
-                self._rows("SELECT pg_advisory_unlock(%s)", (key,))
-
-    def _holder(self) -> str:
-        found = self._rows("SELECT pid, host FROM factcheck_writers WHERE collection = %s", (self.collection,))
-        if not found:
-            return "pid unknown"
-        pid, host = found[0]
-        return f"pid {pid}" if host == socket.gethostname() else f"pid {pid} on {host}"
+    def writer_lock(self) -> WriterLock:
+        return _AdvisoryLock(self)
 
     # -- reads ---------------------------------------------------------------------------------------------------
     def file_hash(self, path: str) -> str | None:
@@ -241,6 +222,14 @@ class PostgresCatalog:
         rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM factcheck_articles WHERE collection = %s "
                           "AND status = 'ready' AND id = ANY(%s)", (self.collection, wanted)) if wanted else []
         return {row[0]: article_from_row(row) for row in rows}
+
+    def ledger(self) -> dict[str, list[str]]:
+        return {path: list(ids) for path, ids in self._rows(
+            "SELECT path, article_ids FROM factcheck_files WHERE collection = %s", (self.collection,))}
+
+    def source_names(self) -> list[str]:
+        return [r[0] for r in self._rows("SELECT DISTINCT source FROM factcheck_articles WHERE collection = %s "
+                                         "AND status = 'ready'", (self.collection,))]
 
     def undated_with_dated_copy(self) -> list[tuple[str, str]]:
         rows = self._rows(
@@ -349,13 +338,16 @@ class PostgresCatalog:
         with self._transaction() as db, db.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO factcheck_articles (collection, id, status, title, source, date, date_inferred, url, "
-                "author, caption, origin, content_hash, cluster, text, n_chunks, minhash) VALUES (%s, %s, 'pending', "
-                "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (collection, id) DO UPDATE SET "
+                "author, caption, origin, content_hash, cluster, text, n_chunks, minhash, date_source, "
+                "date_confidence) "
+                "VALUES (%s, %s, 'pending', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (collection, id) DO UPDATE SET "
                 "status = 'pending', title = excluded.title, source = excluded.source, date = excluded.date, "
                 "date_inferred = excluded.date_inferred, url = excluded.url, author = excluded.author, "
                 "caption = excluded.caption, origin = excluded.origin, content_hash = excluded.content_hash, "
                 "cluster = excluded.cluster, text = excluded.text, n_chunks = excluded.n_chunks, "
-                "minhash = excluded.minhash",
+                "minhash = excluded.minhash, date_source = excluded.date_source, "
+                "date_confidence = excluded.date_confidence",
                 [_article_row(self.collection, item.article, item.minhash) for item in items])
 
     def publish(self, items: Sequence[PreparedArticle], files: Sequence[FileRecord], obsolete: Sequence[str]) -> None:
@@ -393,6 +385,18 @@ class PostgresCatalog:
                 db.execute("DELETE FROM factcheck_files WHERE collection = %s AND article_ids ?| %s",
                            (self.collection, list(ids)))
 
+    def forget_files(self, paths: Sequence[str]) -> list[str]:
+        with self._transaction() as db:
+            rows = db.execute("DELETE FROM factcheck_files WHERE collection = %s AND path = ANY(%s) "
+                              "RETURNING article_ids", (self.collection, list(paths))).fetchall()
+            held = {article_id for (ids,) in rows for article_id in ids}
+            elsewhere = db.execute(
+                "SELECT DISTINCT a.value FROM factcheck_files f, jsonb_array_elements_text(f.article_ids) a "
+                "WHERE f.collection = %s AND a.value = ANY(%s)", (self.collection, sorted(held))).fetchall()
+            orphans = sorted(held - {r[0] for r in elsewhere})
+            _set_status(db, self.collection, orphans, "deleting")
+        return orphans
+
     def delete_articles(self, ids: Sequence[str]) -> None:
         with self._transaction() as db:
             _forget_chunks(db, self.collection, "article_id = ANY(%s)", list(ids))
@@ -401,8 +405,37 @@ class PostgresCatalog:
 
     def set_inferred_date(self, article_id: str, date: str) -> None:
         with self._transaction() as db:
-            db.execute("UPDATE factcheck_articles SET date = %s, date_inferred = true WHERE collection = %s "
-                       "AND id = %s", (date, self.collection, article_id))
+            db.execute("UPDATE factcheck_articles SET date = %s, date_inferred = true, date_source = %s, "
+                       "date_confidence = %s WHERE collection = %s AND id = %s",
+                       (date, *INFERRED_DATE, self.collection, article_id))
+
+
+class _AdvisoryLock:
+    """The collection's writer lock: a session-level advisory lock, so a killed writer's lock goes with its
+    connection, on any machine. The holder's pid is kept in factcheck_writers for the "waiting" notice."""
+
+    def __init__(self, catalog: PostgresCatalog) -> None:
+        self._catalog = catalog
+        self._key = lock_key(catalog.collection)
+
+    def try_acquire(self) -> bool:
+        catalog = self._catalog
+        if not catalog._rows("SELECT pg_try_advisory_lock(%s)", (self._key,))[0][0]:
+            return False
+        catalog._rows("INSERT INTO factcheck_writers (collection, pid, host) VALUES (%s, %s, %s) "
+                      "ON CONFLICT (collection) DO UPDATE SET pid = excluded.pid, host = excluded.host, since = now() "
+                      "RETURNING pid",  # (a row back: _rows fetches one)
+                      (catalog.collection, os.getpid(), socket.gethostname()))
+        return True
+
+    def holder(self) -> int | None:
+        found = self._catalog._rows("SELECT pid FROM factcheck_writers WHERE collection = %s",
+                                    (self._catalog.collection,))
+        return int(found[0][0]) if found else None
+
+    def release(self) -> None:
+        if not self._catalog.raw().closed:
+            self._catalog._rows("SELECT pg_advisory_unlock(%s)", (self._key,))
 
 
 def _forget_chunks(db: Any, collection: str, condition: str, value: list[str]) -> None:
@@ -447,6 +480,9 @@ def _filter_sql(filters: Filters) -> tuple[str, list[Any]]:
     if filters.until:
         parts.append(" AND a.date <= %s")
         params.append(filters.until)
+    if filters.firm_dates:
+        parts.append(" AND a.date_confidence >= %s")
+        params.append(FIRM_DATE)
     return "".join(parts), params
 
 
@@ -464,7 +500,8 @@ def _set_setting(db: Any, collection: str, key: str, value: str) -> None:
 def _article_row(collection: str, article: Article, minhash: np.ndarray) -> tuple[Any, ...]:
     m = article.meta
     return (collection, article.id, m.title, m.source, m.date, m.date_inferred, m.url, m.author, m.caption,
-            article.origin, article.content_hash, article.cluster, article.text, article.n_chunks, minhash.tobytes())
+            article.origin, article.content_hash, article.cluster, article.text, article.n_chunks, minhash.tobytes(),
+            m.date_source, m.date_confidence)
 
 
 def _chunk(row: Sequence[Any]) -> Chunk:

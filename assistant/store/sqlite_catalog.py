@@ -8,23 +8,24 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-from assistant.errors import StoreError
-from assistant.store.catalog import article_from_row
+from assistant.errors import NotFoundError, StoreError
+from assistant.store.catalog import INFERRED_DATE, article_from_row
 from assistant.store.corpus import FileRecord, Hit, PreparedArticle, text_hash
 from assistant.store.fts5 import lexical_search
+from assistant.store.writer_lock import FileWriterLock, WriterLock
 from assistant.types import Article, Chunk, Filters, IngestProblem
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, status TEXT NOT NULL, title TEXT, source TEXT, date TEXT, date_inferred INTEGER DEFAULT 0,
     url TEXT, author TEXT, caption TEXT, origin TEXT, content_hash TEXT, cluster TEXT, text TEXT NOT NULL,
-    n_chunks INTEGER DEFAULT 0, minhash BLOB
+    n_chunks INTEGER DEFAULT 0, minhash BLOB, date_source TEXT, date_confidence REAL
 );
 CREATE INDEX IF NOT EXISTS articles_cluster ON articles(cluster);
 CREATE INDEX IF NOT EXISTS articles_status ON articles(status);
@@ -49,18 +50,21 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 _DATES_PENDING = "dates_pending"  # settings key: undated articles may have gained a dated copy
 _ARTICLE_COLUMNS = "id, title, source, date, date_inferred, url, author, caption, origin, content_hash, cluster, " \
-                   "text, n_chunks"
+                   "text, n_chunks, date_source, date_confidence"
 
 
 class SqliteCatalog:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
-            self._migrate()
+            if read_only:
+                self._db = _open_read_only(path)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(SCHEMA)
+                self._migrate()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the lexical index {path}: {exc}") from None
         self.path = path
@@ -70,9 +74,18 @@ class SqliteCatalog:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(files)")}
         if "problems" not in columns:
             self._db.execute("ALTER TABLE files ADD COLUMN problems TEXT NOT NULL DEFAULT '[]'")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
+        if "date_source" not in columns:  # stores made before dates carried their provenance
+            self._db.execute("ALTER TABLE articles ADD COLUMN date_source TEXT")
+            self._db.execute("ALTER TABLE articles ADD COLUMN date_confidence REAL")
+            self._db.execute("UPDATE articles SET date_source = ?, date_confidence = ? WHERE date_inferred = 1",
+                             INFERRED_DATE)
 
     def close(self) -> None:
         self._db.close()
+
+    def writer_lock(self) -> WriterLock:
+        return FileWriterLock(self.path.parent / "writer.lock")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -170,6 +183,12 @@ class SqliteCatalog:
             found.update(wanted.intersection(json.loads(listed)))
         return found
 
+    def ledger(self) -> dict[str, list[str]]:
+        return {path: json.loads(ids) for path, ids in self._db.execute("SELECT path, article_ids FROM files")}
+
+    def source_names(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT DISTINCT source FROM articles WHERE status = 'ready'")]
+
     def undated_with_dated_copy(self) -> list[tuple[str, str]]:
         rows = self._db.execute(
             "SELECT a.id, (SELECT min(b.date) FROM articles b WHERE b.cluster = a.cluster AND +b.status = 'ready' "
@@ -211,6 +230,19 @@ class SqliteCatalog:
                 for article_id in ids:
                     _forget_files_with(db, article_id)
 
+    def forget_files(self, paths: Sequence[str]) -> list[str]:
+        with self.transaction() as db:
+            held: set[str] = set()
+            for path in paths:
+                row = db.execute("SELECT article_ids FROM files WHERE path = ?", (path,)).fetchone()
+                held.update(json.loads(row[0]) if row else [])
+            db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in paths])
+            for (listed,) in db.execute("SELECT article_ids FROM files"):
+                held.difference_update(json.loads(listed))
+            orphans = sorted(held)
+            _set_status(db, orphans, "deleting")
+        return orphans
+
     def delete_articles(self, ids: Sequence[str]) -> None:
         with self.transaction() as db:
             db.executemany("DELETE FROM chunks WHERE article_id = ?", [(i,) for i in ids])
@@ -218,13 +250,8 @@ class SqliteCatalog:
 
     def set_inferred_date(self, article_id: str, date: str) -> None:
         with self.transaction() as db:
-            db.execute("UPDATE articles SET date = ?, date_inferred = 1 WHERE id = ?", (date, article_id))
-
-    @contextmanager
-    def writer(self, wait: bool = True, notice: Callable[[str], None] | None = None) -> Iterator[None]:
-        """No lock yet: SQLite serialises each transaction, and the write protocol keeps two concurrent ingests
-        consistent (issue 15 adds a lock that makes the second one wait, as the Postgres catalog does)."""
-        yield
+            db.execute("UPDATE articles SET date = ?, date_inferred = 1, date_source = ?, date_confidence = ? "
+                       "WHERE id = ?", (date, *INFERRED_DATE, article_id))
 
     def raw(self) -> sqlite3.Connection:
         """The connection, for tests and benchmarks that look inside."""
@@ -235,10 +262,11 @@ def _insert_pending(db: sqlite3.Connection, article: Article, minhash: np.ndarra
     m = article.meta
     db.execute(
         "INSERT OR REPLACE INTO articles (id, status, title, source, date, date_inferred, url, author, caption, "
-        "origin, content_hash, cluster, text, n_chunks, minhash) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?)",
+        "origin, content_hash, cluster, text, n_chunks, minhash, date_source, date_confidence) "
+        "VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (article.id, m.title, m.source, m.date, int(m.date_inferred), m.url, m.author, m.caption, article.origin,
-         article.content_hash, article.cluster, article.text, article.n_chunks, minhash.tobytes()),
+         article.content_hash, article.cluster, article.text, article.n_chunks, minhash.tobytes(), m.date_source,
+         m.date_confidence),
     )
 
 
@@ -263,3 +291,24 @@ def _forget_files_with(db: sqlite3.Connection, article_id: str) -> None:
     """Drop ledger rows that list the article, so ingesting those files again restores it."""
     db.execute("DELETE FROM files WHERE EXISTS (SELECT 1 FROM json_each(files.article_ids) WHERE value = ?)",
                (article_id,))
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """The catalog opened for reading only. `mode=ro` needs the WAL's shared-memory file to be creatable; on a
+    read-only mount it is not, and `immutable=1` (nobody can be writing there) reads the file as it is. A store
+    made before the date columns gets them as NULLs from a temporary view (temp objects live in memory)."""
+    if not path.is_file():
+        raise NotFoundError(f"no collection at {path.parent} (the store is read-only, so none is created)")
+    for flags in ("mode=ro", "immutable=1"):
+        db = sqlite3.connect(f"{path.as_uri()}?{flags}", uri=True, isolation_level=None, check_same_thread=False)
+        try:
+            columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
+        except sqlite3.OperationalError:
+            db.close()
+            continue
+        if "date_source" not in columns:
+            db.execute("CREATE TEMP VIEW articles AS SELECT *, NULL AS date_source, NULL AS date_confidence "
+                       "FROM main.articles")
+        return db
+    raise sqlite3.OperationalError("unable to open database file for reading")
+

@@ -9,19 +9,20 @@ catalog.py; here they are driven:
 from __future__ import annotations
 
 import functools
+import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
 from assistant.config import Settings
-from assistant.errors import ConfigError, NotFoundError
-from assistant.store.catalog import Catalog
+from assistant.errors import ConfigError, NotFoundError, StoreError
+from assistant.store.catalog import INFERRED_DATE, Catalog
 from assistant.store.corpus import FileRecord, Hit, PreparedArticle
 from assistant.store.embeddings import Embedder
 from assistant.store.sqlite_catalog import SqliteCatalog
 from assistant.store.vectors import Metadata, VectorIndex, chroma_where
+from assistant.store.writer_lock import WriterLock, hold
 from assistant.types import Article, Chunk, Filters, IngestProblem, Passage
 
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]\Z")  # Chroma's rule for names
@@ -35,14 +36,30 @@ def chunk_metadata(chunk: Chunk, article: Article) -> Metadata:
     if article.meta.date:
         meta["date"] = article.meta.date
         meta["date_num"] = int(article.meta.date.replace("-", ""))
+        if article.meta.date_confidence is not None:
+            meta["date_confidence"] = article.meta.date_confidence
     return meta
 
 
-def open_catalog(settings: Settings, collection: str) -> Catalog:
+def _source_key(name: str) -> str:
+    return " ".join(name.split()).lower().removeprefix("www.")
+
+
+def read_only_reason(settings: Settings) -> str | None:
+    """Why the store must not be written, if it must not: FACTCHECK_READ_ONLY, or a data dir this process cannot
+    write (a read-only mount, or permissions)."""
+    if settings.read_only:
+        return "FACTCHECK_READ_ONLY is set"
+    if settings.data_dir.exists() and not os.access(settings.data_dir, os.W_OK):
+        return f"{settings.data_dir} is not writable"
+    return None
+
+
+def open_catalog(settings: Settings, collection: str, read_only: bool = False) -> Catalog:
     """The catalog backend of a collection (the one place that chooses it): Postgres when FACTCHECK_DATABASE_URL
     is set, else a SQLite file in the data dir."""
     if not settings.database_url:
-        return SqliteCatalog(settings.data_dir / "collections" / collection / "catalog.sqlite3")
+        return SqliteCatalog(settings.data_dir / "collections" / collection / "catalog.sqlite3", read_only)
     if not settings.chroma_url:  # vectors in a local folder would give every machine its own half of the corpus
         raise ConfigError("FACTCHECK_DATABASE_URL needs FACTCHECK_CHROMA_URL too: a shared catalog needs shared "
                           "vectors (a Chroma server, e.g. `chroma run --host 127.0.0.1 --port 8000 --path DIR`)")
@@ -51,7 +68,7 @@ def open_catalog(settings: Settings, collection: str) -> Catalog:
     except ImportError:
         raise ConfigError("FACTCHECK_DATABASE_URL needs the postgres extra: "
                           "pip install 'factcheck-assistant[postgres]'") from None
-    return PostgresCatalog(settings.database_url, collection)
+    return PostgresCatalog(settings.database_url, collection, read_only)
 
 
 class Store:
@@ -61,8 +78,9 @@ class Store:
         if not _COLLECTION_NAME.match(self.collection) or ".." in self.collection:  # checked before any file is made
             raise ConfigError(f"invalid collection name {self.collection!r}: use 3 to 512 letters, digits, '.', '_' "
                               "or '-', starting and ending with a letter or digit")
+        self.read_only = read_only_reason(settings)  # None, or why sources/search/ask/check work but ingest cannot
         # Internal: code outside assistant/store/ goes through the Corpus / CorpusWriter methods below.
-        self.catalog = open_catalog(settings, self.collection)
+        self.catalog = open_catalog(settings, self.collection, bool(self.read_only))
         self._settings = settings
 
     @functools.cached_property
@@ -70,7 +88,7 @@ class Store:
         """Chroma, opened on first use: listing sources or re-ingesting unchanged files never imports chromadb
         (~1 s and ~40 MB). A collection built by another embedding model is reported here, before any write."""
         return VectorIndex(self._settings.chroma_path, self._settings.chroma_url, self.collection,
-                           self._embedder.name, self._embedder.dim)
+                           self._embedder.name, self._embedder.dim, bool(self.read_only))
 
     @property
     def embedder(self) -> Embedder:
@@ -78,11 +96,18 @@ class Store:
 
     def close(self) -> None:
         self.catalog.close()
+        if "vectors" in self.__dict__:  # opened
+            self.vectors.close()
+
+    def writer_lock(self) -> WriterLock:
+        """The collection's one-writer lock (see writer_lock.py), from the catalog backend. Every write (ingest,
+        removal) takes it first, so a read-only store refuses here, before anything is read or changed."""
+        if self.read_only:
+            raise StoreError(f"the store is read-only ({self.read_only}); ingest and remove need a writable "
+                             "FACTCHECK_DATA_DIR")
+        return self.catalog.writer_lock()
 
     # -- writes (CorpusWriter) ---------------------------------------------------------------------------------
-    def writing(self, wait: bool = True, notice: Callable[[str], None] | None = None) -> AbstractContextManager[None]:
-        return self.catalog.writer(wait, notice)
-
     def recover(self) -> int:
         """Finish or undo whatever a killed run left half-done. Returns the number of articles cleaned up."""
         unfinished = self.catalog.unfinished_article_ids()
@@ -137,9 +162,23 @@ class Store:
         article = self.catalog.article(article_id)
         if article is None:
             raise NotFoundError(f"no article with id '{article_id}'; see `factcheck sources`")
-        self.catalog.mark_deleting([article_id], forget_files=True)
-        self.recover()
+        # recover() removes every unfinished article: another writer's batch in progress must not be one of them
+        with hold(self.writer_lock(), wait=False, on_wait=lambda _pid: None, busy_hint="try again when it is done"):
+            self.catalog.mark_deleting([article_id], forget_files=True)
+            self.recover()
         return article
+
+    def ledger(self) -> dict[str, list[str]]:
+        """Every ingested file (its path as ingest recorded it) with the article ids it held."""
+        return self.catalog.ledger()
+
+    def forget_files(self, paths: Sequence[str]) -> int:
+        """Remove the files from the ledger and, everywhere, the articles no other file holds (`ingest --prune`
+        for files that are gone). Called under the writer lock. Returns the number of articles removed."""
+        removed = self.catalog.forget_files(paths)
+        if removed:
+            self.recover()
+        return len(removed)
 
     def dates_pending(self) -> bool:
         """Whether articles were written since dates were last filled from story clusters (even by a killed run)."""
@@ -153,6 +192,7 @@ class Store:
             if article is None:
                 continue
             article.meta.date, article.meta.date_inferred = found, True
+            article.meta.date_source, article.meta.date_confidence = INFERRED_DATE
             chunks = self.catalog.chunks_of(article_id)
             # Chroma first: if killed before the catalog update, the next run simply repeats both.
             self.vectors.update_metadata([c.id for c in chunks], [chunk_metadata(c, article) for c in chunks])
@@ -162,11 +202,28 @@ class Store:
 
     # -- reads (Corpus) ----------------------------------------------------------------------------------------
     def dense(self, query: str, k: int, filters: Filters) -> list[Hit]:
+        filters = self._named_sources(filters)
         vector = self._embedder.embed([query])[0]
         return self.vectors.query(vector, k, chroma_where(filters))
 
     def lexical(self, query: str, k: int, filters: Filters) -> list[Hit]:
-        return self.catalog.lexical_search(query, k, filters)
+        return self.catalog.lexical_search(query, k, self._named_sources(filters))
+
+    def _named_sources(self, filters: Filters) -> Filters:
+        """Source names as stored, matched whatever their case ("reuters" finds "Reuters"); a name that matches
+        none is an error listing the known ones, never a silent empty result."""
+        if not filters.sources:
+            return filters
+        known = self.catalog.source_names()
+        by_key: dict[str, list[str]] = {}
+        for name in known:
+            by_key.setdefault(_source_key(name), []).append(name)
+        unknown = [s for s in filters.sources if _source_key(s) not in by_key]
+        if unknown:
+            listed = ", ".join(sorted(known, key=str.lower)[:20]) + (", …" if len(known) > 20 else "")
+            raise NotFoundError(f"unknown source {', '.join(map(repr, unknown))}; known sources: {listed or 'none'}")
+        names = [n for s in filters.sources for n in by_key[_source_key(s)]]
+        return filters.model_copy(update={"sources": list(dict.fromkeys(names))})
 
     def article(self, article_id: str) -> Article | None:
         return self.catalog.article(article_id)
@@ -176,6 +233,11 @@ class Store:
 
     def articles(self) -> list[Article]:
         return self.catalog.articles()
+
+    def chunk_neighbours(self, chunk_ids: Sequence[str], k: int) -> dict[str, list[Hit]]:
+        """Each chunk's k nearest chunks by stored vector (the audit's candidates), ready or not: callers keep
+        those whose articles they know."""
+        return self.vectors.neighbours(chunk_ids, k)
 
     def passages(self, hits: Sequence[Hit]) -> list[Passage]:
         """Passages for (chunk id, score) hits, dropping any chunk whose article is not 'ready'."""
@@ -189,5 +251,6 @@ class Store:
                 continue
             found.append(Passage(chunk_id=chunk.id, article_id=article.id, title=article.meta.title,
                                  source=article.meta.source, date=article.meta.date, text=chunk.text,
-                                 start=chunk.start, end=chunk.end, score=round(score, 6), cluster=article.cluster))
+                                 start=chunk.start, end=chunk.end, score=round(score, 6), cluster=article.cluster,
+                                 date_source=article.meta.date_source))
         return found

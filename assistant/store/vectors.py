@@ -8,6 +8,8 @@ Chunk text lives in the catalog (SQLite); Chroma keeps vectors plus the metadata
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from assistant.types import Filters
 
 Metadata = Mapping[str, str | int | float | bool]
 _WRITE_BATCH = 2000  # well under Chroma's max batch size
+FIRM_DATE = 0.8  # date_confidence of a date the file gives (metadata 0.9, a leading date fragment 0.8)
 
 
 def chroma_where(filters: Filters) -> dict[str, Any] | None:
@@ -32,6 +35,8 @@ def chroma_where(filters: Filters) -> dict[str, Any] | None:
         clauses.append({"date_num": {"$gte": int(filters.since.replace("-", ""))}})
     if filters.until:
         clauses.append({"date_num": {"$lte": int(filters.until.replace("-", ""))}})
+    if filters.firm_dates:
+        clauses.append({"date_confidence": {"$gte": FIRM_DATE}})
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -63,15 +68,30 @@ def _one_line(exc: Exception) -> str:
 class VectorIndex:
     """Chunk vectors in one Chroma collection."""
 
-    def __init__(self, chroma_path: Path, chroma_url: str | None, collection: str, model_name: str, dim: int) -> None:
+    def __init__(self, chroma_path: Path, chroma_url: str | None, collection: str, model_name: str, dim: int,
+                 read_only: bool = False) -> None:
+        self._snapshot: tempfile.TemporaryDirectory[str] | None = None
+        if read_only and not chroma_url:
+            # Chroma's embedded client writes to its folder on open (and refuses a read-only one): it reads a
+            # private copy instead, so the store itself is never touched.
+            self._snapshot = tempfile.TemporaryDirectory(prefix="factcheck-read-only-")
+            copy = Path(self._snapshot.name) / "chroma"
+            try:
+                shutil.copytree(chroma_path, copy)
+            except OSError as exc:
+                raise StoreError(f"cannot read the Chroma store at {chroma_path}: {exc.strerror or exc}") from None
+            chroma_path = copy
         self._client = _client(chroma_path, chroma_url)
         try:
-            self._collection = self._client.get_or_create_collection(
-                name=collection,
-                configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
-                metadata={"embedding_model": model_name, "embedding_dim": dim},
-                embedding_function=None,
-            )
+            if read_only:
+                self._collection = self._client.get_collection(name=collection, embedding_function=None)
+            else:
+                self._collection = self._client.get_or_create_collection(
+                    name=collection,
+                    configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
+                    metadata={"embedding_model": model_name, "embedding_dim": dim},
+                    embedding_function=None,
+                )
         except Exception as exc:
             raise StoreError(f"cannot open Chroma collection '{collection}': {_one_line(exc)}") from None
         built_with = (self._collection.metadata or {}).get("embedding_model")
@@ -80,6 +100,11 @@ class VectorIndex:
                 f"collection '{collection}' was built with the embedding model '{built_with}', but the configured "
                 f"model is '{model_name}'; set FACTCHECK_EMBEDDINGS to match, or use another --collection")
         self.model_name = model_name
+
+    def close(self) -> None:
+        if self._snapshot is not None:
+            self._snapshot.cleanup()
+            self._snapshot = None
 
     def upsert(self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[Metadata]) -> None:
         for start in range(0, len(ids), _WRITE_BATCH):
@@ -110,6 +135,18 @@ class VectorIndex:
         found = self._guard(self._collection.query, query_embeddings=vector[None, :], n_results=k,
                             where=dict(where) if where else None, include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(found["ids"][0], found["distances"][0], strict=True)]
+
+    def neighbours(self, ids: Sequence[str], k: int) -> dict[str, list[tuple[str, float]]]:
+        """For each stored chunk, the k nearest other chunks (chunk id, cosine similarity), best first, from the
+        collection's HNSW index: one batched query per call, no pass over the whole collection."""
+        stored = self.vectors(ids)
+        present = [i for i in ids if i in stored]
+        if not present:
+            return {}
+        found = self._guard(self._collection.query, query_embeddings=np.vstack([stored[i] for i in present]),
+                            n_results=k + 1, include=["distances"])
+        return {cid: [(h, 1.0 - float(d)) for h, d in zip(hits, distances, strict=True) if h != cid][:k]
+                for cid, hits, distances in zip(present, found["ids"], found["distances"], strict=True)}
 
     def metadatas(self) -> dict[str, dict[str, Any]]:
         """Every chunk id with the metadata stored beside its vector (for audits and consistency checks)."""

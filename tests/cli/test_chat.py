@@ -109,10 +109,12 @@ def test_filter_errors_keep_the_session_and_the_filter(run_cli: RunCli) -> None:
     assert turns[1]["error"] == "not a date: 'notadate'; use YYYY-MM-DD"
     assert "nosuch" in turns[2]["error"] and "colour=red" in turns[3]["error"]
     assert "after until" in turns[4]["error"]
-    assert turns[5]["result"]["filters"] == {"sources": [SOURCE_A], "since": None, "until": None}
-    assert turns[6]["result"]["filters"] == {"sources": [SOURCE_A], "since": "2018-01-01", "until": None}
+    assert turns[5]["result"]["filters"] == {"sources": [SOURCE_A], "since": None, "until": None,
+                                             "firm_dates": False}
+    assert turns[6]["result"]["filters"] == {"sources": [SOURCE_A], "since": "2018-01-01", "until": None,
+                                             "firm_dates": False}
     assert turns[7]["result"]["answer"] == NOTHING_RELEVANT and turns[7]["result"]["citations"] == []  # seeds: 2017
-    assert turns[9]["result"]["filters"] == {"sources": [], "since": None, "until": None}
+    assert turns[9]["result"]["filters"] == {"sources": [], "since": None, "until": None, "firm_dates": False}
 
 
 def test_ingest_sources_reset_help_and_json_toggle(run_cli: RunCli, seeds: Path) -> None:

@@ -74,3 +74,15 @@ class MemoryCorpus:
 
     def articles(self) -> list[Article]:
         return sorted(self._articles.values(), key=lambda a: (a.meta.date or "", a.meta.title, a.id))
+
+    def chunk_neighbours(self, chunk_ids: Sequence[str], k: int) -> dict[str, list[Hit]]:
+        index = {c.id: n for n, c in enumerate(self._chunks)}
+        found: dict[str, list[Hit]] = {}
+        for chunk_id in chunk_ids:
+            if chunk_id not in index:
+                continue
+            similarities = self._vectors @ self._vectors[index[chunk_id]]
+            ranked = sorted(((c.id, float(s)) for c, s in zip(self._chunks, similarities, strict=True)
+                             if c.id != chunk_id), key=lambda hit: -hit[1])
+            found[chunk_id] = ranked[:k]
+        return found

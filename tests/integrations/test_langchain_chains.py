@@ -17,8 +17,8 @@ from tests.fakes.langchain_model import ToolCallingFake
 from tests.fakes.openai_server import FakeOpenAI
 from tests.helpers import OpenStore, RunCli
 
-METADATA = {"chunk_id", "article_id", "title", "source", "date", "start", "end", "cluster", "also_reported_by",
-            "score"}
+METADATA = {"chunk_id", "article_id", "title", "source", "date", "date_source", "start", "end", "cluster",
+            "also_reported_by", "score"}
 FABRICATED = "Airwars says 9,999 civilians died in a single day."
 
 
@@ -37,7 +37,8 @@ def test_documents_are_passages_with_their_citation_metadata(seeded: Path, open_
 def test_collapse_and_filters(seeded: Path) -> None:
     collapsed = FactcheckRetriever(k=3, collapse=True, data_dir=seeded).invoke(QUESTION)
     assert len(collapsed) == 1 and collapsed[0].metadata["also_reported_by"]  # two copies of one story
-    assert FactcheckRetriever(source="No Such Outlet", data_dir=seeded).invoke(QUESTION) == []
+    with pytest.raises(FactcheckError, match="unknown source 'No Such Outlet'; known sources: "):
+        FactcheckRetriever(source="No Such Outlet", data_dir=seeded).invoke(QUESTION)
     assert FactcheckRetriever(since="2030-01-01", data_dir=seeded).invoke(QUESTION) == []
     with pytest.raises(FactcheckError, match="not a date"):
         FactcheckRetriever(since="last week")

@@ -67,7 +67,7 @@ def test_results_carry_the_documented_fields(run_cli: RunCli, seeded: None, open
     assert payload["results"]
     for r in payload["results"]:
         assert set(r) == {"chunk_id", "article_id", "title", "source", "date", "text", "start", "end", "score",
-                          "cluster", "also_reported_by"}
+                          "cluster", "also_reported_by", "date_source"}
         assert r["date"] == "2017-07-24"  # outlet A's date is inferred from its syndicated copy
     assert_spans_match(open_store, payload["results"])
 
@@ -89,7 +89,11 @@ def test_source_filter_keeps_one_outlet(run_cli: RunCli, seeded: None) -> None:
         assert all(r["also_reported_by"] == [] for r in results)  # the other copy was filtered out before fusion
     both = search_json(run_cli, SHARED_SENTENCE, "--source", OUTLET_A, "--source", OUTLET_B)["results"]
     assert both[0]["also_reported_by"]
-    assert search_json(run_cli, SHARED_SENTENCE, "--source", "no-such-outlet")["results"] == []
+    assert {r["source"] for r in search_json(run_cli, SHARED_SENTENCE, "--source", OUTLET_A.upper())["results"]} \
+        == {OUTLET_A}  # any case
+    unknown = run_cli("search", SHARED_SENTENCE, "--source", "no-such-outlet")
+    assert unknown.exit_code == 1  # named, with the known ones, never a silent empty result
+    assert unknown.stderr.strip() == f"error: unknown source 'no-such-outlet'; known sources: {OUTLET_A}, {OUTLET_B}"
 
 
 @pytest.mark.parametrize("mode", MODES)

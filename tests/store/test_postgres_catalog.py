@@ -4,6 +4,7 @@ one-writer lock."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -11,9 +12,9 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from assistant.errors import StoreError
 from assistant.store.corpus import FileRecord, PreparedArticle
 from assistant.store.postgres_catalog import PostgresCatalog, index_words, tsquery
+from assistant.store.writer_lock import WriterBusyError, hold
 from assistant.types import Article, ArticleMeta, Chunk, Filters
 
 pytestmark = pytest.mark.slow
@@ -96,30 +97,30 @@ def test_ledger_and_reads(catalog: PostgresCatalog) -> None:
 def test_one_writer_at_a_time_per_collection(postgres_url: str) -> None:
     first, second = PostgresCatalog(postgres_url, "articles"), PostgresCatalog(postgres_url, "articles")
     other = PostgresCatalog(postgres_url, "other-desk")
-    notices: list[str] = []
+    waited_for: list[int | None] = []
     order: list[str] = []
     try:
-        with first.writer():
+        with hold(first.writer_lock(), wait=False, on_wait=waited_for.append):
             busy = r"another ingest is writing to this collection \(pid \d+\); not waiting"
-            with pytest.raises(StoreError, match=busy), second.writer(wait=False):
+            with pytest.raises(WriterBusyError, match=busy), hold(second.writer_lock(), wait=False,
+                                                                 on_wait=waited_for.append):
                 pass
-            with other.writer(wait=False):  # another collection is not blocked
+            with hold(other.writer_lock(), wait=False, on_wait=waited_for.append):  # another collection: free
                 pass
 
             def wait_then_write() -> None:
-                with second.writer(notice=notices.append):
+                with hold(second.writer_lock(), wait=True, on_wait=waited_for.append):
                     order.append("second")
 
             waiter = threading.Thread(target=wait_then_write)
             waiter.start()
             deadline = time.monotonic() + 10
-            while not notices and time.monotonic() < deadline:
+            while not waited_for and time.monotonic() < deadline:
                 time.sleep(0.02)
             order.append("first done")
         waiter.join(timeout=10)
         assert order == ["first done", "second"]
-        assert len(notices) == 1 and notices[0].startswith("another ingest is writing to this collection (pid ")
-        assert notices[0].endswith("); waiting")
+        assert waited_for == [os.getpid()]  # the holder's pid, for the "waiting" notice
     finally:
         for catalog in (first, second, other):
             catalog.close()

@@ -20,6 +20,7 @@ import pytest
 from assistant.config import load_settings
 from assistant.runtime import open_store
 from assistant.store.postgres_catalog import PostgresCatalog
+from assistant.store.writer_lock import hold
 from scripts.local_servers import free_port
 from tests.helpers import RunCli, assert_consistent, factcheck_command, factcheck_env
 
@@ -134,11 +135,11 @@ def test_two_ingests_into_one_collection_run_one_after_the_other(shared: dict[st
     corpus = _corpus(tmp_path / "corpus")
     holder = PostgresCatalog(postgres_url, "articles")
     try:
-        with holder.writer():  # this test holds the lock first, so both ingests must wait for it
+        with hold(holder.writer_lock(), wait=False, on_wait=print):  # held first: both ingests must wait for it
             refused = _run("ingest", corpus, "--no-wait", data_dir=tmp_path / "box-0")
             assert refused.returncode == 1
             assert refused.stderr == (f"error: another ingest is writing to this collection (pid {os.getpid()}); "
-                                      "not waiting\n")
+                                      "not waiting (--no-wait)\n")
             runs = [_start("ingest", corpus, "--json", data_dir=tmp_path / f"box-{n}", **SMALL) for n in (1, 2)]
             deadline = time.monotonic() + 60
             while _waiting(postgres_url) < 2:
@@ -157,9 +158,11 @@ def test_two_ingests_into_one_collection_run_one_after_the_other(shared: dict[st
 
 
 def _waiting(postgres_url: str) -> int:
-    """Sessions blocked on an advisory lock."""
+    """Ingests polling for the writer lock: sessions that asked for it and were refused (pg_stat_activity
+    shows each one's last query)."""
     with psycopg.connect(postgres_url, autocommit=True) as db:
-        row = db.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").fetchone()
+        row = db.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'factcheck pid %%' "
+                         "AND query LIKE 'SELECT pg_try_advisory_lock%%' AND pid <> pg_backend_pid()").fetchone()
     return int(row[0]) if row else 0
 
 

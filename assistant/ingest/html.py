@@ -1,0 +1,66 @@
+"""HTML pages: the article text (trafilatura) and the page's own metadata, read with no guessing.
+
+trafilatura drops menus, footers and comments. Its date comes from the page's publication meta tags only
+(`extensive_search` off): the extensive search is what read `w3.org/2000/01/rdf-schema` as 2000-01-01 and a
+copyright footer as a publication year. The title is chosen among `og:title`, `twitter:title`, the `<h1>` and
+`<title>`, skipping CMS names, URL slugs and the site's own name (see metadata.best_title).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.ingest.dates import url_date
+from assistant.ingest.metadata import best_title, one_line
+
+_TITLE_META = ("og:title", "twitter:title")
+
+
+def read_html(text: str) -> tuple[str | None, dict[str, Any]]:
+    """(article text or None, metadata values: title, source, date, url, author)."""
+    import trafilatura  # slow to import; only HTML needs it
+
+    extracted = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False, include_tables=True,
+                                            favor_precision=True,
+                                            date_extraction_params={"extensive_search": False,
+                                                                    "original_date": True})
+    body = getattr(extracted, "text", None) if extracted is not None else None
+    page = _page_meta(text)
+    site = one_line(page.get("og:site_name") or getattr(extracted, "sitename", None) or "")
+    candidates = [page.get(name) for name in _TITLE_META] + page.get("h1", []) + [
+        getattr(extracted, "title", None), page.get("title")]
+    url = getattr(extracted, "url", None) or page.get("og:url") or page.get("canonical")
+    found_date = getattr(extracted, "date", None)
+    values: dict[str, Any] = {
+        "title": best_title(candidates, generator=page.get("generator", ""), site=site),
+        "source": site,
+        # htmldate falls back to the address's date: that is the URL's evidence, not the page's (see dates.py)
+        "date": None if found_date and found_date == url_date(url) else found_date,
+        "url": url,
+        "author": getattr(extracted, "author", None),
+    }
+    return body, values
+
+
+def _page_meta(text: str) -> dict[str, Any]:
+    """The page's meta tags (og:*, twitter:*, generator), canonical link, <title> and <h1> texts."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.document_fromstring(text.encode("utf-8"))
+    except Exception:  # lxml raises several parser errors for broken markup; trafilatura already judged the text
+        return {}
+    found: dict[str, Any] = {}
+    for meta in tree.iter("meta"):
+        name = (meta.get("property") or meta.get("name") or "").strip().lower()
+        content = meta.get("content")
+        if name and content and name not in found:
+            found[name] = one_line(content)
+    for link in tree.iter("link"):
+        if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
+            found.setdefault("canonical", link.get("href"))
+    title = tree.find(".//title")
+    if title is not None and title.text_content().strip():
+        found["title"] = one_line(title.text_content())
+    found["h1"] = [one_line(h.text_content()) for h in tree.iter("h1")][:2]
+    return found
