@@ -9,6 +9,7 @@ servers) use the real local embedding model, one loaded copy shared by in-proces
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -73,6 +74,31 @@ def _reuse_embedder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
 @pytest.fixture
 def seeds() -> Path:
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def _seeded_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, Path]:
+    """Data dirs holding the seeds as `factcheck ingest seeds` stores them: one per lane (hashing / real model)."""
+    return {}
+
+
+@pytest.fixture
+def seeded_data_dir(request: pytest.FixtureRequest, data_dir: Path, _seeded_templates: dict[bool, Path],
+                    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's data dir holding the seeds as `factcheck ingest seeds` stores them (returned). The ingest runs
+    once per session and lane (each run costs ~0.3 s: Chroma and SQLite writes); tests get a copy of the files.
+    The ingest tests themselves ingest for real."""
+    slow = request.node.get_closest_marker("slow") is not None
+    template = _seeded_templates.get(slow)
+    if template is None:
+        template = tmp_path_factory.mktemp("seeded") / "data"
+        with monkeypatch.context() as patch:
+            patch.setenv("FACTCHECK_DATA_DIR", str(template))
+            result = CliRunner().invoke(app, ["ingest", str(SEEDS)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        _seeded_templates[slow] = template
+    shutil.copytree(template, data_dir, dirs_exist_ok=True)
+    return data_dir
 
 
 @pytest.fixture
