@@ -77,17 +77,16 @@ def seeds() -> Path:
 
 
 @pytest.fixture(scope="session")
-def _seeded_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, Path]:
-    """Data dirs holding the seeds as `factcheck ingest seeds` stores them: one per lane (hashing / real model)."""
+def _seeded_templates() -> dict[bool, Path]:
     return {}
 
 
 @pytest.fixture
-def seeded_data_dir(request: pytest.FixtureRequest, data_dir: Path, _seeded_templates: dict[bool, Path],
+def seeded_template(request: pytest.FixtureRequest, _seeded_templates: dict[bool, Path],
                     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """This test's data dir holding the seeds as `factcheck ingest seeds` stores them (returned). The ingest runs
-    once per session and lane (each run costs ~0.3 s: Chroma and SQLite writes); tests get a copy of the files.
-    The ingest tests themselves ingest for real."""
+    """A data dir holding the seeds as `factcheck ingest seeds` stores them, ingested once per session and lane
+    (the hashing embedder, or the real model for `slow` tests): each ingest costs ~0.3 s of Chroma and SQLite
+    writes. Only read it, or copy it (`seeded_data_dir`). The ingest tests themselves ingest for real."""
     slow = request.node.get_closest_marker("slow") is not None
     template = _seeded_templates.get(slow)
     if template is None:
@@ -97,7 +96,13 @@ def seeded_data_dir(request: pytest.FixtureRequest, data_dir: Path, _seeded_temp
             result = CliRunner().invoke(app, ["ingest", str(SEEDS)], catch_exceptions=False)
         assert result.exit_code == 0, result.output
         _seeded_templates[slow] = template
-    shutil.copytree(template, data_dir, dirs_exist_ok=True)
+    return template
+
+
+@pytest.fixture
+def seeded_data_dir(seeded_template: Path, data_dir: Path) -> Path:
+    """This test's own data dir holding the seeds as `factcheck ingest seeds` stores them (returned): a copy."""
+    shutil.copytree(seeded_template, data_dir, dirs_exist_ok=True)
     return data_dir
 
 
