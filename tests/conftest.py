@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from assistant import runtime
 from assistant.cli.main import app
 from assistant.config import Settings, load_settings
+from assistant.slack import pool as slack_pool
 from assistant.store.embeddings import Embedder, LocalMiniLM
 from assistant.store.hashing import HashingEmbedder
 from assistant.store.store import Store
@@ -69,6 +70,7 @@ def _reuse_embedder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
         return local if settings.embeddings == "local" else real_make_embedder(settings)
 
     monkeypatch.setattr(runtime, "make_embedder", make_embedder)
+    monkeypatch.setattr(slack_pool, "make_embedder", make_embedder)  # the bot's thread workers share one embedder
 
 
 @pytest.fixture
