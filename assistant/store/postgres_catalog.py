@@ -90,6 +90,8 @@ _K1, _B = 1.2, 0.75  # BM25's usual constants, as FTS5's bm25() uses them
 _RANK_OF_ONE = 0.0607927  # ts_rank(v, 'word') when the word occurs once: 0.1 / (pi² / 6)
 # the term frequency ts_rank implies, stretched so that 1, 2, 3 occurrences read 1, 2, 2.4 (it saturates at 3.6)
 _FREQUENCY = f"(1 + 4 * (ts_rank(c.lexemes, %s::tsquery, 0) / {_RANK_OF_ONE} - 1))"
+_MOST_FREQUENCY = 1 + 4 * (0.1 / _RANK_OF_ONE - 1)  # where that stretch ends (ts_rank's sum of 1/tf² tends to 0.1)
+COMMON_SHARE = 0.05  # a term in more than this share of the chunks is scored but not matched, where that is exact
 _STATS_SECONDS = 60.0  # chunk count and mean length are re-read at most this often (they move slowly)
 _WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer keeps: runs of letters and digits
 
@@ -118,7 +120,7 @@ def tsquery_terms(text: str) -> list[tuple[str, tuple[str, ...], bool]]:
 
 def tsquery(text: str) -> str:
     """The query's terms OR-ed, as one tsquery."""
-    return " | ".join(f"({query})" for query, _, _ in tsquery_terms(text))
+    return _match(tsquery_terms(text))
 
 
 def lock_key(collection: str) -> int:
@@ -263,23 +265,39 @@ class PostgresCatalog:
         return {r[0] for r in self._rows("SELECT id FROM factcheck_chunks WHERE collection = %s", (self.collection,))}
 
     def lexical_search(self, query: str, k: int, filters: Filters) -> list[Hit]:
-        """(chunk id, BM25 score) of the best k chunks of ready articles inside the filters. Without filters the
-        chunks are ranked alone and then checked for readiness (a wider page if some are not); with filters,
-        every match is checked against its article first, so a narrow filter still gets its best k."""
+        """(chunk id, BM25 score) of the best k chunks of ready articles inside the filters.
+
+        Common words ("said", "year") match a large share of the chunks, and every match is fetched and scored, so
+        the index is first asked only for chunks holding a rarer term, each scored on every term (MaxScore, as
+        search engines prune). That top k is the true one when its k-th score beats the most a chunk holding only
+        common terms can score; otherwise (rare for a real query) every term is matched."""
         terms = tsquery_terms(query)
         if not terms or k < 1:
             return []
         count, mean_words = self._stats()
         if not count:
             return []
-        weights = self._idf(terms, count)
-        score, score_params = _bm25(terms, weights, mean_words)
-        match = " | ".join(f"({q})" for q, _, _ in terms)
+        frequencies = self._document_frequencies(terms, count)
+        weights = [max(math.log((count - df + 0.5) / (df + 0.5)), 1e-6) for df in frequencies]
+        score = _bm25(terms, weights, mean_words)
+        common = [df > COMMON_SHARE * count for df in frequencies]
+        if any(common) and not all(common):
+            rare_terms = [t for t, is_common in zip(terms, common, strict=True) if not is_common]
+            found = self._best(score, _match(rare_terms), k, filters)
+            most_without_rare = sum(_most(t, w) for t, w, c in zip(terms, weights, common, strict=True) if c)
+            if len(found) == k and found[-1][1] > most_without_rare:
+                return found
+        return self._best(score, _match(terms), k, filters)
+
+    def _best(self, score: tuple[str, list[Any]], match: str, k: int, filters: Filters) -> list[Hit]:
+        """Without filters the chunks are ranked alone and then checked for readiness (a wider page if some are
+        not); with filters, every match is checked against its article first, so a narrow filter gets its best k."""
+        sql, score_params = score
         if filters.empty:
-            return self._ranked_then_checked(score, score_params, match, k)
+            return self._ranked_then_checked(sql, score_params, match, k)
         condition, params = _filter_sql(filters)
         rows = self._rows(
-            f"SELECT c.id, {score} AS score FROM factcheck_chunks c JOIN factcheck_articles a "
+            f"SELECT c.id, {sql} AS score FROM factcheck_chunks c JOIN factcheck_articles a "
             "ON a.collection = c.collection AND a.id = c.article_id WHERE c.collection = %s AND "
             f"c.lexemes @@ %s::tsquery AND a.status = 'ready'{condition} ORDER BY score DESC, c.id LIMIT %s",
             (*score_params, self.collection, match, *params, k))
@@ -306,23 +324,23 @@ class PostgresCatalog:
             self._stats_cache = (now, int(count), float(mean))
         return self._stats_cache[1], self._stats_cache[2]
 
-    def _idf(self, terms: list[tuple[str, tuple[str, ...], bool]], count: int) -> list[float]:
-        """FTS5's idf per term, log((N - df + 0.5) / (df + 0.5)) floored at 1e-6. A phrase's df is taken as its
-        rarest word's (an upper bound); a prefix's as the sum over the words it matches (capped at N)."""
+    def _document_frequencies(self, terms: list[tuple[str, tuple[str, ...], bool]], count: int) -> list[int]:
+        """Chunks holding each term. A phrase's is taken as its rarest word's (an upper bound); a prefix's as the
+        sum over the words it matches (capped at N). FTS5's idf follows: log((N - df + 0.5) / (df + 0.5)), floored
+        at 1e-6."""
         words = sorted({w for _, folded, prefix in terms if not prefix for w in folded})
         df = dict(self._rows("SELECT lexeme, df FROM factcheck_lexemes WHERE collection = %s AND lexeme = ANY(%s)",
                              (self.collection, words))) if words else {}
-        weights = []
+        frequencies = []
         for _, folded, prefix in terms:
             if prefix:
                 stem = folded[0]
                 found = self._rows("SELECT coalesce(sum(df), 0) FROM factcheck_lexemes WHERE collection = %s AND "
                                    "lexeme >= %s AND lexeme < %s", (self.collection, stem, _after(stem)))[0][0]
-                frequency = min(int(found), count)
+                frequencies.append(min(int(found), count))
             else:
-                frequency = min(int(df.get(w, 0)) for w in folded)
-            weights.append(max(math.log((count - frequency + 0.5) / (frequency + 0.5)), 1e-6))
-        return weights
+                frequencies.append(min(int(df.get(w, 0)) for w in folded))
+        return frequencies
 
     def dates_pending(self) -> bool:
         rows = self._rows("SELECT value FROM factcheck_settings WHERE collection = %s AND key = %s",
@@ -470,6 +488,21 @@ def _bm25(terms: list[tuple[str, tuple[str, ...], bool]], weights: list[float],
         params += [query, weight * (_K1 + 1), *frequency_params, *frequency_params, _K1 * (1 - _B),
                    _K1 * _B / max(mean_words, 1.0)]
     return "(" + " + ".join(parts) + ")", params
+
+
+def _most(term: tuple[str, tuple[str, ...], bool], weight: float) -> float:
+    """The most one term can add to a chunk's BM25 score, in the shortest chunk: a word at the frequency where the
+    stretch of ts_rank saturates, a phrase once; a prefix (its words' ranks may add up) at the formula's limit."""
+    _, words, prefix = term
+    if prefix:
+        return weight * (_K1 + 1)
+    frequency = _MOST_FREQUENCY if len(words) == 1 else 1.0
+    return weight * (_K1 + 1) * frequency / (frequency + _K1 * (1 - _B))
+
+
+def _match(terms: list[tuple[str, tuple[str, ...], bool]]) -> str:
+    """The terms OR-ed as one tsquery: a chunk matches when it holds any of them."""
+    return " | ".join(f"({query})" for query, _, _ in terms)
 
 
 def _after(prefix: str) -> str:

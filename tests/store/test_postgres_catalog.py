@@ -124,3 +124,55 @@ def test_one_writer_at_a_time_per_collection(postgres_url: str) -> None:
     finally:
         for catalog in (first, second, other):
             catalog.close()
+
+
+def test_ledger_sources_and_forgetting_files(catalog: PostgresCatalog) -> None:
+    assert catalog.ledger() == {"/news/a.jsonl": ["a1", "a2", "a3"]}
+    assert sorted(catalog.source_names()) == ["Airwars", "Herald", "Post"]
+    assert catalog.forget_files(["/news/a.jsonl"]) == ["a1", "a2", "a3"]  # no other file holds them
+    assert catalog.ledger() == {} and catalog.unfinished_article_ids() == ["a1", "a2", "a3"]
+
+
+def test_matching_only_rarer_terms_gives_the_exact_top_k(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Common terms are scored but not matched when the top k cannot hold a chunk without a rarer term; the
+    answers (ids and scores) equal those of matching every term, through both the pruned path and its fallback."""
+    rng = np.random.default_rng(7)
+    vocabulary = [f"w{n}" for n in range(400)]
+    odds = 1.0 / np.arange(1, len(vocabulary) + 1)  # Zipf: w0 is in most chunks, w399 in few
+    odds /= odds.sum()
+    texts = [" ".join(rng.choice(vocabulary, size=int(rng.integers(5, 40)), p=odds)) for _ in range(400)]
+    items = [_item(f"z{n}", text, source="Herald" if n % 3 else "Post") for n, text in enumerate(texts)]
+    queries = [" ".join([*rng.choice(vocabulary[:4], size=2, replace=False),  # in most chunks
+                         *rng.choice(vocabulary[60:250], size=2, replace=False)])  # in 6-20 chunks
+               for _ in range(40)]
+    searches = [(q, f) for q in queries for f in (Filters(), Filters(sources=["Post"]))]
+    catalog = PostgresCatalog(postgres_url, "zipf")
+    matched: list[str] = []
+    best = PostgresCatalog._best
+
+    def spied(self: PostgresCatalog, score: tuple[str, list[object]], match: str, k: int,
+              filters: Filters) -> list[tuple[str, float]]:
+        matched.append(match)
+        return best(self, score, match, k, filters)
+
+    def answers(share: float) -> tuple[list[list[tuple[str, float]]], list[list[str]]]:
+        monkeypatch.setattr("assistant.store.postgres_catalog.COMMON_SHARE", share)
+        results, paths = [], []
+        for query, filters in searches:
+            matched.clear()
+            results.append([(i, round(s, 9)) for i, s in catalog.lexical_search(query, 5, filters)])
+            paths.append(list(matched))
+        return results, paths
+
+    try:
+        catalog.add_pending(items)
+        catalog.publish(items, [FileRecord("/zipf.jsonl", "z", [i.article.id for i in items])], [])
+        monkeypatch.setattr(PostgresCatalog, "_best", spied)
+        pruned, paths = answers(0.05)  # a term in more than 20 of the 400 chunks is only scored
+        full, _ = answers(2.0)  # every term matched
+    finally:
+        catalog.close()
+    assert pruned == full and all(len(hits) == 5 for hits in full)
+    alone = [p for (query, _), p in zip(searches, paths, strict=True) if len(p) == 1 and p[0] != tsquery(query)]
+    fell_back = [p for p in paths if len(p) == 2]
+    assert alone and fell_back, (len(alone), len(fell_back))  # both paths taken
