@@ -25,18 +25,23 @@ demo: $(STAMP)
 	FACTCHECK_DATA_DIR=$(DEMO_DATA) $(BIN)/factcheck ask \
 		"How many civilians were killed in coalition strikes in June, according to Airwars?" --engine replay
 
+# The wheel is built once (from the sdist, as a release is) for tests/test_resources.py and .ci/wheel-smoke; the
+# suite runs on every core (pytest-xdist; the Postgres tests share one worker and one server).
+CI_DIST := .ci-dist
 test: $(STAMP)
 	$(BIN)/ruff check assistant tests bench scripts
 	$(BIN)/mypy assistant
-	$(BIN)/pytest
-	PYTHON=$(PYTHON) .ci/wheel-smoke
+	rm -rf $(CI_DIST) && mkdir $(CI_DIST)
+	$(BIN)/python -m build --outdir $(CI_DIST) . >$(CI_DIST)/build.log 2>&1 || (cat $(CI_DIST)/build.log; exit 1)
+	BUILT_WHEEL="$$(ls $(CURDIR)/$(CI_DIST)/*.whl)" $(BIN)/pytest -n auto --dist loadgroup
+	WHEEL="$$(ls $(CURDIR)/$(CI_DIST)/*.whl)" PYTHON=$(PYTHON) .ci/wheel-smoke
 	$(BIN)/factcheck eval --engine replay --require-datasets --out eval-report/replay
 	$(BIN)/factcheck eval --engine local --require-datasets --suite seeds --suite summedits-local --suite climate-fever-local \
 		--suite wice-local --out eval-report/local
 
 # The fast lane: unit tests and in-process commands on the hashing embedder (no model); `make test` runs everything.
 test-fast: $(STAMP)
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow" -n auto --dist loadgroup
 
 # A newsroom's setup on one machine: Postgres + `chroma run` on 127.0.0.1, seeds ingested from one process,
 # sources/search/check (and the Slack bot, with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET) from another.
@@ -98,4 +103,4 @@ train-nli: $(STAMP)
 		--init-from $(NLI_WORK)/nli2/checkpoint.pt --epochs 1 --lr 2e-5
 
 clean:
-	rm -rf $(VENV) $(DEMO_DATA) .demo-server .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_DATA) $(CI_DIST) .demo-server .pytest_cache .mypy_cache .ruff_cache

@@ -111,6 +111,12 @@ class Settings(BaseSettings):
     openai: OpenAISettings = Field(default_factory=OpenAISettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
 
+    # Read before any Settings exist (see `early_variable`), fields all the same: documented, validated, named.
+    config: Path | None = None  # the TOML file these settings are read from
+    debug: bool = False  # internal errors keep their traceback
+    prompts_dir: Path | None = None  # prompt files to use instead of the shipped ones (to try a prompt change)
+    datasets: Path | None = None  # the public datasets the eval suites build from; unset: ../shared/datasets
+
     author: str = "factcheck-assistant"  # the organisation named as author of exported ClaimReviews
     author_url: str | None = None  # its web address, if any (ClaimReview author.url)
 
@@ -121,10 +127,15 @@ class Settings(BaseSettings):
     slack_worker_kind: WorkerKind = "process"  # process: one runtime per process (CPU-bound local engine)
     slack_queue: int = Field(default=32, ge=0, le=100_000, description="requests waiting for a worker before 'busy'")
 
-    @field_validator("chroma_url", "database_url")
+    @field_validator("chroma_url", "database_url", "config", "prompts_dir", "datasets", mode="before")
     @classmethod
-    def _blank_is_none(cls, value: str | None) -> str | None:
+    def _blank_is_none(cls, value: Any) -> Any:
         return value or None
+
+    @field_validator("debug", mode="before")
+    @classmethod
+    def _blank_is_false(cls, value: Any) -> Any:
+        return value if value != "" else False
 
     @property
     def max_file_bytes(self) -> int:
@@ -139,9 +150,26 @@ class Settings(BaseSettings):
         return self.data_dir / "chroma"
 
 
+# Two variables are read before Settings can be built, through `early_variable` and nowhere else: FACTCHECK_CONFIG
+# names the file Settings are built from, and FACTCHECK_DEBUG decides how an error is shown, an error in the
+# settings themselves included. Both are Settings fields too (`config`, `debug`), so they are documented and
+# validated like every other setting.
+EARLY_VARIABLES = ("FACTCHECK_CONFIG", "FACTCHECK_DEBUG")
+
+
+def early_variable(name: Literal["FACTCHECK_CONFIG", "FACTCHECK_DEBUG"]) -> str:
+    """The raw value of one of the EARLY_VARIABLES ("" when unset)."""
+    return os.environ.get(name, "").strip()
+
+
+def debug_requested() -> bool:
+    """FACTCHECK_DEBUG is set to anything but a false value: internal errors keep their traceback."""
+    return early_variable("FACTCHECK_DEBUG").lower() not in ("", "0", "false", "no", "off")
+
+
 def _file_values() -> dict[str, Any]:
     """Values from the TOML file named by FACTCHECK_CONFIG; environment variables win over it."""
-    path = os.environ.get("FACTCHECK_CONFIG")
+    path = early_variable("FACTCHECK_CONFIG")
     if not path:
         return {}
     try:
@@ -154,10 +182,6 @@ def _file_values() -> dict[str, Any]:
     return values
 
 
-# FACTCHECK_* variables read outside Settings: process-level switches, valid names all the same.
-PROCESS_VARIABLES = frozenset({"FACTCHECK_CONFIG", "FACTCHECK_DEBUG", "FACTCHECK_PROMPTS_DIR", "FACTCHECK_DATASETS"})
-
-
 def _closest(name: str, valid: set[str]) -> str:
     import difflib
 
@@ -165,14 +189,30 @@ def _closest(name: str, valid: set[str]) -> str:
     return f"; did you mean {match[0]}?" if match else f"; valid names: {', '.join(sorted(valid))}"
 
 
+def _group_variables() -> set[str]:
+    """OPENAI_API_KEY, SLACK_BOT_TOKEN, ...: the variables the groups are read from."""
+    return {f"{model.model_config.get('env_prefix', '')}{key.upper()}"
+            for model in GROUPS.values() for key in model.model_fields}
+
+
+def _closest_variable(name: str, valid: set[str]) -> str:
+    """A group's key spelt as a FACTCHECK_ variable (FACTCHECK_OPENAI__API_KEY, FACTCHECK_SLACK_BOT_TOKEN) is
+    pointed at the group's own variable; anything else at the closest FACTCHECK_ name."""
+    bare = name.removeprefix("FACTCHECK_").replace("__", "_")
+    groups = _group_variables()
+    if bare in groups:
+        return f"; did you mean {bare}?"
+    return _closest(name, valid | groups)
+
+
 def check_names(environ: dict[str, str], file_values: dict[str, Any], file: str = "") -> None:
     """A misspelt FACTCHECK_* variable or config key (a group's keys too) is an error naming the closest valid one,
     never ignored."""
     fields = set(Settings.model_fields)
-    valid = {f"FACTCHECK_{f.upper()}" for f in fields - GROUPS.keys()} | PROCESS_VARIABLES
+    valid = {f"FACTCHECK_{f.upper()}" for f in fields - GROUPS.keys()}
     for name in sorted(environ):
         if name.startswith("FACTCHECK_") and name not in valid:
-            raise UnknownSettingError(f"unknown setting {name}{_closest(name, valid)}")
+            raise UnknownSettingError(f"unknown setting {name}{_closest_variable(name, valid)}")
     for key in sorted(set(file_values) - fields):
         raise UnknownSettingError(f"unknown key '{key}' in config file {file}{_closest(key, fields)}")
     for group, model in GROUPS.items():
@@ -201,7 +241,7 @@ def _group_values(group: str, table: dict[str, Any]) -> BaseSettings:
 def load_settings(**overrides: Any) -> Settings:
     """Build Settings from the config file, the environment and explicit overrides (highest first: overrides)."""
     values = _file_values()
-    check_names(dict(os.environ), values, os.environ.get("FACTCHECK_CONFIG", ""))
+    check_names(dict(os.environ), values, early_variable("FACTCHECK_CONFIG"))
     file_values = {k: v for k, v in values.items() if k not in GROUPS and f"FACTCHECK_{k.upper()}" not in os.environ}
     file_values |= {group: _group_values(group, values[group]) for group in GROUPS if group in values}
     try:

@@ -11,12 +11,11 @@ prompt without re-recording its fixtures is caught.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
-from pathlib import Path
 
+from assistant.config import Settings, load_settings
 from assistant.errors import ConfigError
 from assistant.resources import PROMPTS, resource
 
@@ -24,10 +23,10 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 _SECTION = re.compile(r"^\[(system|user)\]\s*$", re.MULTILINE)
 
 
-def prompts_dir() -> Traversable:
+def prompts_dir(settings: Settings | None = None) -> Traversable:
     """The shipped prompts, or FACTCHECK_PROMPTS_DIR (to try a prompt change without touching the package)."""
-    override = os.environ.get("FACTCHECK_PROMPTS_DIR")
-    return Path(override) if override else resource(PROMPTS)
+    override = (settings or load_settings()).prompts_dir
+    return override if override else resource(PROMPTS)
 
 
 @dataclass(frozen=True)

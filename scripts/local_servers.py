@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.request
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -117,9 +118,9 @@ def _as_system_user(pgdata: Path) -> str | None:
     return POSTGRES_SYSTEM_USER
 
 
-def start_postgres(pgdata: Path, port: int = 0, timeout: float = 60) -> Server:
+def start_postgres(pgdata: Path, port: int = 0, timeout: float = 60, options: Sequence[str] = ()) -> Server:
     """A PostgreSQL server listening on 127.0.0.1 only (no Unix socket), trust authentication, user `postgres`.
-    An existing data folder is reused (its data survives a restart)."""
+    An existing data folder is reused (its data survives a restart). `options`: server settings, `name=value`."""
     port = port or free_port()
     pgdata.mkdir(parents=True, exist_ok=True)
     user = _as_system_user(pgdata)
@@ -130,7 +131,8 @@ def start_postgres(pgdata: Path, port: int = 0, timeout: float = 60) -> Server:
     log_path = pgdata.parent / f"{pgdata.name}.log"
     log = log_path.open("ab")
     process = subprocess.Popen([str(bin_dir / "postgres"), "-D", str(pgdata), "-h", "127.0.0.1", "-p", str(port),
-                                "-k", ""], stdout=log, stderr=subprocess.STDOUT, user=user)
+                                "-k", "", *(f"-c{option}" for option in options)],
+                               stdout=log, stderr=subprocess.STDOUT, user=user)
     url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
 
     def ready() -> bool:

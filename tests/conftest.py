@@ -9,6 +9,7 @@ servers) use the real local embedding model, one loaded copy shared by in-proces
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from typer.testing import CliRunner
 from assistant import runtime
 from assistant.cli.main import app
 from assistant.config import Settings, load_settings
+from assistant.slack import pool as slack_pool
 from assistant.store.embeddings import Embedder, LocalMiniLM
 from assistant.store.hashing import HashingEmbedder
 from assistant.store.store import Store
@@ -68,11 +70,42 @@ def _reuse_embedder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
         return local if settings.embeddings == "local" else real_make_embedder(settings)
 
     monkeypatch.setattr(runtime, "make_embedder", make_embedder)
+    monkeypatch.setattr(slack_pool, "make_embedder", make_embedder)  # the bot's thread workers share one embedder
 
 
 @pytest.fixture
 def seeds() -> Path:
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def _seeded_templates() -> dict[bool, Path]:
+    return {}
+
+
+@pytest.fixture
+def seeded_template(request: pytest.FixtureRequest, _seeded_templates: dict[bool, Path],
+                    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data dir holding the seeds as `factcheck ingest seeds` stores them, ingested once per session and lane
+    (the hashing embedder, or the real model for `slow` tests): each ingest costs ~0.3 s of Chroma and SQLite
+    writes. Only read it, or copy it (`seeded_data_dir`). The ingest tests themselves ingest for real."""
+    slow = request.node.get_closest_marker("slow") is not None
+    template = _seeded_templates.get(slow)
+    if template is None:
+        template = tmp_path_factory.mktemp("seeded") / "data"
+        with monkeypatch.context() as patch:
+            patch.setenv("FACTCHECK_DATA_DIR", str(template))
+            result = CliRunner().invoke(app, ["ingest", str(SEEDS)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        _seeded_templates[slow] = template
+    return template
+
+
+@pytest.fixture
+def seeded_data_dir(seeded_template: Path, data_dir: Path) -> Path:
+    """This test's own data dir holding the seeds as `factcheck ingest seeds` stores them (returned): a copy."""
+    shutil.copytree(seeded_template, data_dir, dirs_exist_ok=True)
+    return data_dir
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ eval command finds its suites in a project folder and its gate in the package un
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -112,9 +113,11 @@ def test_every_package_is_listed_in_pyproject() -> None:
     assert config["package-dir"] == {PROMPTS: "prompts", EVALS: "evals"}
 
 
-@pytest.mark.slow
-def test_the_wheel_holds_every_resource(tmp_path: Path) -> None:
-    """Built from a clean copy of the tree: an in-tree build/ can hold stale files that would hide a gap."""
+def _built_wheel(tmp_path: Path) -> Path:
+    """The wheel `make test` built from the sdist (BUILT_WHEEL: built once, tested here and by .ci/wheel-smoke),
+    else one built here from a clean copy of the tree: an in-tree build/ can hold stale files that would hide a gap."""
+    if os.environ.get("BUILT_WHEEL"):
+        return Path(os.environ["BUILT_WHEEL"])
     source = tmp_path / "source"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
         ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", "eval-report", ".demo-data",
@@ -123,6 +126,12 @@ def test_the_wheel_holds_every_resource(tmp_path: Path) -> None:
                            str(source)], capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr
     (wheel,) = (tmp_path / "dist").glob("*.whl")
+    return wheel
+
+
+@pytest.mark.slow
+def test_the_wheel_holds_every_resource(tmp_path: Path) -> None:
+    wheel = _built_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     for package, path in SHIPPED:
         assert f"{IN_WHEEL[package]}/{path}" in names

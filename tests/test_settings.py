@@ -3,12 +3,14 @@ table; secrets never printed; a misspelt name anywhere is an error naming the ri
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from assistant.config import load_settings
+from assistant.config import Settings, debug_requested, load_settings
 from assistant.errors import ConfigError, UnknownSettingError
+from tests.helpers import ROOT
 
 
 @pytest.fixture
@@ -78,3 +80,40 @@ def test_groups_are_not_factcheck_variables(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("FACTCHECK_OPENAI", "{}")
     with pytest.raises(UnknownSettingError):
         load_settings()
+
+
+@pytest.mark.parametrize(("name", "closest"), [("FACTCHECK_OPENAI__API_KEY", "OPENAI_API_KEY"),
+                                               ("FACTCHECK_SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN"),
+                                               ("FACTCHECK_PROMPT_DIR", "FACTCHECK_PROMPTS_DIR")])
+def test_a_nested_key_spelt_as_a_factcheck_variable_names_its_own_variable(
+        name: str, closest: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(name, "x")
+    with pytest.raises(UnknownSettingError, match=f"unknown setting {name}; did you mean {closest}\\?"):
+        load_settings()
+
+
+def test_every_variable_the_package_reads_is_a_setting() -> None:
+    """No module reads the environment but config.py, and every FACTCHECK_ name the other modules mention (in
+    messages and docs) is a field."""
+    package = ROOT / "assistant"
+    readers = [p.relative_to(ROOT) for p in package.rglob("*.py")
+               if p.name != "config.py" and re.search(r"os\.environ|getenv\(", p.read_text(encoding="utf-8"))]
+    assert readers == []
+    fields = {f"FACTCHECK_{name.upper()}" for name in Settings.model_fields}
+    mentioned = {name for p in package.rglob("*.py") if p.name != "config.py"
+                 for name in re.findall(r"\bFACTCHECK_[A-Z0-9_]*[A-Z0-9]", p.read_text(encoding="utf-8"))}
+    assert mentioned - fields == set()
+
+
+@pytest.mark.parametrize(("value", "debug"), [("1", True), ("true", True), ("0", False), ("", False), ("no", False)])
+def test_debug_is_read_early_and_as_a_setting_alike(value: str, debug: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FACTCHECK_DEBUG", value)
+    assert debug_requested() is debug
+    assert load_settings().debug is debug
+
+
+def test_prompts_and_datasets_folders_are_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FACTCHECK_PROMPTS_DIR", str(tmp_path / "prompts"))
+    monkeypatch.setenv("FACTCHECK_DATASETS", "")
+    settings = load_settings()
+    assert settings.prompts_dir == tmp_path / "prompts" and settings.datasets is None

@@ -9,7 +9,6 @@ line and the session goes on; Ctrl-D, Ctrl-C at the prompt and /quit end it with
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from assistant.check.conversation import Conversation, Turn, describe_filters
 from assistant.cli import chat_render as show
 from assistant.cli.common import handles_errors, print_json
 from assistant.cli.options import CollectionOption, EngineOption, JsonOption, NoCacheOption, open_reasoning
-from assistant.config import Settings
+from assistant.config import Settings, debug_requested
 from assistant.errors import FactcheckError
 from assistant.ingest.pipeline import Ingestor
 from assistant.llm.base import ChatModel
@@ -131,7 +130,7 @@ class ChatSession:
             self._fail(line, kind, "interrupted")
             return True
         except Exception as exc:  # one bad turn never ends the session; the traceback only on request
-            if os.environ.get("FACTCHECK_DEBUG"):
+            if debug_requested():
                 raise
             first = str(exc).splitlines()[0] if str(exc) else ""
             self._fail(line, kind, f"internal error: {type(exc).__name__}: {first} (set FACTCHECK_DEBUG=1 for details)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from assistant.config import Settings, load_settings
+from assistant.config import Settings, debug_requested, load_settings
 from assistant.errors import FactcheckError
 
 P = ParamSpec("P")
@@ -38,7 +37,7 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             fail("interrupted", 130)  # the shell's code for a command ended by Ctrl-C
         except Exception as exc:  # the last line of defence: a one-line report, the traceback only on request
-            if os.environ.get("FACTCHECK_DEBUG"):
+            if debug_requested():
                 raise
             fail(f"internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
                  "(set FACTCHECK_DEBUG=1 for details)")

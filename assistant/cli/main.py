@@ -61,6 +61,13 @@ class LazyGroup(TyperGroup):
         return TyperCommand(cmd_name, help=COMMANDS[cmd_name][2])  # enough for the listing in --help
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        # typer suggests from the commands it holds, and this group holds none until one runs: suggest from COMMANDS.
+        if args and args[0] not in COMMANDS and not args[0].startswith("-"):
+            import difflib
+
+            matches = difflib.get_close_matches(args[0], list(COMMANDS))
+            if matches:
+                ctx.fail(f"No such command {args[0]!r}. Did you mean {', '.join(map(repr, matches))}?")
         name, _, rest = super().resolve_command(ctx, args)
         return name, load_command(name) if name else None, rest
 

@@ -18,7 +18,6 @@ named baseline_* and are reported, never gated; bench/check.py scores the whole 
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from typing import Any
 
 from assistant.check.check import check_text
 from assistant.check.verify_local import normalise_claim, verify_claim
+from assistant.config import Settings, load_settings
 from assistant.evaluate.metrics import accuracy, balanced_accuracy, macro_f1, mean
 from assistant.evaluate.runner import CaseResult, Workbench
 from assistant.evaluate.scoring import SuiteResult, summarise
@@ -42,9 +42,9 @@ _CLIMATE_FEVER_LABELS = {"SUPPORTS": "supported", "REFUTES": "contradicted", "NO
 _WICE_META = "(meta data) "
 
 
-def datasets_dir() -> Path:
+def datasets_dir(settings: Settings | None = None) -> Path:
     """FACTCHECK_DATASETS, else ../shared/datasets beside the project folder (the current directory)."""
-    return Path(os.environ.get("FACTCHECK_DATASETS") or Path.cwd().parent / "shared" / "datasets")
+    return (settings or load_settings()).datasets or Path.cwd().parent / "shared" / "datasets"
 
 
 def _flat(text: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,6 +36,16 @@ def signature(text: str) -> np.ndarray:
     return values
 
 
+@lru_cache(maxsize=8)
+def _bands_and_rows(threshold: float) -> tuple[int, int]:
+    """The LSH index's (bands, rows) for the threshold, worked out once per process: datasketch finds them by
+    numerical integration over every split of the permutations (~30 ms) each time an index is built."""
+    from datasketch import MinHashLSH
+
+    index = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return index.b, index.r
+
+
 def _minhash(values: np.ndarray) -> MinHash:
     from datasketch import MinHash
 
@@ -48,7 +59,7 @@ class StoryClusters:
         from datasketch import MinHashLSH
 
         self._threshold = threshold
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, params=_bands_and_rows(threshold))
         self._known: dict[str, tuple[MinHash, str]] = {}  # built once: rebuilding per lookup cost ~1 ms each
 
     def add_known(self, items: Iterable[tuple[str, np.ndarray, str]]) -> None:

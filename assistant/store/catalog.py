@@ -44,6 +44,7 @@ from assistant.store.corpus import FileRecord, Hit, PreparedArticle
 from assistant.store.writer_lock import WriterLock
 from assistant.types import Article, ArticleMeta, Chunk, Filters, IngestProblem
 
+EMBEDDING_MODEL_KEY = "embedding_model"  # settings-table key: the model that embedded the collection's chunks
 INFERRED_DATE = ("inferred_from_copy", 0.4)  # (date_source, date_confidence) of a date taken from a dated copy
 
 
@@ -125,6 +126,13 @@ class Catalog(Protocol):
     def dates_pending(self) -> bool: ...
 
     def clear_dates_pending(self) -> None: ...
+
+    def embedding_model(self) -> str | None:
+        """The embedding model whose vectors the collection holds, as recorded at its first write (None: no write
+        yet, or a collection written before models were recorded here)."""
+        ...
+
+    def record_embedding_model(self, name: str) -> None: ...
 
     def close(self) -> None: ...
 

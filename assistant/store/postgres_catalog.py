@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import StoreError
-from assistant.store.catalog import INFERRED_DATE, article_from_row
+from assistant.store.catalog import EMBEDDING_MODEL_KEY, INFERRED_DATE, article_from_row
 from assistant.store.corpus import FileRecord, Hit, PreparedArticle, text_hash
 from assistant.store.vectors import FIRM_DATE
 from assistant.store.writer_lock import WriterLock
@@ -350,6 +350,15 @@ class PostgresCatalog:
     def clear_dates_pending(self) -> None:
         with self._transaction() as db:
             _set_setting(db, self.collection, _DATES_PENDING, "0")
+
+    def embedding_model(self) -> str | None:
+        rows = self._rows("SELECT value FROM factcheck_settings WHERE collection = %s AND key = %s",
+                          (self.collection, EMBEDDING_MODEL_KEY))
+        return str(rows[0][0]) if rows else None
+
+    def record_embedding_model(self, name: str) -> None:
+        with self._transaction() as db:
+            _set_setting(db, self.collection, EMBEDDING_MODEL_KEY, name)
 
     # -- writes, each one transaction ----------------------------------------------------------------------------
     def add_pending(self, items: Sequence[PreparedArticle]) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import NotFoundError, StoreError
-from assistant.store.catalog import INFERRED_DATE, article_from_row
+from assistant.store.catalog import EMBEDDING_MODEL_KEY, INFERRED_DATE, article_from_row
 from assistant.store.corpus import FileRecord, Hit, PreparedArticle, text_hash
 from assistant.store.fts5 import lexical_search
 from assistant.store.writer_lock import FileWriterLock, WriterLock
@@ -205,6 +205,16 @@ class SqliteCatalog:
 
     def clear_dates_pending(self) -> None:
         self._db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, '0')", (_DATES_PENDING,))
+
+    def embedding_model(self) -> str | None:
+        try:
+            row = self._db.execute("SELECT value FROM settings WHERE key = ?", (EMBEDDING_MODEL_KEY,)).fetchone()
+        except sqlite3.OperationalError:  # a read-only store made before the settings table: nothing recorded
+            return None
+        return str(row[0]) if row else None
+
+    def record_embedding_model(self, name: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (EMBEDDING_MODEL_KEY, name))
 
     # -- writes, each one transaction ----------------------------------------------------------------------------
     def add_pending(self, items: Sequence[PreparedArticle]) -> None:

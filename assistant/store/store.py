@@ -16,12 +16,12 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 
 from assistant.config import Settings
-from assistant.errors import ConfigError, NotFoundError, StoreError
+from assistant.errors import ConfigError, EmbeddingMismatchError, NotFoundError, StoreError
 from assistant.store.catalog import INFERRED_DATE, Catalog
 from assistant.store.corpus import FileRecord, Hit, PreparedArticle
 from assistant.store.embeddings import Embedder
 from assistant.store.sqlite_catalog import SqliteCatalog
-from assistant.store.vectors import Metadata, VectorIndex, chroma_where
+from assistant.store.vectors import Metadata, VectorIndex, check_embedding_model, chroma_where
 from assistant.store.writer_lock import WriterLock, hold
 from assistant.types import Article, Chunk, Filters, IngestProblem, Passage
 
@@ -82,6 +82,13 @@ class Store:
         # Internal: code outside assistant/store/ goes through the Corpus / CorpusWriter methods below.
         self.catalog = open_catalog(settings, self.collection, bool(self.read_only))
         self._settings = settings
+        # The model that built the collection is recorded in the catalog, so every command (`sources` too, which
+        # never opens Chroma or loads the model) reports a mismatch; Chroma's own record is checked when opened.
+        try:
+            check_embedding_model(self.collection, self.catalog.embedding_model(), embedder.name)
+        except EmbeddingMismatchError:
+            self.catalog.close()
+            raise
 
     @functools.cached_property
     def vectors(self) -> VectorIndex:
@@ -137,6 +144,8 @@ class Store:
     def commit(self, items: Sequence[PreparedArticle], files: Sequence[FileRecord]) -> int:
         """Write a batch (protocol above). Returns the number of replaced articles removed."""
         vectors = self.vectors  # opened (and its embedding model checked) before the catalog is touched
+        if self.catalog.embedding_model() is None:
+            self.catalog.record_embedding_model(self._embedder.name)
         self.catalog.add_pending(items)
         ids = [c.id for item in items for c in item.chunks]
         if ids:

@@ -60,6 +60,14 @@ def _client(chroma_path: Path, chroma_url: str | None) -> Any:
         raise StoreError(f"cannot open the Chroma store at {where}: {_one_line(exc)}") from None
 
 
+def check_embedding_model(collection: str, built_with: str | None, configured: str) -> None:
+    """A collection's vectors are only comparable with vectors of the model that made them."""
+    if built_with and built_with != configured:
+        raise EmbeddingMismatchError(
+            f"collection '{collection}' was built with the embedding model '{built_with}', but the configured "
+            f"model is '{configured}'; set FACTCHECK_EMBEDDINGS to match, or use another --collection")
+
+
 def _one_line(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
@@ -94,11 +102,7 @@ class VectorIndex:
                 )
         except Exception as exc:
             raise StoreError(f"cannot open Chroma collection '{collection}': {_one_line(exc)}") from None
-        built_with = (self._collection.metadata or {}).get("embedding_model")
-        if built_with and built_with != model_name:
-            raise EmbeddingMismatchError(
-                f"collection '{collection}' was built with the embedding model '{built_with}', but the configured "
-                f"model is '{model_name}'; set FACTCHECK_EMBEDDINGS to match, or use another --collection")
+        check_embedding_model(collection, (self._collection.metadata or {}).get("embedding_model"), model_name)
         self.model_name = model_name
 
     def close(self) -> None:

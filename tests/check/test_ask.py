@@ -16,8 +16,8 @@ QUESTION = "How many civilians were killed in coalition strikes in June, accordi
 
 
 @pytest.fixture(autouse=True)
-def seeded(run_cli: RunCli, seeds: Path) -> None:
-    assert run_cli("ingest", seeds).exit_code == 0
+def seeded(seeded_data_dir: Path) -> None:
+    """The seeds, stored (see conftest.seeded_data_dir)."""
 
 
 def good_reply(body: dict[str, Any]) -> dict[str, Any]:
@@ -65,10 +65,12 @@ def test_rate_limit_then_success_is_retried(fake_openai: FakeOpenAI, run_cli: Ru
 @pytest.mark.parametrize(("step", "message"), [
     (Status(500, "boom"), "HTTP 500"),
     (Status(401, "invalid api key"), "refused the API key"),
-    (Slow(3.0, {"answer": "late"}), "did not answer within"),
+    (Slow(1.5, {"answer": "late"}), "did not answer within"),
 ])
 def test_endpoint_failures_are_one_line_errors(fake_openai: FakeOpenAI, run_cli: RunCli, step: Any,
-                                               message: str) -> None:
+                                               message: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if isinstance(step, Slow):
+        monkeypatch.setenv("FACTCHECK_LLM_TIMEOUT", "0.5")  # the stall outlasts it; each attempt waits this long
     fake_openai.queue(step)
     code, _, stderr = ask_json(run_cli)
     assert code == 1

@@ -14,8 +14,8 @@ from tests.helpers import OpenStore, RunCli
 
 
 @pytest.fixture
-def seeded(run_cli: RunCli, seeds: Path) -> None:
-    assert run_cli("ingest", seeds).exit_code == 0
+def seeded(seeded_data_dir: Path) -> None:
+    """The seeds, stored (see conftest.seeded_data_dir)."""
 
 
 def check(run_cli: RunCli, *args: str) -> dict[str, Any]:

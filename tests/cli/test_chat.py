@@ -24,8 +24,8 @@ CLAIM = "Airwars says 744 civilians were killed in coalition strikes in June."
 
 
 @pytest.fixture
-def seeded(run_cli: RunCli, seeds: Path) -> None:
-    assert run_cli("ingest", seeds).exit_code == 0
+def seeded(seeded_data_dir: Path) -> None:
+    """The seeds, stored (see conftest.seeded_data_dir)."""
 
 
 def chat(run_cli: RunCli, *lines: str, args: tuple[str, ...] = ()) -> CliResult:

@@ -17,8 +17,8 @@ MAYOR = "The mayor of Raqqa resigned on Tuesday."
 
 
 @pytest.fixture(autouse=True)
-def seeded(run_cli: RunCli, seeds: Path) -> None:
-    assert run_cli("ingest", seeds).exit_code == 0
+def seeded(seeded_data_dir: Path) -> None:
+    """The seeds, stored (see conftest.seeded_data_dir)."""
 
 
 def run_ok(run_cli: RunCli, *args: str) -> str:

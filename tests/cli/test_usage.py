@@ -26,6 +26,20 @@ def test_usage_errors_exit_2(args: list[str], run_cli: RunCli) -> None:
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(("args", "hint"), [
+    (["sourcs"], "No such command 'sourcs'. Did you mean 'sources'?"),
+    (["chek", "a claim"], "Did you mean 'check'?"),
+    (["sources", "remve", "x"], "No such command 'remve'. Did you mean 'remove'?"),
+    (["slack", "serv"], "Did you mean 'serve'?"),
+    (["sources", "--jsn"], "No such option: --jsn (Possible options: --json)"),
+    (["search", "Raqqa", "--colection", "x"], "No such option: --colection (Possible options: --collection)"),
+])
+def test_a_misspelt_command_or_option_names_the_closest_one(args: list[str], hint: str, run_cli: RunCli) -> None:
+    result = run_cli(*args)
+    assert result.exit_code == 2, result.output
+    assert hint in result.stderr and "Traceback" not in result.output
+
+
 def test_no_arguments_shows_help(run_cli: RunCli, run_factcheck: RunCli) -> None:
     for result in (run_cli(), run_factcheck()):
         assert "Usage: factcheck" in result.output
@@ -58,6 +72,8 @@ def test_real_process_usage_error(run_factcheck: RunCli) -> None:
     result = run_factcheck("ingest", "--bogus")
     assert result.exit_code == 2
     assert "No such option" in result.stderr and "Traceback" not in result.output
+    typo = run_factcheck("sourcs")
+    assert typo.exit_code == 2 and "Did you mean 'sources'?" in typo.stderr
 
 
 def test_ingest_json_and_human_summaries(run_cli: RunCli, seeds: Path) -> None:

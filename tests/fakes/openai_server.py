@@ -53,7 +53,9 @@ class FakeOpenAI:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: shutdown() waits up to one interval, and every test using the fake stops one.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
 
     @property
     def base_url(self) -> str:
@@ -110,8 +112,10 @@ class FakeOpenAI:
                 if callable(step) and not isinstance(step, type):
                     step = step(body)
                 if isinstance(step, Status):
-                    return self._send(step.code, {"error": {"message": step.message, "type": "error"}},
-                                      step.headers)
+                    # A short retry-after unless the step names one: the client's own back-off (0.5-8 s) is
+                    # not what these tests are about.
+                    headers = {"retry-after-ms": "10", **step.headers}
+                    return self._send(step.code, {"error": {"message": step.message, "type": "error"}}, headers)
                 content = step if isinstance(step, str) else json.dumps(step)
                 self._send(200, {
                     "id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": body.get("model"),

@@ -7,12 +7,9 @@ from pathlib import Path
 import pytest
 
 from tests.check.conftest import fake_openai as fake_openai
-from tests.helpers import SEEDS, RunCli
 
 
 @pytest.fixture
-def seeded(run_cli: RunCli, data_dir: Path) -> Path:
-    """The seeds, ingested into this test's data dir (which is returned)."""
-    result = run_cli("ingest", SEEDS)
-    assert result.exit_code == 0, result.output
-    return data_dir
+def seeded(seeded_data_dir: Path) -> Path:
+    """The seeds, stored in this test's data dir (which is returned; see tests/conftest.seeded_data_dir)."""
+    return seeded_data_dir

@@ -27,9 +27,8 @@ HOSTILE_QUERIES = (
 
 
 @pytest.fixture
-def seeded(ingest_ok: Any, seeds: Path) -> None:
-    summary = ingest_ok(seeds)
-    assert summary["articles"] == 2
+def seeded(seeded_data_dir: Path) -> None:
+    """The seeds, stored (see conftest.seeded_data_dir); test_seeds.py checks what that ingest reports."""
 
 
 def search_json(run_cli: RunCli, *args: str) -> dict[str, Any]:

@@ -12,15 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from assistant import runtime
-from assistant.cli.main import app as cli_app
 from assistant.config import load_settings
 from assistant.slack import FactChecker, build_app, credentials_from_env, make_http_server
-from assistant.store.embeddings import LocalMiniLM
 from tests.fakes.slack_api import FakeSlack
-from tests.helpers import SEEDS
 from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, SlackClient
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -59,21 +54,11 @@ def slack_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
     fake.stop()
 
 
-@pytest.fixture(scope="session")
-def seeded_dir(tmp_path_factory: pytest.TempPathFactory, shared_embedder: LocalMiniLM) -> Path:
-    """`factcheck ingest seeds/` once per session. The bot only reads the store, so its tests share it."""
-    path = tmp_path_factory.mktemp("slack-seeds") / "data"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FACTCHECK_DATA_DIR", str(path))
-        patch.setattr(runtime, "make_embedder", lambda settings: shared_embedder)
-        result = CliRunner().invoke(cli_app, ["ingest", str(SEEDS), "--json"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return path
-
-
 @pytest.fixture
-def seeded(seeded_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FACTCHECK_DATA_DIR", str(seeded_dir))
+def seeded(seeded_template: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seeds, ingested once per session and lane (tests/conftest.py): the bot only reads the store, so its
+    tests share it."""
+    monkeypatch.setenv("FACTCHECK_DATA_DIR", str(seeded_template))
 
 
 StartBot = Callable[[], SlackClient]

@@ -51,11 +51,12 @@ def test_reopening_with_another_model_after_ingest(run_cli: RunCli, seeds: Path,
 
     with monkeypatch.context() as patched:
         patched.setattr(runtime, "make_embedder", other_model)
-        result = run_cli("search", "Raqqa", "--json")
-        assert result.exit_code == 1
-        assert result.stdout == ""
-        assert f"built with the embedding model '{LOCAL_MODEL_NAME}'" in result.stderr
-        assert "configured model is 'all-mpnet-base-v2'" in result.stderr
+        for args in (["search", "Raqqa"], ["sources"], ["sources", "remove", "abc"]):
+            result = run_cli(*args, "--json")
+            assert result.exit_code == 1, (args, result.output)
+            assert result.stdout == ""
+            assert f"built with the embedding model '{LOCAL_MODEL_NAME}'" in result.stderr
+            assert "configured model is 'all-mpnet-base-v2'" in result.stderr
         # Another collection is free to use the other model.
         assert run_cli("ingest", seeds, "--collection", "mpnet").exit_code == 0
     # The first collection is untouched and opens with its own model.

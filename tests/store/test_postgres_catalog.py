@@ -17,7 +17,7 @@ from assistant.store.postgres_catalog import PostgresCatalog, index_words, tsque
 from assistant.store.writer_lock import WriterBusyError, hold
 from assistant.types import Article, ArticleMeta, Chunk, Filters
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("postgres")]  # one server per run, not per worker
 
 
 def _item(article_id: str, text: str, source: str = "Herald", date: str | None = "2017-07-24") -> PreparedArticle:

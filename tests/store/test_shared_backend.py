@@ -24,7 +24,7 @@ from assistant.store.writer_lock import hold
 from scripts.local_servers import free_port
 from tests.helpers import RunCli, assert_consistent, factcheck_command, factcheck_env
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("postgres")]  # one server per run, not per worker
 
 N_FILES = 60
 SMALL = {"FACTCHECK_CHUNK_CHARS": "120", "FACTCHECK_CHUNK_OVERLAP_SENTENCES": "0", "FACTCHECK_BATCH_CHUNKS": "4"}
