@@ -483,10 +483,12 @@ def _bm25(terms: list[tuple[str, tuple[str, ...], bool]], weights: list[float],
     params: list[Any] = []
     for (query, words, _), weight in zip(terms, weights, strict=True):
         frequency, frequency_params = (_FREQUENCY, [query]) if len(words) == 1 else ("1", [])
-        parts.append(f"CASE WHEN c.lexemes @@ %s::tsquery THEN %s * {frequency} / "
-                     f"({frequency} + %s + %s * c.n_words) ELSE 0 END")
-        params += [query, weight * (_K1 + 1), *frequency_params, *frequency_params, _K1 * (1 - _B),
-                   _K1 * _B / max(mean_words, 1.0)]
+        # idf x (k1 + 1) x tf / (tf + K) written as idf x (k1 + 1) x (1 - K / (tf + K)): ts_rank runs once
+        length = "(%s + %s * c.n_words)"
+        parts.append(f"CASE WHEN c.lexemes @@ %s::tsquery THEN %s * (1 - {length} / ({frequency} + {length})) "
+                     "ELSE 0 END")
+        length_params = [_K1 * (1 - _B), _K1 * _B / max(mean_words, 1.0)]
+        params += [query, weight * (_K1 + 1), *length_params, *frequency_params, *length_params]
     return "(" + " + ".join(parts) + ")", params
 
 
