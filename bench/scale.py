@@ -204,42 +204,12 @@ def _measure_child(data_dir: str, queries: list[str], shared: dict[str, str] | N
                            ("fuse+fetch+collapse", max(0.0, (t4 - t3) - (t3 - t0)))):
             parts[key].append(value)
     chunks = store.catalog.count_chunks()
-    pruning = _lexical_paths(store.catalog, queries, depth) if shared else None
     store.close()
-    results.put({**({"lexical_paths": pruning} if pruning else {}),
-                 "latency": latency, "hybrid_parts": {k: _percentiles(v) for k, v in parts.items()},
+    results.put({"latency": latency, "hybrid_parts": {k: _percentiles(v) for k, v in parts.items()},
                  "chunks": chunks, "open_seconds": round(open_seconds, 3),
                  "load_average": {"before": [round(x, 2) for x in load_before],
                                   "after": [round(x, 2) for x in os.getloadavg()]},
                  "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024})
-
-
-def _lexical_paths(catalog: Any, queries: list[str], depth: int) -> dict[str, int]:
-    """How the Postgres catalog answered each lexical search (postgres_catalog.py: lexical_search): from the rarer
-    terms alone (exact: the k-th score beat what common terms alone can score), by matching every term after
-    trying the rarer ones, or by matching every term at once (no common term, or only common ones)."""
-    from assistant.store.postgres_catalog import tsquery
-    from assistant.types import Filters
-
-    matches: list[str] = []
-    best = catalog._best
-
-    def counted(score: Any, match: str, k: int, filters: Any) -> Any:
-        matches.append(match)
-        return best(score, match, k, filters)
-
-    catalog._best = counted
-    paths = {"rarer terms alone": 0, "fell back to every term": 0, "every term at once": 0}
-    for query in queries:
-        matches.clear()
-        catalog.lexical_search(query, depth, Filters())
-        if len(matches) == 2:
-            paths["fell back to every term"] += 1
-        elif matches and matches[0] != tsquery(query):
-            paths["rarer terms alone"] += 1
-        else:
-            paths["every term at once"] += 1
-    return paths
 
 
 def _in_child(target: Callable[..., None], *args: Any) -> dict[str, Any]:
@@ -382,9 +352,6 @@ def print_table(r: dict[str, Any]) -> None:
             f"{k} {v['p50_ms']:.1f} / {v['p95_ms']:.1f}" for k, v in shared["hybrid_parts"].items()))
         tables = ", ".join(f"{k} {v / mib:,.0f}" for k, v in sorted(shared["postgres_table_bytes"].items()))
         print(f"  Postgres tables with their indexes (MiB): {tables}")
-        if "lexical_paths" in shared:
-            print("  lexical searches at the hybrid's depth, answered: " + ", ".join(
-                f"{k} {v}" for k, v in shared["lexical_paths"].items()))
         ratio = shared["latency"]["hybrid"]["p50_ms"] / p50
         print(f"  {'ok    ' if ratio <= SHARED_MAX_RATIO else 'MISSED'} shared hybrid p50 "
               f"{shared['latency']['hybrid']['p50_ms']:.1f} ms <= {SHARED_MAX_RATIO:.0f}x the default's ({ratio:.2f}x)")

@@ -4,6 +4,7 @@ one-writer lock."""
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -133,46 +134,46 @@ def test_ledger_sources_and_forgetting_files(catalog: PostgresCatalog) -> None:
     assert catalog.ledger() == {} and catalog.unfinished_article_ids() == ["a1", "a2", "a3"]
 
 
-def test_matching_only_rarer_terms_gives_the_exact_top_k(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Common terms are scored but not matched when the top k cannot hold a chunk without a rarer term; the
-    answers (ids and scores) equal those of matching every term, through both the pruned path and its fallback."""
+def test_ranking_is_bm25_from_the_posting_lists(postgres_url: str) -> None:
+    """Scores equal BM25 computed here from the texts (FTS5's formula: idf floored at 1e-6, k1 1.2, b 0.75, exact
+    term frequencies), for words, prefixes and filters; removing chunks takes them out of the posting lists."""
     rng = np.random.default_rng(7)
     vocabulary = [f"w{n}" for n in range(400)]
     odds = 1.0 / np.arange(1, len(vocabulary) + 1)  # Zipf: w0 is in most chunks, w399 in few
     odds /= odds.sum()
-    texts = [" ".join(rng.choice(vocabulary, size=int(rng.integers(5, 40)), p=odds)) for _ in range(400)]
+    texts = [" ".join(rng.choice(vocabulary, size=int(rng.integers(5, 40)), p=odds)) for _ in range(300)]
     items = [_item(f"z{n}", text, source="Herald" if n % 3 else "Post") for n, text in enumerate(texts)]
-    queries = [" ".join([*rng.choice(vocabulary[:4], size=2, replace=False),  # in most chunks
-                         *rng.choice(vocabulary[60:250], size=2, replace=False)])  # in 6-20 chunks
-               for _ in range(40)]
-    searches = [(q, f) for q in queries for f in (Filters(), Filters(sources=["Post"]))]
+    words = [index_words(t).split() for t in texts]
+    mean = sum(map(len, words)) / len(words)
+
+    def expected(query: list[str], keep: set[int]) -> list[tuple[str, float]]:
+        scores: dict[int, float] = {}
+        for term in query:
+            df = sum(1 for w in words if term in w)
+            idf = max(math.log((len(words) - df + 0.5) / (df + 0.5)), 1e-6)
+            for n, w in enumerate(words):
+                tf = w.count(term)
+                if tf and n in keep:
+                    scores[n] = scores.get(n, 0.0) + idf * 2.2 * tf / (tf + 1.2 * (0.25 + 0.75 * len(w) / mean))
+        best = sorted(scores.items(), key=lambda kv: (-kv[1], f"z{kv[0]}:0000"))[:5]
+        return [(f"z{n}:0000", round(v, 6)) for n, v in best]
+
     catalog = PostgresCatalog(postgres_url, "zipf")
-    matched: list[str] = []
-    best = PostgresCatalog._best
-
-    def spied(self: PostgresCatalog, score: tuple[str, list[object]], match: str, k: int,
-              filters: Filters) -> list[tuple[str, float]]:
-        matched.append(match)
-        return best(self, score, match, k, filters)
-
-    def answers(share: float) -> tuple[list[list[tuple[str, float]]], list[list[str]]]:
-        monkeypatch.setattr("assistant.store.postgres_catalog.COMMON_SHARE", share)
-        results, paths = [], []
-        for query, filters in searches:
-            matched.clear()
-            results.append([(i, round(s, 9)) for i, s in catalog.lexical_search(query, 5, filters)])
-            paths.append(list(matched))
-        return results, paths
-
     try:
         catalog.add_pending(items)
         catalog.publish(items, [FileRecord("/zipf.jsonl", "z", [i.article.id for i in items])], [])
-        monkeypatch.setattr(PostgresCatalog, "_best", spied)
-        pruned, paths = answers(0.05)  # a term in more than 20 of the 400 chunks is only scored
-        full, _ = answers(2.0)  # every term matched
+        everyone, post = set(range(len(texts))), {n for n in range(len(texts)) if n % 3 == 0}
+        for _ in range(20):
+            query = [str(w) for w in rng.choice(vocabulary[:120], size=4, replace=False)]
+            found = catalog.lexical_search(" ".join(query), 5, Filters())
+            assert [(i, round(s, 6)) for i, s in found] == expected(query, everyone), query
+            in_post = catalog.lexical_search(" ".join(query), 5, Filters(sources=["Post"]))
+            assert [(i, round(s, 6)) for i, s in in_post] == expected(query, post), query
+        catalog.add_pending([items[0]])  # re-written: its rows are replaced, not doubled
+        catalog.publish([items[0]], [], [])
+        catalog.delete_articles(["z1"])
+        rows = catalog.raw().execute("SELECT count(*), count(DISTINCT (lexeme, chunk_id)) FROM factcheck_postings "
+                                     "WHERE collection = 'zipf'").fetchone()
+        assert rows[0] == rows[1] == sum(len(set(w)) for n, w in enumerate(words) if n != 1)
     finally:
         catalog.close()
-    assert pruned == full and all(len(hits) == 5 for hits in full)
-    alone = [p for (query, _), p in zip(searches, paths, strict=True) if len(p) == 1 and p[0] != tsquery(query)]
-    fell_back = [p for p in paths if len(p) == 2]
-    assert alone and fell_back, (len(alone), len(fell_back))  # both paths taken
