@@ -81,7 +81,8 @@ def assert_consistent(store: Store) -> set[str]:
 
 
 def _assert_postgres_consistent(store: Store, catalog: PostgresCatalog) -> set[str]:
-    """The same invariant on the Postgres catalog: every chunk row's lexemes are exactly those of its text."""
+    """The same invariant on the Postgres catalog: every chunk row's lexemes are exactly those of its text, and the
+    document frequencies and posting lists are exactly those of the chunk rows."""
     db, collection = catalog.raw(), catalog.collection
     chroma_ids = store.vectors.all_ids()
     assert store.vectors.count() == len(chroma_ids), "Chroma holds duplicate ids"
@@ -100,6 +101,13 @@ def _assert_postgres_consistent(store: Store, catalog: PostgresCatalog) -> set[s
     kept = dict(db.execute("SELECT lexeme, df FROM factcheck_lexemes WHERE collection = %s AND df <> 0",
                            (collection,)).fetchall())
     assert kept == counted, "the document frequencies BM25 reads disagree with the chunks"
+    recounted = set(db.execute(
+        "SELECT u.lexeme, c.id, cardinality(u.positions), c.n_words FROM factcheck_chunks c, unnest(c.lexemes) u "
+        "WHERE c.collection = %s", (collection,)).fetchall())
+    postings = db.execute("SELECT lexeme, chunk_id, tf, n_words FROM factcheck_postings WHERE collection = %s",
+                          (collection,)).fetchall()
+    assert len(postings) == len(set(postings)) and set(postings) == recounted, \
+        "the posting lists BM25 reads disagree with the chunks"
     statuses = {row[0] for row in db.execute("SELECT DISTINCT status FROM factcheck_articles WHERE collection = %s",
                                              (collection,))}
     assert statuses <= {"ready"}, f"articles left in state {statuses - {'ready'}}"
