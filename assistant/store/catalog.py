@@ -41,6 +41,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from assistant.store.corpus import FileRecord, Hit, PreparedArticle
+from assistant.store.vectors import FIRM_DATE
 from assistant.store.writer_lock import WriterLock
 from assistant.types import Article, ArticleMeta, Chunk, Filters, IngestProblem
 
@@ -147,3 +148,18 @@ def article_from_row(row: Sequence[Any]) -> Article:
                        author=author, caption=caption, date_source=date_source, date_confidence=date_confidence)
     return Article(id=article_id, text=text, meta=meta, origin=origin or "", content_hash=content_hash or "",
                    cluster=cluster or "", n_chunks=n_chunks or 0)
+
+
+def filter_conditions(filters: Filters) -> list[tuple[str, str, Any]]:
+    """The filters as (column of the `articles a` table, operator, value), for each backend to write in its own
+    SQL: `in` takes the list of source names, `>=` and `<=` one value."""
+    conditions: list[tuple[str, str, Any]] = []
+    if filters.sources:
+        conditions.append(("a.source", "in", list(filters.sources)))
+    if filters.since:
+        conditions.append(("a.date", ">=", filters.since))
+    if filters.until:
+        conditions.append(("a.date", "<=", filters.until))
+    if filters.firm_dates:
+        conditions.append(("a.date_confidence", ">=", FIRM_DATE))
+    return conditions

@@ -18,7 +18,7 @@ import sqlite3
 from typing import Any
 
 from assistant.errors import StoreError
-from assistant.store.vectors import FIRM_DATE
+from assistant.store.catalog import filter_conditions
 from assistant.text import query_terms
 from assistant.types import Filters
 
@@ -47,18 +47,13 @@ def sql_where(filters: Filters) -> tuple[str, list[Any]]:
     """The filters as a SQL condition on the `articles a` table, and its parameters."""
     parts: list[str] = []
     params: list[Any] = []
-    if filters.sources:
-        parts.append(f"a.source IN ({','.join('?' * len(filters.sources))})")
-        params.extend(filters.sources)
-    if filters.since:
-        parts.append("a.date >= ?")
-        params.append(filters.since)
-    if filters.until:
-        parts.append("a.date <= ?")
-        params.append(filters.until)
-    if filters.firm_dates:
-        parts.append("a.date_confidence >= ?")
-        params.append(FIRM_DATE)
+    for column, operator, value in filter_conditions(filters):
+        if operator == "in":
+            parts.append(f"{column} IN ({','.join('?' * len(value))})")
+            params.extend(value)
+        else:
+            parts.append(f"{column} {operator} ?")
+            params.append(value)
     return (" AND ".join(parts) or "1"), params
 
 

@@ -41,9 +41,8 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import StoreError
-from assistant.store.catalog import EMBEDDING_MODEL_KEY, INFERRED_DATE, article_from_row
+from assistant.store.catalog import EMBEDDING_MODEL_KEY, INFERRED_DATE, article_from_row, filter_conditions
 from assistant.store.corpus import FileRecord, Hit, PreparedArticle, text_hash
-from assistant.store.vectors import FIRM_DATE
 from assistant.store.writer_lock import WriterLock
 from assistant.text import query_terms
 from assistant.types import Article, Chunk, Filters, IngestProblem
@@ -116,11 +115,6 @@ def tsquery_terms(text: str) -> list[tuple[str, tuple[str, ...], bool]]:
             query = f"'{folded[0]}':*" if prefix else " <-> ".join(f"'{w}'" for w in folded)
             terms.setdefault(query, (query, folded, prefix))
     return list(terms.values())
-
-
-def tsquery(text: str) -> str:
-    """The query's terms OR-ed, as one tsquery."""
-    return _match(tsquery_terms(text))
 
 
 def lock_key(collection: str) -> int:
@@ -498,31 +492,18 @@ def _forget_chunks(db: Any, collection: str, condition: str, value: list[str]) -
         (collection, value, collection, collection))
 
 
-def _match(terms: list[tuple[str, tuple[str, ...], bool]]) -> str:
-    """The terms OR-ed as one tsquery: a chunk matches when it holds any of them."""
-    return " | ".join(f"({query})" for query, _, _ in terms)
-
-
 def _after(prefix: str) -> str:
     """The least string greater than every string starting with `prefix` (in byte order)."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def _filter_sql(filters: Filters) -> tuple[str, list[Any]]:
+    """The filters as conditions on the `articles a` table (each starting " AND "), and their parameters."""
     parts: list[str] = []
     params: list[Any] = []
-    if filters.sources:
-        parts.append(" AND a.source = ANY(%s)")
-        params.append(list(filters.sources))
-    if filters.since:
-        parts.append(" AND a.date >= %s")
-        params.append(filters.since)
-    if filters.until:
-        parts.append(" AND a.date <= %s")
-        params.append(filters.until)
-    if filters.firm_dates:
-        parts.append(" AND a.date_confidence >= %s")
-        params.append(FIRM_DATE)
+    for column, operator, value in filter_conditions(filters):
+        parts.append(f" AND {column} = ANY(%s)" if operator == "in" else f" AND {column} {operator} %s")
+        params.append(value)
     return "".join(parts), params
 
 
