@@ -25,19 +25,23 @@ demo: $(STAMP)
 	FACTCHECK_DATA_DIR=$(DEMO_DATA) $(BIN)/factcheck ask \
 		"How many civilians were killed in coalition strikes in June, according to Airwars?" --engine replay
 
-# The wheel is built once (from the sdist, as a release is) for tests/test_resources.py and .ci/wheel-smoke; the
-# suite runs on every core (pytest-xdist; the Postgres tests share one worker and one server).
+# What CI runs. The steps run two at a time (`make -j2`; -O keeps each step's output together): each leaves a core
+# idle part of the time (servers, subprocesses, Python between model runs). The wheel is built once, from the sdist
+# as a release is, for tests/test_resources.py and .ci/wheel-smoke; the Postgres tests share one pytest worker.
 CI_DIST := .ci-dist
 test: $(STAMP)
-	$(BIN)/ruff check assistant tests bench scripts
-	$(BIN)/mypy assistant
+	$(MAKE) --no-print-directory -j2 -O ci-eval ci-lint ci-pytest ci-wheel-smoke
+
+.PHONY: ci-lint ci-wheel ci-pytest ci-eval ci-wheel-smoke
+ci-lint: lint typecheck
+ci-wheel:
 	rm -rf $(CI_DIST) && mkdir $(CI_DIST)
 	$(BIN)/python -m build --outdir $(CI_DIST) . >$(CI_DIST)/build.log 2>&1 || (cat $(CI_DIST)/build.log; exit 1)
+ci-pytest: ci-wheel
 	BUILT_WHEEL="$$(ls $(CURDIR)/$(CI_DIST)/*.whl)" $(BIN)/pytest -n auto --dist loadgroup
+ci-wheel-smoke: ci-wheel
 	WHEEL="$$(ls $(CURDIR)/$(CI_DIST)/*.whl)" PYTHON=$(PYTHON) .ci/wheel-smoke
-	$(BIN)/factcheck eval --engine replay --require-datasets --out eval-report/replay
-	$(BIN)/factcheck eval --engine local --require-datasets --suite seeds --suite summedits-local --suite climate-fever-local \
-		--suite wice-local --out eval-report/local
+ci-eval: eval
 
 # The fast lane: unit tests and in-process commands on the hashing embedder (no model); `make test` runs everything.
 test-fast: $(STAMP)
