@@ -3,6 +3,7 @@ has no slack, and a missing datasets folder fails a CI run in one line."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -77,9 +78,22 @@ def test_require_datasets_fails_in_one_line_when_the_folder_is_absent(run_cli: R
     assert skipped.exit_code == 0 and "skipping suite wice-local" in skipped.stderr
 
 
+def _make_lines(makefile: str, target: str) -> list[str]:
+    """The recipe lines `make target` runs: its prerequisites', its own, and those of the goals a sub-make runs."""
+    rules = {m.group(1): (m.group(2).split(), m.group(3).splitlines())
+             for m in re.finditer(r"^([\w.-]+):([^=\n]*)\n((?:\t[^\n]*\n?)*)", makefile, re.M)}
+    prerequisites, recipe = rules.get(target, ([], []))
+    lines = [line for p in prerequisites if p in rules for line in _make_lines(makefile, p)]
+    for line in recipe:
+        lines.append(line)
+        if "$(MAKE)" in line:
+            lines += [sub for word in line.split() if word in rules for sub in _make_lines(makefile, word)]
+    return lines
+
+
 def test_ci_runs_the_dataset_suites_with_require_datasets() -> None:
-    makefile = (ROOT / "Makefile").read_text()
-    test_target = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
-    evals = [line for line in test_target.splitlines() if "factcheck eval" in line]
-    assert evals and all("--require-datasets" in line for line in evals)
+    ci = _make_lines((ROOT / "Makefile").read_text(), "test")
+    evals = [line for line in ci if "factcheck eval" in line]
+    assert len(evals) == 2 and all("--require-datasets" in line for line in evals)
+    assert any("--engine local" in line for line in evals) and any("pytest" in line for line in ci)
     assert "make test" in (ROOT / ".ci" / "run").read_text()
