@@ -1,8 +1,9 @@
 """The entailment model's training pairs: SNLI + news-like pairs from the datasets' training halves + synthetic edits.
 
 Labels: 0 entailment, 1 neutral, 2 contradiction (the order of assistant/check/entailment.py).
-Only groups with split_of(group) == "train" are read (assistant/evaluate/splits.py); sentences that also occur
-in a test-half group are skipped, so no test claim's evidence is ever trained on. A small share of the training
+Only groups with split_of(group) == "train" are read (assistant/evaluate/splits.py), and with
+HOLD_OUT_DECISION_GROUPS only those whose stage_of(group) is "entailment"; sentences that also occur in a group
+not read are skipped, so no test claim's evidence is ever trained on. A small share of the training
 groups is held out as "dev" (per source) to report held-out accuracy and to tune the verifier's thresholds.
 
 Synthetic pairs from real training-half sentences (the trial before this script showed SNLI alone teaches
@@ -29,12 +30,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from assistant.evaluate.splits import split_of, summedits_group
+from assistant.evaluate.splits import split_of, stage_of, summedits_group
 
 ENTAILMENT, NEUTRAL, CONTRADICTION = 0, 1, 2
 LABELS = {"entailment": ENTAILMENT, "neutral": NEUTRAL, "contradiction": CONTRADICTION}
 DEV_SHARE = 0.08  # of each source's training groups, held out for per-source accuracy and threshold tuning
 WORDNET = Path("/usr/share/wordnet")
+# bench/train_nli.py --hold-out-decision-groups sets this: the training half's "decision" groups
+# (assistant/evaluate/splits.py: stage_of) then give no pair, so the verifier's decision is fitted on claims and
+# evidence the entailment model never read.
+HOLD_OUT_DECISION_GROUPS = False
+
+
+def trainable(group: str) -> bool:
+    """Whether a dataset group's claims and sentences may give training pairs."""
+    return split_of(group) == "train" and (not HOLD_OUT_DECISION_GROUPS or stage_of(group) == "entailment")
 
 # Inflected news verbs and comparatives WordNet's base-form antonyms miss.
 NEWS_ANTONYMS = {
@@ -301,16 +311,16 @@ def snli(folder: Path, per_label: int, rng: random.Random) -> list[Pair]:
 
 def climate_fever(folder: Path) -> tuple[list[Pair], list[Document]]:
     rows = [json.loads(line) for line in (folder / "climate-fever" / "climate-fever.jsonl").open(encoding="utf-8")]
-    test_sentences = {e["evidence"] for r in rows if split_of(f"cf-{r['claim_id']}") == "test" for e in r["evidences"]}
+    held_out = {e["evidence"] for r in rows if not trainable(f"cf-{r['claim_id']}") for e in r["evidences"]}
     labels = {"SUPPORTS": ENTAILMENT, "REFUTES": CONTRADICTION, "NOT_ENOUGH_INFO": NEUTRAL}
     pairs, articles = [], {}
     for row in rows:
         group = f"cf-{row['claim_id']}"
-        if split_of(group) != "train":
+        if not trainable(group):
             continue
         split = _dev_or_train(group)
         for e in row["evidences"]:
-            if e["evidence"] in test_sentences:
+            if e["evidence"] in held_out:
                 continue
             pairs.append(Pair(e["evidence"], row["claim"], labels[e["evidence_label"]], "climate-fever", split))
             articles.setdefault(e["article"], {})[int(e["evidence_id"].rpartition(":")[2])] = e["evidence"]
@@ -324,7 +334,7 @@ def wice(folder: Path, rng: random.Random) -> tuple[list[Pair], list[Document]]:
     pairs, docs = [], []
     for row in rows:
         group = f"wice-{row['meta']['id']}"
-        if split_of(group) != "train":
+        if not trainable(group):
             continue
         split = _dev_or_train(group)
         evidence = row["evidence"]
@@ -348,7 +358,7 @@ def summedits(folder: Path) -> tuple[list[Pair], list[Document]]:
         rows = json.loads((folder / "summedits-dev" / domain).read_text(encoding="utf-8"))
         for row in rows:
             group = summedits_group(row["doc"])
-            if split_of(group) != "train":
+            if not trainable(group):
                 continue
             split = _dev_or_train(group)
             edits = row["edit_types"] if isinstance(row["edit_types"], list) else json.loads(
@@ -363,7 +373,7 @@ def summedits(folder: Path) -> tuple[list[Pair], list[Document]]:
                 pairs.append(Pair(row["original_summary"], row["summary"], label, "summedits", split))
         for doc in dict.fromkeys(r["doc"] for r in rows):
             group = summedits_group(doc)
-            if split_of(group) == "train":
+            if trainable(group):
                 docs.append(Document(group, _dev_or_train(group), sentences_of(doc)))
     return pairs, docs
 
@@ -392,7 +402,7 @@ def wice_hard_neutrals(folder: Path, per_claim: int) -> list[Pair]:
     for line in (folder / "wice-dev" / "claim_dev.jsonl").open(encoding="utf-8"):
         row = json.loads(line)
         group = f"wice-{row['meta']['id']}"
-        if split_of(group) != "train":
+        if not trainable(group):
             continue
         cited = {i for indices in row["supporting_sentences"] for i in indices}
         claim_words = set(re.findall(r"\w+", row["claim"].lower()))

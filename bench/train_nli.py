@@ -35,6 +35,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import nli_data
 import numpy as np
 import torch
 from nli_data import CONTRADICTION, ENTAILMENT, NEUTRAL, Pair, build, build_news, build_polarity
@@ -222,7 +223,12 @@ def main() -> None:
                              "'polarity' (round 3: determiner/adverb negation edits + a sample of --earlier-pairs)")
     parser.add_argument("--earlier-pairs", type=Path, help="the previous round's pairs.jsonl (for --mix polarity)")
     parser.add_argument("--init-from", type=Path, help="start from this checkpoint's weights (a later round)")
+    parser.add_argument("--hold-out-decision-groups", action="store_true",
+                        help="train on the training half's 'entailment' groups only, leaving the 'decision' groups "
+                             "to bench/train_verifier.py (assistant/evaluate/splits.py: stage_of); give it to "
+                             "every round")
     args = parser.parse_args()
+    nli_data.HOLD_OUT_DECISION_GROUPS = args.hold_out_decision_groups
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -262,6 +268,7 @@ def main() -> None:
         "training": {"epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed, "mix": args.mix,
                      "initialised_from": str(args.init_from.name) if args.init_from else "base model",
                      "pairs": sum(p.split == "train" for p in pairs), "resumed_from_step": step if step >= 0 else None},
+        "decision_groups_held_out": args.hold_out_decision_groups,
         "figures": figures,
         "made": datetime.date.today().isoformat(),
         "recreate": "python bench/train_nli.py (see its docstring)",
