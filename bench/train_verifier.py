@@ -6,6 +6,9 @@
 Data: SummEdits, Climate-FEVER and WiCE dev claims whose group (SummEdits source document, Climate-FEVER claim,
 WiCE claim) hashes into the "train" half (assistant/evaluate/datasets.py: split_of). The "test" half is never
 read here, so every figure bench/check.py reports is on documents and claims the classifier has not seen.
+When the shipped entailment model was made with --hold-out-decision-groups (its PROVENANCE.json says so), only
+the training half's "decision" groups are used (splits.stage_of): claims the entailment model never read, so the
+decision learns how far to trust its readings on new claims.
 Model: scikit-learn multinomial logistic regression on standardised features; each dataset weighs the same in
 the loss and, within it, each verdict class too. The per-class offsets and the overrule margin that
 `assistant.check.learned.combine` applies are chosen on out-of-fold predictions (5 folds grouped by document,
@@ -18,21 +21,23 @@ from __future__ import annotations
 import argparse
 import datetime
 import itertools
+import json
 import sys
 from pathlib import Path
 
 import numpy as np
 import sklearn
-from claimsets import HEADLINE, ClaimSet, all_sets, false_support, right, score
+from claimsets import HEADLINE, ClaimSet, LabelledClaim, all_sets, false_support, right, score
 from corpora import require_datasets
 from features import Described, described
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from assistant.check.entailment import model_dir
 from assistant.check.features import FEATURES
 from assistant.check.learned import CLASSES, WEIGHTS, VerifierModel, combine
-from assistant.evaluate.splits import TEST_SHARE
+from assistant.evaluate.splits import TEST_SHARE, stage_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 C = 0.3  # inverse regularisation strength; 0.1-1.0 give the same scores within 0.01 on the folds
@@ -44,11 +49,30 @@ FALSE_SUPPORT_TARGET = 0.10
 CALIBRATION_BIN = 40  # verdicts per calibration bin at least
 
 
+def entailment_held_out_decision_groups() -> bool:
+    """Whether the shipped entailment model was trained without the training half's decision groups."""
+    provenance = json.loads((model_dir() / "PROVENANCE.json").read_text(encoding="utf-8"))
+    return bool(provenance.get("decision_groups_held_out"))
+
+
+HELD_OUT = entailment_held_out_decision_groups()
+
+
+def learns_from(claim: LabelledClaim) -> bool:
+    """Whether the decision is fitted on this claim: a training-half claim the entailment model never read.
+
+    With an entailment model trained on every training-half claim (rounds 1-3), the decision can only be fitted
+    on claims the model has read, where its readings are better than on new claims (the fitted decision then
+    trusts them too much); a model made with --hold-out-decision-groups leaves the decision groups unread.
+    """
+    return claim.split == "train" and (not HELD_OUT or stage_of(claim.group) == "decision")
+
+
 def training_rows(sets: list[tuple[ClaimSet, Described]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(features, class index, sample weight, group) of every labelled training claim."""
     rows, labels, weights, groups = [], [], [], []
     for claimset, desc in sets:
-        chosen = [i for i, c in enumerate(desc.claims) if c.split == "train" and c.label in CLASSES and c.text]
+        chosen = [i for i, c in enumerate(desc.claims) if learns_from(c) and c.label in CLASSES and c.text]
         counts = {label: sum(desc.claims[i].label == label for i in chosen) for label in CLASSES}
         present = [label for label in CLASSES if counts[label]]
         for i in chosen:
@@ -110,7 +134,7 @@ def tune(sets: list[tuple[ClaimSet, Described]], oof: dict[str, np.ndarray]
         scores: dict[str, float] = {}
         penalties: list[float] = []
         for claimset, desc in sets:
-            train = [i for i, c in enumerate(desc.claims) if c.split == "train"]
+            train = [i for i, c in enumerate(desc.claims) if learns_from(c)]
             verdicts = [combine(desc.rules[i], dict(zip(CLASSES, oof[claimset.name][i], strict=True)), thresholds,
                                 desc.features[i])
                         if desc.claims[i].text else "" for i in train]
@@ -129,7 +153,7 @@ def calibrate(sets: list[tuple[ClaimSet, Described]], oof: dict[str, np.ndarray]
     seen: dict[str, list[tuple[float, bool]]] = {label: [] for label in CLASSES}
     for claimset, desc in sets:
         for i, claim in enumerate(desc.claims):
-            if claim.split != "train" or not claim.text:
+            if not learns_from(claim) or not claim.text:
                 continue
             p = dict(zip(CLASSES, oof[claimset.name][i], strict=True))
             verdict = combine(desc.rules[i], p, thresholds, desc.features[i])
@@ -162,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     calibration = calibrate(sets, oof, thresholds)
     x, y, w, _groups = training_rows(sets)
     model, mean, scale = fit(x, y, w)
-    counts = {cs.name: sum(c.split == "train" and c.label in CLASSES and bool(c.text) for c in d.claims)
+    counts = {cs.name: sum(learns_from(c) and c.label in CLASSES and bool(c.text) for c in d.claims)
               for cs, d in sets}
     verifier = VerifierModel(
         features=FEATURES, mean=mean, scale=scale, coef=model.coef_, intercept=model.intercept_,
@@ -170,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
             "trained": datetime.date.today().isoformat(), "script": "bench/train_verifier.py",
             "model": f"scikit-learn {sklearn.__version__} LogisticRegression(C={C}), standardised features",
             "data": "train half of summedits-dev, climate-fever, wice-dev: groups with split_of(group) == 'train' "
-                    f"(sha256 bucket >= {TEST_SHARE}); the test half is never read",
+                    f"(sha256 bucket >= {TEST_SHARE}); the test half is never read"
+                    + ("; only its decision groups (stage_of), which the entailment model never read" if HELD_OUT
+                       else "; the entailment model was trained on these claims too"),
             "training_claims": counts,
             "out_of_fold_scores_train_half": {k: round(v, 4) for k, v in oof_scores.items()},
             "calibration": "isotonic regression per verdict of out-of-fold correctness on the training half",
