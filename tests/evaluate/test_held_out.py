@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.evaluate.datasets import datasets_dir
-from assistant.evaluate.splits import split_of, summedits_group
+from assistant.evaluate.splits import split_of, stage_of, summedits_group
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
@@ -49,3 +49,37 @@ def test_entailment_training_pairs_never_come_from_a_test_half_group() -> None:
     assert wice_pairs and all(split_of(d.group) == "train" for d in wice_docs)
     _pairs, summedits_docs = summedits(folder)
     assert summedits_docs and all(split_of(d.group) == "train" for d in summedits_docs)
+
+
+def test_decision_stage_is_a_stable_hash_near_half_of_the_training_half() -> None:
+    groups = [f"cf-{i}" for i in range(4000) if split_of(f"cf-{i}") == "train"]
+    stages = [stage_of(g) for g in groups]
+    assert stages == [stage_of(g) for g in groups] and set(stages) == {"entailment", "decision"}
+    assert 0.45 < stages.count("decision") / len(groups) < 0.55
+
+
+@pytest.mark.usefixtures("bench_modules")
+def test_held_out_decision_groups_give_no_entailment_training_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --hold-out-decision-groups, no claim or evidence sentence of a decision group is trained on."""
+    import json
+    import random
+
+    import nli_data
+
+    folder = datasets_dir()
+    everything, _docs = nli_data.climate_fever(folder)
+    monkeypatch.setattr(nli_data, "HOLD_OUT_DECISION_GROUPS", True)
+    cf_pairs, cf_docs = nli_data.climate_fever(folder)
+    rows = [json.loads(line) for line in (folder / "climate-fever" / "climate-fever.jsonl").open()]
+    decision = [r for r in rows if split_of(f"cf-{r['claim_id']}") == "train"
+                and stage_of(f"cf-{r['claim_id']}") == "decision"]
+    decision_evidence = {e["evidence"] for r in decision for e in r["evidences"]}
+    assert decision and 0.3 * len(everything) < len(cf_pairs) < 0.7 * len(everything)
+    assert not {p.hypothesis for p in cf_pairs} & {r["claim"] for r in decision}
+    assert not ({p.premise for p in cf_pairs} | {s for d in cf_docs for s in d.sentences}) & decision_evidence
+    wice_pairs, wice_docs = nli_data.wice(folder, random.Random(0))
+    _pairs, summedits_docs = nli_data.summedits(folder)
+    assert wice_pairs and all(stage_of(d.group) == "entailment" for d in wice_docs + summedits_docs)
+    assert all(stage_of(f"wice-{json.loads(line)['meta']['id']}") == "entailment"
+               for line in (folder / "wice-dev" / "claim_dev.jsonl").open()
+               if json.loads(line)["claim"] in {p.hypothesis for p in wice_pairs})
