@@ -98,15 +98,16 @@ train-verifier: $(STAMP)
 	$(BIN)/python bench/train_verifier.py
 
 # The entailment model used by `check` and `audit` (README "Entailment model"): rounds 1, 2 and 3, each
-# resumable (checkpoints under ~/.cache/factcheck-train, outside git). Then `make train-verifier bench-check`.
+# resumable (checkpoints under ~/.cache/factcheck-train, outside git), trained without the training half's decision
+# groups (bench/train_verifier.py fits the decision on those). Then `make train-verifier bench-check`.
 NLI_WORK ?= $(HOME)/.cache/factcheck-train
 train-nli: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,train]'
-	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/nli --epochs 2
+	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/nli --epochs 2 --hold-out-decision-groups
 	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/nli2 --mix news --init-from $(NLI_WORK)/nli/checkpoint.pt \
-		--epochs 1 --lr 3e-5
+		--epochs 1 --lr 3e-5 --hold-out-decision-groups
 	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/nli3 --mix polarity --earlier-pairs $(NLI_WORK)/nli2/pairs.jsonl \
-		--init-from $(NLI_WORK)/nli2/checkpoint.pt --epochs 1 --lr 2e-5
+		--init-from $(NLI_WORK)/nli2/checkpoint.pt --epochs 1 --lr 2e-5 --hold-out-decision-groups
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) $(CI_DIST) .demo-server .pytest_cache .mypy_cache .ruff_cache

