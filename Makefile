@@ -7,12 +7,10 @@ DEMO_DATA := .demo-data
 
 .PHONY: install demo demo-server test test-fast test-llm record-fixtures test-wheel eval lint typecheck bench-startup bench-ingest bench-retrieval bench-check train-verifier train-nli clean
 
-# --no-compile: pip would byte-compile every installed module (25 of its 44 s here); Python compiles the few a
-# command imports on first use instead.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --no-compile -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
