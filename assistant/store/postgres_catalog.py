@@ -91,6 +91,11 @@ _ARTICLE_COLUMNS = ("id, title, source, date, date_inferred, url, author, captio
                     "text, n_chunks, date_source, date_confidence")
 _CHUNK_COLUMNS = "id, article_id, idx, text, span_start, span_end"
 _K1, _B = 1.2, 0.75  # BM25's usual constants, as FTS5's bm25() uses them
+# The posting lists of a collection's chunks (one row per word of a chunk, with its frequency there and the chunk's
+# length); callers add the condition that picks the chunks.
+_POST_CHUNKS = ("INSERT INTO factcheck_postings (collection, lexeme, chunk_id, tf, n_words) "
+                "SELECT c.collection, u.lexeme, c.id, least(cardinality(u.positions), 32767), c.n_words "
+                "FROM factcheck_chunks c, unnest(c.lexemes) u WHERE c.collection = %s")
 _STATS_SECONDS = 60.0  # chunk count and mean length are re-read at most this often (they move slowly)
 _WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer keeps: runs of letters and digits
 
@@ -138,10 +143,8 @@ class PostgresCatalog:
                 self._db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
                 self._db.execute(SCHEMA)
                 self._db.execute(  # a collection written before the posting lists existed gets them once
-                    "INSERT INTO factcheck_postings (collection, lexeme, chunk_id, tf, n_words) "
-                    "SELECT c.collection, u.lexeme, c.id, least(cardinality(u.positions), 32767), c.n_words "
-                    "FROM factcheck_chunks c, unnest(c.lexemes) u WHERE c.collection = %s AND NOT EXISTS "
-                    "(SELECT 1 FROM factcheck_postings p WHERE p.collection = %s)", (collection, collection))
+                    f"{_POST_CHUNKS} AND NOT EXISTS (SELECT 1 FROM factcheck_postings p WHERE p.collection = %s)",
+                    (collection, collection))
         except psycopg.Error as exc:
             raise StoreError(f"cannot open the Postgres catalog at {_safe(url)}: {_one_line(exc)}") from None
 
@@ -397,11 +400,7 @@ class PostgresCatalog:
                 "lexemes, n_words) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, to_tsvector('simple', %s), %s)",
                 [(self.collection, c.id, c.article_id, c.index, c.start, c.end, c.text, text_hash(c.text),
                   words[c.id], len(words[c.id].split())) for c in chunks])
-            db.execute(  # the posting lists: one row per word of each chunk, with its frequency there
-                "INSERT INTO factcheck_postings (collection, lexeme, chunk_id, tf, n_words) "
-                "SELECT c.collection, u.lexeme, c.id, least(cardinality(u.positions), 32767), c.n_words "
-                "FROM factcheck_chunks c, unnest(c.lexemes) u WHERE c.collection = %s AND c.id = ANY(%s)",
-                (self.collection, [c.id for c in chunks]))
+            db.execute(f"{_POST_CHUNKS} AND c.id = ANY(%s)", (self.collection, [c.id for c in chunks]))
             db.execute(  # document frequencies, in the same transaction as the rows they count
                 "INSERT INTO factcheck_lexemes (collection, lexeme, df) SELECT %s, l, count(*) "
                 "FROM factcheck_chunks c, unnest(tsvector_to_array(c.lexemes)) l "
