@@ -178,3 +178,23 @@ def test_ranking_is_bm25_from_the_posting_lists(postgres_url: str) -> None:
         assert rows[0] == rows[1] == sum(len(set(w)) for n, w in enumerate(words) if n != 1)
     finally:
         catalog.close()
+
+
+def test_a_collection_written_before_the_posting_lists_gets_them_on_open(postgres_url: str) -> None:
+    items = [_item("old1", "Airwars says 744 civilians were killed in June."),
+             _item("old2", "The coalition disputes the Airwars figures for June.")]
+    catalog = PostgresCatalog(postgres_url, "before-postings")
+    try:
+        catalog.add_pending(items)
+        catalog.publish(items, [FileRecord("/old.jsonl", "o", ["old1", "old2"])], [])
+        ranked = catalog.lexical_search("Airwars June", 5, Filters())
+        catalog.raw().execute("DELETE FROM factcheck_postings WHERE collection = 'before-postings'")
+        catalog.raw().commit()
+        assert catalog.lexical_search("Airwars June", 5, Filters()) == []
+    finally:
+        catalog.close()
+    reopened = PostgresCatalog(postgres_url, "before-postings")
+    try:
+        assert ranked and reopened.lexical_search("Airwars June", 5, Filters()) == ranked
+    finally:
+        reopened.close()
