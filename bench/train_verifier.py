@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import itertools
-import json
 import sys
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from assistant.check.entailment import model_dir
+from assistant.check.entailment import read_provenance
 from assistant.check.features import FEATURES
 from assistant.check.learned import CLASSES, WEIGHTS, VerifierModel, combine
 from assistant.evaluate.splits import TEST_SHARE, stage_of
@@ -49,13 +48,8 @@ FALSE_SUPPORT_TARGET = 0.10
 CALIBRATION_BIN = 40  # verdicts per calibration bin at least
 
 
-def entailment_held_out_decision_groups() -> bool:
-    """Whether the shipped entailment model was trained without the training half's decision groups."""
-    provenance = json.loads((model_dir() / "PROVENANCE.json").read_text(encoding="utf-8"))
-    return bool(provenance.get("decision_groups_held_out"))
-
-
-HELD_OUT = entailment_held_out_decision_groups()
+# Whether the shipped entailment model was trained without the training half's decision groups.
+HELD_OUT = bool(read_provenance().get("decision_groups_held_out"))
 
 
 def learns_from(claim: LabelledClaim) -> bool:

@@ -48,7 +48,7 @@ class EntailmentModel:
 
     def __init__(self, directory: Path | None = None, threads: int = 0) -> None:
         folder = directory or model_dir()
-        self.provenance = _provenance(folder / "PROVENANCE.json")
+        self.provenance = read_provenance(folder)
         self.name = f"nli-minilm-l6-int8 ({self.provenance.get('made', 'unknown date')})"
         self._model = OnnxModel(folder / "model.onnx", folder / "tokenizer.json", MAX_TOKENS, threads)
         self._cache: dict[tuple[str, str], Entailment] = {}
@@ -77,7 +77,9 @@ class EntailmentModel:
         return [self._cache[p] for p in pairs]
 
 
-def _provenance(path: Path) -> dict[str, Any]:
+def read_provenance(folder: Path | None = None) -> dict[str, Any]:
+    """A model folder's PROVENANCE.json (the shipped model's by default): how the weights were made."""
+    path = (folder or model_dir()) / "PROVENANCE.json"
     try:
         value = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
