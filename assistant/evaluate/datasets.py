@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant.check.check import check_text
+from assistant.check.claims import split_claims
 from assistant.check.verify_local import normalise_claim, verify_claim
 from assistant.config import Settings, load_settings
 from assistant.evaluate.metrics import accuracy, balanced_accuracy, macro_f1, mean
@@ -105,9 +105,13 @@ def summedits_local(bench: Workbench, scratch: Path) -> SuiteResult:
             store = bench.store(_write_jsonl(scratch / "summedits" / f"{domain}-{number}" / "doc.jsonl",
                                              [{"text": doc, "title": f"{domain} document {number}",
                                                "source": domain.removesuffix(".json")}]))
+            # The edited summaries of one document share most of their sentences, and the local verdict of a
+            # claim against one store is deterministic: each distinct claim is verified once (644 of 835 claims).
+            verdict_of: dict[str, Verdict] = {}
             for row in (r for r in rows if r["doc"] == doc):
                 started = time.perf_counter()
-                verdicts = check_text(store, row["summary"], None, "local").claims
+                claims, _ = split_claims(row["summary"])
+                verdicts = [verdict_of.get(c) or verdict_of.setdefault(c, verify_claim(store, c)) for c in claims]
                 flagged = any(v.verdict in ("contradicted", "not_enough_evidence") for v in verdicts)
                 expected = "consistent" if str(row["label"]) == "1" else "inconsistent"
                 predicted = "inconsistent" if flagged else "consistent"
