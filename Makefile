@@ -43,7 +43,7 @@ test: $(STAMP)
 ci-lint: lint typecheck
 ci-wheel:
 	rm -rf $(CI_DIST) && mkdir $(CI_DIST)
-	$(BIN)/python -m build --outdir $(CI_DIST) . >$(CI_DIST)/build.log 2>&1 || (cat $(CI_DIST)/build.log; exit 1)
+	$(BIN)/uv build --out-dir $(CI_DIST) . >$(CI_DIST)/build.log 2>&1 || (cat $(CI_DIST)/build.log; exit 1)
 ci-pytest: ci-wheel
 	BUILT_WHEEL="$$(ls $(CURDIR)/$(CI_DIST)/*.whl)" $(BIN)/pytest -n auto --dist loadgroup
 ci-wheel-smoke: ci-wheel
