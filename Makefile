@@ -37,7 +37,7 @@ demo: $(STAMP)
 # as a release is, for tests/test_resources.py and .ci/wheel-smoke; the Postgres tests share one pytest worker.
 CI_DIST := .ci-dist
 test: $(STAMP)
-	$(MAKE) --no-print-directory -j2 -O ci-eval ci-lint ci-pytest ci-wheel-smoke
+	$(MAKE) --no-print-directory -j2 -O ci-eval ci-lint ci-wheel-smoke ci-pytest
 
 .PHONY: ci-lint ci-wheel ci-pytest ci-eval ci-wheel-smoke
 ci-lint: lint typecheck
