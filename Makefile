@@ -7,16 +7,16 @@ DEMO_DATA := .demo-data
 
 .PHONY: install demo demo-server test test-fast test-llm record-fixtures test-wheel eval lint typecheck bench-startup bench-ingest bench-retrieval bench-check train-verifier train-nli clean
 
-# uv installs the dependencies (pip took ~50 s, uv ~3 s with its cache warm, ~25 s cold); nothing is byte-compiled at
-# install: each module is compiled when first imported and kept under $(PYCACHE), outside the tree, for every later
-# process (this machine sets PYTHONDONTWRITEBYTECODE, under which each test process compiled its imports again).
+# uv installs the dependencies (pip: ~48 s, most of it byte-compiling; uv: 3-5 s, its cache warm or cold). Nothing is
+# byte-compiled at install: each module is compiled when first imported and kept under $(PYCACHE), outside the tree,
+# for every later process (this machine sets PYTHONDONTWRITEBYTECODE, under which each process compiled again).
 PYCACHE := $(CURDIR)/$(VENV)/pycache
 unexport PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX := $(PYCACHE)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip uv
+	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
 
@@ -33,8 +33,10 @@ demo: $(STAMP)
 		"How many civilians were killed in coalition strikes in June, according to Airwars?" --engine replay
 
 # What CI runs. The steps run two at a time (`make -j2`; -O keeps each step's output together): each leaves a core
-# idle part of the time (servers, subprocesses, Python between model runs). The wheel is built once, from the sdist
-# as a release is, for tests/test_resources.py and .ci/wheel-smoke; the Postgres tests share one pytest worker.
+# idle part of the time (servers, subprocesses, Python between model runs). The eval runs beside lint, the wheel
+# smoke test and pytest, in that order, so that pytest's two workers, not a one-process step, end the run. The
+# wheel is built once, from the sdist as a release is, for tests/test_resources.py and .ci/wheel-smoke; the Postgres
+# tests share one pytest worker.
 CI_DIST := .ci-dist
 test: $(STAMP)
 	$(MAKE) --no-print-directory -j2 -O ci-eval ci-lint ci-wheel-smoke ci-pytest
