@@ -2,7 +2,7 @@
 
 Labels: 0 entailment, 1 neutral, 2 contradiction (the order of assistant/check/entailment.py).
 Only groups with split_of(group) == "train" are read (assistant/evaluate/splits.py), and with
-HOLD_OUT_DECISION_GROUPS only those whose stage_of(group) is "entailment"; sentences that also occur in a group
+TRAINED_STAGE only those whose stage_of(group) is that stage; sentences that also occur in a group
 not read are skipped, so no test claim's evidence is ever trained on. A small share of the training
 groups is held out as "dev" (per source) to report held-out accuracy and to tune the verifier's thresholds.
 
@@ -36,15 +36,16 @@ ENTAILMENT, NEUTRAL, CONTRADICTION = 0, 1, 2
 LABELS = {"entailment": ENTAILMENT, "neutral": NEUTRAL, "contradiction": CONTRADICTION}
 DEV_SHARE = 0.08  # of each source's training groups, held out for per-source accuracy and threshold tuning
 WORDNET = Path("/usr/share/wordnet")
-# bench/train_nli.py --hold-out-decision-groups sets this: the training half's "decision" groups
-# (assistant/evaluate/splits.py: stage_of) then give no pair, so the verifier's decision is fitted on claims and
-# evidence the entailment model never read.
-HOLD_OUT_DECISION_GROUPS = False
+# The training half's stage (assistant/evaluate/splits.py: stage_of) that may give pairs; None: both.
+# bench/train_nli.py --hold-out-decision-groups sets "entailment" (the shipped model: the verifier's decision is
+# fitted on the "decision" groups, claims and evidence the model never read); --cross-fit-twin sets "decision" (a
+# twin that reads the entailment groups' claims for the decision, README "Verification": cross-fitting).
+TRAINED_STAGE: str | None = None
 
 
 def trainable(group: str) -> bool:
     """Whether a dataset group's claims and sentences may give training pairs."""
-    return split_of(group) == "train" and (not HOLD_OUT_DECISION_GROUPS or stage_of(group) == "entailment")
+    return split_of(group) == "train" and TRAINED_STAGE in (None, stage_of(group))
 
 # Inflected news verbs and comparatives WordNet's base-form antonyms miss.
 NEWS_ANTONYMS = {

