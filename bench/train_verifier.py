@@ -2,13 +2,16 @@
 
     .venv/bin/python bench/train_verifier.py            # writes assistant/check/verifier_weights.json
     .venv/bin/python bench/train_verifier.py --dry-run  # prints the cross-validated scores, writes nothing
+    .venv/bin/python bench/train_verifier.py --cross-fit-twin DIR   # also the entailment groups, through a twin
 
 Data: SummEdits, Climate-FEVER and WiCE dev claims whose group (SummEdits source document, Climate-FEVER claim,
 WiCE claim) hashes into the "train" half (assistant/evaluate/datasets.py: split_of). The "test" half is never
 read here, so every figure bench/check.py reports is on documents and claims the classifier has not seen.
 When the shipped entailment model was made with --hold-out-decision-groups (its PROVENANCE.json says so), only
 the training half's "decision" groups are used (splits.stage_of): claims the entailment model never read, so the
-decision learns how far to trust its readings on new claims.
+decision learns how far to trust its readings on new claims. With --cross-fit-twin DIR (a model made by
+bench/train_nli.py --cross-fit-twin: the same recipe on the decision groups only), the entailment groups' claims
+join them, read through that twin: every training-half claim, each read by a model that never saw it.
 Model: scikit-learn multinomial logistic regression on standardised features; each dataset weighs the same in
 the loss and, within it, each verdict class too. The per-class offsets and the overrule margin that
 `assistant.check.learned.combine` applies are chosen on out-of-fold predictions (5 folds grouped by document,
@@ -28,7 +31,7 @@ import numpy as np
 import sklearn
 from claimsets import HEADLINE, ClaimSet, LabelledClaim, all_sets, false_support, right, score
 from corpora import require_datasets
-from features import Described, described
+from features import Described, described, reads_through_twin
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
@@ -50,6 +53,9 @@ CALIBRATION_BIN = 40  # verdicts per calibration bin at least
 
 # Whether the shipped entailment model was trained without the training half's decision groups.
 HELD_OUT = bool(read_provenance().get("decision_groups_held_out"))
+# main() sets this with --cross-fit-twin: the entailment groups' claims, read through the twin that never saw them,
+# join the decision groups' (read through the shipped model, which never saw those).
+CROSS_FITTED = False
 
 
 def learns_from(claim: LabelledClaim) -> bool:
@@ -59,7 +65,9 @@ def learns_from(claim: LabelledClaim) -> bool:
     on claims the model has read, where its readings are better than on new claims (the fitted decision then
     trusts them too much); a model made with --hold-out-decision-groups leaves the decision groups unread.
     """
-    return claim.split == "train" and (not HELD_OUT or stage_of(claim.group) == "decision")
+    if claim.split != "train":
+        return False
+    return not HELD_OUT or stage_of(claim.group) == "decision" or (CROSS_FITTED and reads_through_twin(claim))
 
 
 def training_rows(sets: list[tuple[ClaimSet, Described]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -169,12 +177,32 @@ def calibrate(sets: list[tuple[ClaimSet, Described]], oof: dict[str, np.ndarray]
     return table
 
 
+def _through_twin(desc: Described, twin: Described) -> Described:
+    """The shipped model's features, with the twin's for the claims it reads."""
+    features, rules = desc.features.copy(), list(desc.rules)
+    for i, claim in enumerate(desc.claims):
+        if reads_through_twin(claim):
+            features[i], rules[i] = twin.features[i], twin.rules[i]
+    return Described(desc.claims, features, rules, desc.seconds + twin.seconds)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dry-run", action="store_true", help="print the cross-validated scores, write nothing")
+    parser.add_argument("--cross-fit-twin", type=Path, metavar="DIR",
+                        help="a model folder made by bench/train_nli.py --cross-fit-twin: the decision is also "
+                             "fitted on the entailment groups' claims, read through it")
     args = parser.parse_args(argv)
     root = require_datasets(PROJECT_ROOT)
     sets = [(claimset, described(claimset)) for claimset in all_sets(root)]
+    if args.cross_fit_twin is not None:
+        if not HELD_OUT or read_provenance(args.cross_fit_twin).get("trained_stage") != "decision":
+            sys.exit("--cross-fit-twin needs a shipped model made with --hold-out-decision-groups and a twin made "
+                     "with --cross-fit-twin (their PROVENANCE.json say so)")
+        global CROSS_FITTED
+        CROSS_FITTED = True
+        sets = [(claimset, _through_twin(desc, described(claimset, twin=args.cross_fit_twin)))
+                for claimset, desc in sets]
     oof = out_of_fold(sets)
     thresholds, oof_scores = tune(sets, oof)
     calibration = calibrate(sets, oof, thresholds)
@@ -189,7 +217,10 @@ def main(argv: list[str] | None = None) -> int:
             "model": f"scikit-learn {sklearn.__version__} LogisticRegression(C={C}), standardised features",
             "data": "train half of summedits-dev, climate-fever, wice-dev: groups with split_of(group) == 'train' "
                     f"(sha256 bucket >= {TEST_SHARE}); the test half is never read"
-                    + ("; only its decision groups (stage_of), which the entailment model never read" if HELD_OUT
+                    + ("; its decision groups (stage_of), read through the shipped entailment model, and its "
+                       "entailment groups, read through a twin trained on the decision groups only (cross-fitted: "
+                       "no claim read through a model that was trained on it)" if CROSS_FITTED else
+                       "; only its decision groups (stage_of), which the entailment model never read" if HELD_OUT
                        else "; the entailment model was trained on these claims too"),
             "training_claims": counts,
             "out_of_fold_scores_train_half": {k: round(v, 4) for k, v in oof_scores.items()},

@@ -17,7 +17,7 @@ from functools import cache
 
 import numpy as np
 
-from assistant.check.entailment import Entailment
+from assistant.check.entailment import Entailment, EntailmentModel
 from assistant.check.entailment import shipped_model as entailment_model
 from assistant.check.entities import entities, missing_and_rivals
 from assistant.check.evidence import ALIGNED, Sentence, score_sentences
@@ -68,22 +68,24 @@ def _window(sentence: Sentence) -> tuple[int, int] | None:
     return (first[0], last[1]) if (first[0], last[1]) != (sentence.start, sentence.end) else None
 
 
-def read(claim: str, sentences: list[Sentence]) -> list[Candidate]:
-    """The entailment model's scores for the best sentences alone and the best few in their windows."""
+def read(claim: str, sentences: list[Sentence], model: EntailmentModel | None = None) -> list[Candidate]:
+    """The entailment model's scores (the shipped model's unless `model` is given) for the best sentences alone
+    and the best few in their windows."""
     stretches = [(s, s.start, s.end) for s in sentences[:READ_SENTENCES]]
     for sentence in sentences[:READ_WINDOWS]:
         window = _window(sentence)
         if window is not None:
             stretches.append((sentence, *window))
-    scores = entailment_model().score([s.passage.text[a:b] for s, a, b in stretches], claim)
+    scores = (model or entailment_model()).score([s.passage.text[a:b] for s, a, b in stretches], claim)
     return [Candidate(s, a, b, score) for (s, a, b), score in zip(stretches, scores, strict=True)]
 
 
-def align(store: Corpus, claim: str, filters: Filters | None = None, k: int = 10) -> Alignment:
+def align(store: Corpus, claim: str, filters: Filters | None = None, k: int = 10,
+          model: EntailmentModel | None = None) -> Alignment:
     passages = search(store, claim, k, filters, config=SearchConfig(collapse=False))
     sentences = score_sentences(store.embedder, claim, passages)
     slots = extract(claim)
-    candidates = read(claim, sentences)
+    candidates = read(claim, sentences, model)
     for candidate in candidates:
         candidate.contradiction = _resolved_contradiction(claim, candidate, candidates, set(slots.names))
     return Alignment(claim=claim, slots=slots, passages=passages, sentences=sentences, candidates=candidates)

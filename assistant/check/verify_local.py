@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.check.citations import verified
 from assistant.check.claims import looks_english
+from assistant.check.entailment import EntailmentModel
 from assistant.check.evidence import ALIGNED, Sentence
 from assistant.check.features import Alignment, Candidate, align, describe
 from assistant.check.learned import VerifierModel, combine, shipped_model
@@ -130,8 +131,10 @@ class Assessment:
     features: np.ndarray
 
 
-def assess(store: Corpus, claim: str, filters: Filters | None = None, k: int = 10) -> Assessment:
-    alignment = align(store, claim, filters, k)
+def assess(store: Corpus, claim: str, filters: Filters | None = None, k: int = 10,
+           model: EntailmentModel | None = None) -> Assessment:
+    """`model`: another entailment model than the shipped one (bench/train_verifier.py's cross-fitting twin)."""
+    alignment = align(store, claim, filters, k, model)
     sentences = [s for s in alignment.sentences if s.score >= ALIGNED][:MAX_ALIGNED]
     contradicting = {id(c.sentence) for c in alignment.candidates
                      if c.contradiction >= 0.5
