@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DATA := .demo-data
 
-.PHONY: install demo demo-server test test-fast test-llm record-fixtures test-wheel eval lint typecheck bench-startup bench-ingest bench-retrieval bench-check train-verifier train-nli clean
+.PHONY: install demo demo-server test test-fast test-llm record-fixtures test-wheel eval lint typecheck bench-startup bench-ingest bench-retrieval bench-check train-verifier train-nli train-nli-twin clean
 
 # uv installs the dependencies (pip: ~48 s, most of it byte-compiling; uv: 3-5 s, its cache warm or cold). Nothing is
 # byte-compiled at install: each module is compiled when first imported and kept under $(PYCACHE), outside the tree,
@@ -115,6 +115,19 @@ train-nli: $(STAMP)
 		--epochs 1 --lr 3e-5 --hold-out-decision-groups
 	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/nli3 --mix polarity --earlier-pairs $(NLI_WORK)/nli2/pairs.jsonl \
 		--init-from $(NLI_WORK)/nli2/checkpoint.pt --epochs 1 --lr 2e-5 --hold-out-decision-groups
+
+# The cross-fitting twin (README "Verification"): the same three rounds on the decision groups only, exported
+# outside the package (never shipped); `bench/train_verifier.py --cross-fit-twin` then reads the entailment
+# groups' claims through it, so the decision is fitted on every training-half claim.
+train-nli-twin: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,train]'
+	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/twin --out $(NLI_WORK)/twin/model --epochs 2 --cross-fit-twin
+	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/twin2 --out $(NLI_WORK)/twin2/model --mix news \
+		--init-from $(NLI_WORK)/twin/checkpoint.pt --epochs 1 --lr 3e-5 --cross-fit-twin
+	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/twin3 --out $(NLI_WORK)/twin3/model --mix polarity \
+		--earlier-pairs $(NLI_WORK)/twin2/pairs.jsonl --init-from $(NLI_WORK)/twin2/checkpoint.pt --epochs 1 --lr 2e-5 \
+		--cross-fit-twin
+	$(BIN)/python bench/train_verifier.py --cross-fit-twin $(NLI_WORK)/twin3/model
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) $(CI_DIST) .demo-server .pytest_cache .mypy_cache .ruff_cache
