@@ -104,30 +104,28 @@ bench-check: $(STAMP)
 train-verifier: $(STAMP)
 	$(BIN)/python bench/train_verifier.py
 
-# The entailment model used by `check` and `audit` (README "Entailment model"): rounds 1, 2 and 3, each
-# resumable (checkpoints under ~/.cache/factcheck-train, outside git), trained without the training half's decision
-# groups (bench/train_verifier.py fits the decision on those). Then `make train-verifier bench-check`.
+# The three rounds of the entailment model's recipe, each resumable (checkpoints under $(NLI_WORK), outside git):
+# $(1) the first round's work folder (the next two add 2 and 3), $(2) flags every round gets.
 NLI_WORK ?= $(HOME)/.cache/factcheck-train
-train-nli: $(STAMP)
+define nli-rounds
 	$(BIN)/pip install --quiet -e '.[dev,train]'
-	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/nli --epochs 2 --hold-out-decision-groups
-	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/nli2 --mix news --init-from $(NLI_WORK)/nli/checkpoint.pt \
-		--epochs 1 --lr 3e-5 --hold-out-decision-groups
-	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/nli3 --mix polarity --earlier-pairs $(NLI_WORK)/nli2/pairs.jsonl \
-		--init-from $(NLI_WORK)/nli2/checkpoint.pt --epochs 1 --lr 2e-5 --hold-out-decision-groups
+	$(BIN)/python bench/train_nli.py --workdir $(1) --epochs 2 $(2)
+	$(BIN)/python bench/train_nli.py --workdir $(1)2 --mix news --init-from $(1)/checkpoint.pt --epochs 1 --lr 3e-5 $(2)
+	$(BIN)/python bench/train_nli.py --workdir $(1)3 --mix polarity --earlier-pairs $(1)2/pairs.jsonl \
+		--init-from $(1)2/checkpoint.pt --epochs 1 --lr 2e-5 $(2)
+endef
 
-# The cross-fitting twin (README "Verification"): the same three rounds on the decision groups only, exported
-# outside the package (never shipped); `bench/train_verifier.py --cross-fit-twin` then reads the entailment
-# groups' claims through it, so the decision is fitted on every training-half claim.
+# The entailment model used by `check` and `audit` (README "Entailment model"), trained without the training half's
+# decision groups (bench/train_verifier.py fits the decision on those). Then `make train-verifier bench-check`.
+train-nli: $(STAMP)
+	$(call nli-rounds,$(NLI_WORK)/nli,--hold-out-decision-groups)
+
+# The cross-fitting twin (README "Verification"): the same rounds on the decision groups only, exported outside
+# the package (never shipped); `bench/train_verifier.py --cross-fit-twin` then reads the entailment groups'
+# claims through it, so the decision is fitted on every training-half claim.
 train-nli-twin: $(STAMP)
-	$(BIN)/pip install --quiet -e '.[dev,train]'
-	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/twin --out $(NLI_WORK)/twin/model --epochs 2 --cross-fit-twin
-	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/twin2 --out $(NLI_WORK)/twin2/model --mix news \
-		--init-from $(NLI_WORK)/twin/checkpoint.pt --epochs 1 --lr 3e-5 --cross-fit-twin
-	$(BIN)/python bench/train_nli.py --workdir $(NLI_WORK)/twin3 --out $(NLI_WORK)/twin3/model --mix polarity \
-		--earlier-pairs $(NLI_WORK)/twin2/pairs.jsonl --init-from $(NLI_WORK)/twin2/checkpoint.pt --epochs 1 --lr 2e-5 \
-		--cross-fit-twin
-	$(BIN)/python bench/train_verifier.py --cross-fit-twin $(NLI_WORK)/twin3/model
+	$(call nli-rounds,$(NLI_WORK)/twin,--cross-fit-twin --out $(NLI_WORK)/twin-model)
+	$(BIN)/python bench/train_verifier.py --cross-fit-twin $(NLI_WORK)/twin-model
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) $(CI_DIST) .demo-server .pytest_cache .mypy_cache .ruff_cache

@@ -40,6 +40,7 @@ CLIMATE_FEVER_VERDICTS = 150  # climate-fever-local: the first test-half claims
 WICE_CLAIMS = 60  # wice-local: the first test-half claims
 _CLIMATE_FEVER_LABELS = {"SUPPORTS": "supported", "REFUTES": "contradicted", "NOT_ENOUGH_INFO": "not_enough_evidence"}
 _WICE_META = "(meta data) "
+_FLAGS = ("contradicted", "not_enough_evidence")  # a summary with such a claim is flagged inconsistent
 
 
 def datasets_dir(settings: Settings | None = None) -> Path:
@@ -113,10 +114,12 @@ def summedits_local(bench: Workbench, scratch: Path) -> SuiteResult:
                 started = time.perf_counter()
                 verdicts = []
                 for claim in split_claims(row["summary"])[0]:
-                    verdicts.append(verdict_of.get(claim) or verdict_of.setdefault(claim, verify_claim(store, claim)))
-                    if verdicts[-1].verdict in ("contradicted", "not_enough_evidence"):
+                    if claim not in verdict_of:
+                        verdict_of[claim] = verify_claim(store, claim)
+                    verdicts.append(verdict_of[claim])
+                    if verdicts[-1].verdict in _FLAGS:
                         break
-                flagged = any(v.verdict in ("contradicted", "not_enough_evidence") for v in verdicts)
+                flagged = any(v.verdict in _FLAGS for v in verdicts)
                 expected = "consistent" if str(row["label"]) == "1" else "inconsistent"
                 predicted = "inconsistent" if flagged else "consistent"
                 pairs.append((expected, predicted))
