@@ -14,12 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.check.citations import normalise
-from assistant.check.slots import quantities
+from assistant.check.slots import MONTH, quantities
 from assistant.text import sentence_spans
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
-_MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
 _NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+|de\s+|al-)?[A-Z][\w'’-]*)*")
 _NOT_NAMES = frozenset("The A An I In On At It He She They We This That These Those But And Or If When While As "
                        "According Sources Source Yes No".split())
@@ -37,7 +36,7 @@ class Unbacked:
 def facts(sentence: str) -> list[str]:
     """The checkable facts of a sentence, as written (numbers, years, months, names)."""
     text = _MARKER.sub("", sentence)
-    found = [q.text for q in quantities(text)] + _YEAR.findall(text) + _MONTH.findall(text)
+    found = [q.text for q in quantities(text)] + _YEAR.findall(text) + MONTH.findall(text)
     stripped = text.strip()
     for match in _NAME.finditer(stripped):
         words = [w for w in match.group(0).split() if w not in _NOT_NAMES]

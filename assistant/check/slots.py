@@ -23,6 +23,10 @@ _UNITS = {"km": "kilometre", "kilometers": "kilometre", "kilometres": "kilometre
 _COUNTED_WORD = re.compile(r"\b(?P<word>(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
                            r"dozen))(?P<after>(?:\s+[A-Za-z][\w-]*){1,2})")
 _MONTHS = ("january february march april may june july august september october november december").split()
+MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
+# Words that may stand capitalised before a month without making it part of a name ("In May"; not "Theresa May")
+_BEFORE_MONTH = {"In", "On", "By", "Since", "Until", "From", "Through", "During", "Early", "Late", "Mid", "Last",
+                 "Next", "This", "Each", "Every", "Before", "After", "Between", "Of", "Throughout"}
 _NUMBER = re.compile(
     r"(?P<cur>[$€£])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
     r"(?P<scale>thousand|million|billion|trillion|bn)?\s?(?P<unit>%|per cent|percent|[a-zA-Z]+)?"
@@ -148,12 +152,26 @@ def _ordered_names(text: str) -> list[str]:
     return names
 
 
+def months(text: str) -> set[str]:
+    """The months a statement names, lower case: capitalised month words, not the verb "may" nor a surname
+    ("Theresa May", "Brian May")."""
+    found = set()
+    for match in MONTH.finditer(text):
+        before = re.findall(r"[\w'-]+", text[:match.start()])
+        if before and before[-1][0].isupper() and before[-1] not in _BEFORE_MONTH and not before[-1].isdigit():
+            continue
+        if not before and match.group(1) in ("May", "March"):
+            continue  # opening the text, "May" and "March" are as likely a verb
+        found.add(match.group(1).lower())
+    return found
+
+
 def extract(text: str) -> Slots:
     lowered = text.lower()
     return Slots(
         quantities=quantities(text),
         years={int(y) for y in re.findall(r"\b(19\d{2}|20\d{2})\b", text)},
-        months={m for m in _MONTHS if re.search(rf"\b{m}\b", lowered)},
+        months=months(text),
         names=_names(text),
         negated=bool(_NEGATION.search(text)),
         words=set(re.findall(r"[a-z]+", lowered)),

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from assistant.check.slots import months
 from tests.check.conftest import sources_in
 from tests.fakes.openai_server import FakeOpenAI
 from tests.helpers import OpenStore, RunCli
@@ -63,6 +64,8 @@ def test_airwars_example_is_cited_once_per_story(run_cli: RunCli, open_store: Op
     ("Col. Ryan Dillon estimated that around 5,000 Daesh militants were in Raqqa.", "number: claim 5000"),
     ("The coalition says 744 civilians were killed in coalition strikes in June.", "attribution: claim coalition"),
     ("Ain Issa is 80 kilometres north of Raqqa.", "number: claim 80, source 50"),
+    ("The US-backed forces spent months encircling Raqqa and finally broke into it in early May.",
+     "date: claim May, source June"),
 ])
 def test_conflicting_slots_contradict(run_cli: RunCli, open_store: OpenStore, claim: str, slot: str) -> None:
     v = only_claim(run_cli, claim)
@@ -70,6 +73,13 @@ def test_conflicting_slots_contradict(run_cli: RunCli, open_store: OpenStore, cl
     assert slot in v["decided_by"]
     assert v["citations"]
     assert_verified(v, open_store)
+
+
+def test_months_are_month_names_not_the_verb_or_a_surname() -> None:
+    assert months("The SDF entered Raqqa in early May.") == {"may"}
+    assert months("Theresa May said it may rain in June.") == {"june"}
+    assert months("In March 2021 and on 3 April, power failed.") == {"march", "april"}
+    assert months("May I say it may be late?") == set()
 
 
 # Known misses of the entailment model (README "Entailment model: where it still fails"): strict, so a model that
