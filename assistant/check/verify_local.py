@@ -69,7 +69,10 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
     if coverage >= CONFLICT_COVERAGE:
         for quantity in claim_slots.quantities:
             rivals = [q for q in evidence.quantities if q.unit and q.unit == quantity.unit]
-            if rivals and all(abs(q.value - quantity.value) > 1e-9 for q in rivals) and not other_speaker:
+            # the claim's number under another counted noun ("327.5 million units ... of its 1.63 billion shares")
+            # is the same figure, not a conflict
+            if (rivals and not any(abs(q.value - quantity.value) < 1e-9 for q in evidence.quantities)
+                    and not other_speaker):
                 return result("conflict", f"number: claim {_fmt(quantity.value)}, source {_fmt(rivals[0].value)}")
         matched_numbers = bool(claim_slots.quantities) and all(
             any(q.unit == c.unit and q.value == c.value for q in evidence.quantities) for c in claim_slots.quantities)

@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 
-from assistant.check.slots import months
+from assistant.check.evidence import Sentence
+from assistant.check.slots import extract, months
+from assistant.check.verify_local import judge
+from assistant.types import Passage
 from tests.check.conftest import sources_in
 from tests.fakes.openai_server import FakeOpenAI
 from tests.helpers import OpenStore, RunCli
@@ -73,6 +76,22 @@ def test_conflicting_slots_contradict(run_cli: RunCli, open_store: OpenStore, cl
     assert slot in v["decided_by"]
     assert v["citations"]
     assert_verified(v, open_store)
+
+
+def _sentence(text: str) -> Sentence:
+    passage = Passage(chunk_id="a:0", article_id="a", title="t", source="s", date=None, text=text, start=0,
+                      end=len(text), score=1.0)
+    return Sentence(passage=passage, number=1, start=0, end=len(text), score=1.0)
+
+
+def test_a_number_under_another_counted_noun_is_the_same_figure() -> None:
+    # a WiCE web page (Express Catering's IPO): the sentence has the claim's 327.5 million as "units"
+    evidence = _sentence("Express Catering floated 327.5 million units, representing 20 per cent of its 1.63 "
+                         "billion shares.")
+    claim = "Express Catering floated 327.5 million shares."
+    assert judge(claim, extract(claim), evidence).relation != "conflict"
+    edited = "Express Catering floated 372.5 million shares."
+    assert judge(edited, extract(edited), evidence).decided_by == "number: claim 372500000, source 1630000000"
 
 
 def test_months_are_month_names_not_the_verb_or_a_surname() -> None:
