@@ -23,7 +23,7 @@ _UNITS = {"km": "kilometre", "kilometers": "kilometre", "kilometres": "kilometre
 _COUNTED_WORD = re.compile(r"\b(?P<word>(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
                            r"dozen))(?P<after>(?:\s+[A-Za-z][\w-]*){1,2})")
 _MONTHS = ("january february march april may june july august september october november december").split()
-MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
+MONTH = re.compile(r"\b(" + "|".join(m.title() for m in _MONTHS) + r")\b")  # capitalised: not "may"
 # Words that may stand capitalised before a month without making it part of a name ("In May"; not "Theresa May")
 _BEFORE_MONTH = {"In", "On", "By", "Since", "Until", "From", "Through", "During", "Early", "Late", "Mid", "Last",
                  "Next", "This", "Each", "Every", "Before", "After", "Between", "Of", "Throughout"}
