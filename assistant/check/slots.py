@@ -27,6 +27,7 @@ MONTH = re.compile(r"\b(" + "|".join(m.title() for m in _MONTHS) + r")\b")  # ca
 # Words that may stand capitalised before a month without making it part of a name ("In May"; not "Theresa May")
 _BEFORE_MONTH = {"In", "On", "By", "Since", "Until", "From", "Through", "During", "Early", "Late", "Mid", "Last",
                  "Next", "This", "Each", "Every", "Before", "After", "Between", "Of", "Throughout"}
+_LAST_WORD = re.compile(r"([\w'-]+)[^\w'-]*$")  # the word before a month, searched in the few characters before it
 _NUMBER = re.compile(
     r"(?P<cur>[$€£])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
     r"(?P<scale>thousand|million|billion|trillion|bn)?\s?(?P<unit>%|per cent|percent|[a-zA-Z]+)?"
@@ -157,11 +158,11 @@ def months(text: str) -> set[str]:
     ("Theresa May", "Brian May")."""
     found = set()
     for match in MONTH.finditer(text):
-        before = re.findall(r"[\w'-]+", text[:match.start()])
-        if before and before[-1][0].isupper() and before[-1] not in _BEFORE_MONTH and not before[-1].isdigit():
-            continue
-        if not before and match.group(1) in ("May", "March"):
+        previous = _LAST_WORD.search(text, max(0, match.start() - 40), match.start())
+        if previous is None and match.group(1) in ("May", "March"):
             continue  # opening the text, "May" and "March" are as likely a verb
+        if previous is not None and previous.group(1)[0].isupper() and previous.group(1) not in _BEFORE_MONTH:
+            continue
         found.add(match.group(1).lower())
     return found
 

@@ -83,11 +83,9 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
         if swaps and not other_speaker:
             return result("conflict", f"name: claim {swaps[0][0]}, source {swaps[0][1]}")
     if max(coverage, support_coverage) >= CONFLICT_COVERAGE:
-        if claim_slots.years and evidence.years and not claim_slots.years & evidence.years and not other_speaker:
-            return result("conflict", f"date: claim {min(claim_slots.years)}, source {min(evidence.years)}")
-        if claim_slots.months and evidence.months and not claim_slots.months & evidence.months and not other_speaker:
-            return result("conflict", f"date: claim {min(claim_slots.months).title()}, "
-                                      f"source {min(evidence.months).title()}")
+        for ours, theirs in ((claim_slots.years, evidence.years), (claim_slots.months, evidence.months)):
+            if ours and theirs and not ours & theirs and not other_speaker:
+                return result("conflict", f"date: claim {str(min(ours)).title()}, source {str(min(theirs)).title()}")
         flipped = antonym_pairs(claim_slots, evidence)
         if flipped and coverage >= 0.6:
             return result("conflict", f"antonym: claim {flipped[0][0]}, source {flipped[0][1]}")
