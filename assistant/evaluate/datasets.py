@@ -4,6 +4,9 @@
 - climate-fever-local: the local verifier's verdicts on test-half Climate-FEVER claims (DISPUTED left out),
   against the claims' own evidence articles; macro-F1 over supported / contradicted / not_enough_evidence.
 - wice-local: supported vs not on test-half WiCE claims, against their cited pages; balanced accuracy.
+- newsroom-local: claims worded as a reporter would (evals/newsroom.yaml: true ones in other words, false ones
+  with one fact changed) about six WiCE test-half pages, checked against all six in one store; accuracy and the
+  share of true claims supported, of false ones contradicted and of false ones not called supported.
 - summedits-local: does the local verifier flag inconsistent summaries (a flag = any claim contradicted or
   not_enough_evidence) and pass consistent ones? Scored by balanced accuracy, on documents of the test half
   only (the classifier never saw them).
@@ -27,10 +30,13 @@ from typing import Any
 from assistant.check.claims import split_claims
 from assistant.check.verify_local import normalise_claim, verify_claim
 from assistant.config import Settings, load_settings
+from assistant.errors import ConfigError
 from assistant.evaluate.metrics import accuracy, balanced_accuracy, macro_f1, mean
 from assistant.evaluate.runner import CaseResult, Workbench
-from assistant.evaluate.scoring import SuiteResult, summarise
+from assistant.evaluate.scoring import SuiteResult, project_evals, summarise
 from assistant.evaluate.splits import split_of, summedits_group
+from assistant.evaluate.suites import load_page_claims
+from assistant.resources import EVALS, resource
 from assistant.retrieve import search
 from assistant.store.store import Store
 from assistant.types import Verdict
@@ -190,15 +196,20 @@ def climate_fever_local(bench: Workbench, scratch: Path) -> SuiteResult:
     return result
 
 
+def _wice_rows() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (datasets_dir() / "wice-dev" / "claim_dev.jsonl").open() if line.strip()]
+
+
+def _wice_page(row: dict[str, Any]) -> dict[str, str]:
+    """The page a WiCE claim cites, as an article record: its sentences less the crawler's meta lines."""
+    body = [s for s in row["evidence"] if not s.startswith(_WICE_META)]
+    title = next((s.partition(":")[2].strip() for s in row["evidence"] if s.startswith(_WICE_META + "TITLE")), "")
+    return {"text": "\n".join(body), "title": title or f"page {row['meta']['id']}", "source": "web"}
+
+
 def wice_local(bench: Workbench, scratch: Path) -> SuiteResult:
-    rows = [json.loads(line) for line in (datasets_dir() / "wice-dev" / "claim_dev.jsonl").open() if line.strip()]
-    claims = [r for r in rows if split_of(f"wice-{r['meta']['id']}") == "test"][:WICE_CLAIMS]
-    records = []
-    for row in claims:
-        body = [s for s in row["evidence"] if not s.startswith(_WICE_META)]
-        title = next((s.partition(":")[2].strip() for s in row["evidence"]
-                      if s.startswith(_WICE_META + "TITLE")), "")
-        records.append({"text": "\n".join(body), "title": title or f"page {row['meta']['id']}", "source": "web"})
+    claims = [r for r in _wice_rows() if split_of(f"wice-{r['meta']['id']}") == "test"][:WICE_CLAIMS]
+    records = [_wice_page(row) for row in claims]
     store = bench.store(_write_jsonl(scratch / "wice-local" / "pages.jsonl", records))
     cases = [_verdict_case(store, f"wice-{r['meta']['id']}", r["claim"],
                            "supported" if r["label"] == "supported" else "not", scored_as="supported")
@@ -211,9 +222,36 @@ def wice_local(bench: Workbench, scratch: Path) -> SuiteResult:
     return result
 
 
+NEWSROOM = "newsroom.yaml"
+
+
+def newsroom_local(bench: Workbench, scratch: Path) -> SuiteResult:
+    """Reporter-worded claims (the project's evals/newsroom.yaml, else the shipped copy) about real pages."""
+    folder = project_evals()
+    source = folder / NEWSROOM if folder else resource(EVALS, NEWSROOM)
+    spec = load_page_claims(source)
+    by_id = {row["meta"]["id"]: row for row in _wice_rows()}
+    missing = [page for page in spec.pages if page not in by_id]
+    if missing:
+        raise ConfigError(f"{source}: page {missing[0]} is not a WiCE dev claim id")
+    records = [_wice_page(by_id[page]) for page in spec.pages]
+    store = bench.store(_write_jsonl(scratch / "newsroom-local" / "pages.jsonl", records))
+    cases = [_verdict_case(store, c.id, c.claim, c.expected) for c in spec.cases]
+    result = summarise("newsroom-local", "local", cases)
+    true = [c for c in cases if c.expected_verdict == "supported"]
+    false = [c for c in cases if c.expected_verdict == "contradicted"]
+    result.metrics["true_supported"] = mean([float(c.predicted_verdict == "supported") for c in true])
+    result.metrics["false_contradicted"] = mean([float(c.predicted_verdict == "contradicted") for c in false])
+    result.metrics["false_not_supported"] = mean([float(c.predicted_verdict != "supported") for c in false])
+    result.notes.append(f"{len(true)} true and {len(false)} false reporter-worded claims about {len(records)} WiCE "
+                        "test-half pages, checked against all of them")
+    return result
+
+
 DATASET_SUITES: dict[str, tuple[tuple[str, ...], Callable[[Workbench, Path], SuiteResult]]] = {
     "climate-fever-retrieval": (("replay", "local", "openai"), climate_fever_retrieval),
     "summedits-local": (("local",), summedits_local),
     "climate-fever-local": (("local",), climate_fever_local),
     "wice-local": (("local",), wice_local),
+    "newsroom-local": (("local",), newsroom_local),
 }

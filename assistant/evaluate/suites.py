@@ -6,6 +6,7 @@ Suites are not shipped in the package: they belong to a project folder, and a ca
 
 from __future__ import annotations
 
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
 
@@ -53,6 +54,30 @@ class Suite(BaseModel):
 
     def corpus_path(self, case: EvalCase) -> Path:
         return (self._project / case.corpus).resolve()
+
+
+class PageClaim(BaseModel):
+    id: str
+    claim: str
+    expected: Literal["supported", "contradicted"]
+
+
+class PageClaims(BaseModel):
+    """Claims about pages of a shared dataset (evals/newsroom.yaml): the pages are named by id and read from the
+    datasets folder at run time, never copied into the project."""
+
+    pages: list[str]
+    cases: list[PageClaim]
+
+
+def load_page_claims(source: Traversable) -> PageClaims:
+    try:
+        return PageClaims.model_validate(yaml.safe_load(source.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read {source}: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"{source} is invalid at {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
 
 
 def project_of(suites_dir: Path) -> Path:

@@ -11,6 +11,7 @@ import pytest
 from assistant.errors import ConfigError
 from assistant.evaluate.runner import CaseResult
 from assistant.evaluate.scoring import GateConfig, gate, load_gate, summarise
+from assistant.evaluate.suites import load_page_claims
 from tests.helpers import ROOT, RunCli
 
 
@@ -97,3 +98,12 @@ def test_ci_runs_the_dataset_suites_with_require_datasets() -> None:
     assert len(evals) == 2 and all("--require-datasets" in line for line in evals)
     assert any("--engine local" in line for line in evals) and any("pytest" in line for line in ci)
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_newsroom_claims_that_do_not_parse_are_one_line_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "newsroom.yaml"
+    bad.write_text("pages: [dev00328]\ncases:\n  - {id: x, claim: y, expected: maybe}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"newsroom.yaml is invalid at cases.0.expected"):
+        load_page_claims(bad)
+    shipped = load_page_claims(ROOT / "evals" / "newsroom.yaml")
+    assert len({c.id for c in shipped.cases}) == len(shipped.cases) and len(shipped.pages) == 6
