@@ -129,10 +129,11 @@ def render_check(result: CheckResult) -> None:
     table = Table("claim", "verdict", "quote", "source", "date", show_lines=True)
     for v in result.claims:
         colour = COLOURS.get(v.verdict, "white")
-        quote = v.citations[0] if v.citations else None
+        # disputed: the sources disagree, so both sides are the finding (one quote per story)
+        quotes = v.citations[:2] if v.verdict == "disputed" else v.citations[:1]
         table.add_row(escape(v.claim), f"[{colour}]{v.verdict}[/]\n[dim]{v.confidence:.2f} · {escape(v.decided_by)}[/]",
-                      escape(f"“{quote.quote}”") if quote else "", escape(quote.source) if quote else "",
-                      (quote.date or "") if quote else "")
+                      "\n\n".join(escape(f"“{q.quote}”") for q in quotes),
+                      "\n\n".join(escape(q.source) for q in quotes), "\n\n".join(q.date or "" for q in quotes))
     out.print(table)
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}")

@@ -85,10 +85,13 @@ def verdict_block(v: Verdict) -> Block:
     emoji, label = VERDICT_STYLE.get(v.verdict, (":grey_question:", v.verdict))
     lines = [f"{emoji} *{label}* ({v.confidence:.2f}) — {escape(_one_line(v.claim))}"]
     if v.citations:
-        first = v.citations[0]
-        lines.append(f"> “{escape(_one_line(first.quote))}”")
-        more = f" · +{len(v.citations) - 1} more quotes" if len(v.citations) > 1 else ""
-        lines.append(f":newspaper: {source_line(first)}{more}")  # not _italic_: ids often hold underscores
+        # disputed: the sources disagree, so both sides are the finding (one quote per story)
+        shown = v.citations[:2] if v.verdict == "disputed" else v.citations[:1]
+        for citation in shown:
+            lines.append(f"> “{escape(_one_line(citation.quote))}”")
+            more = len(v.citations) - len(shown)
+            tail = f" · +{more} more quotes" if more and citation is shown[-1] else ""
+            lines.append(f":newspaper: {source_line(citation)}{tail}")  # not _italic_: ids often hold underscores
     else:
         lines.append(escape(v.decided_by or v.rationale or "no quote found in the corpus"))
     return section(_fit_lines(lines))

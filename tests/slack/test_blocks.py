@@ -97,3 +97,14 @@ def test_questions_are_answered_and_the_rest_checked(text: str, question: bool) 
 def test_slack_markup_is_read_as_plain_text() -> None:
     raw = "<@UBOT> did <@U0BOB> say 744 &amp; more? see <https://ex.com/a|the story> <https://ex.com/b> <!here>"
     assert clean_text(raw, "UBOT") == "did @U0BOB say 744 & more? see the story https://ex.com/b"
+
+
+def test_a_disputed_verdict_shows_both_sides() -> None:
+    citations = [_citation(1, 40), _citation(2, 40), _citation(3, 40)]
+    disputed = Verdict(claim="Five inmates", verdict="disputed", confidence=0.3, rationale="", decided_by="",
+                       citations=citations)
+    supported = disputed.model_copy(update={"verdict": "supported"})
+    [shown] = _texts([render_check(CheckResult(engine="local", claims=[disputed])).blocks[1]])
+    assert "Quote 1" in shown and "Quote 2" in shown and "outlet2" in shown and "+1 more quotes" in shown
+    [one] = _texts([render_check(CheckResult(engine="local", claims=[supported])).blocks[1]])
+    assert "Quote 1" in one and "Quote 2" not in one and "+2 more quotes" in one

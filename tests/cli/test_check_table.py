@@ -1,0 +1,26 @@
+"""The `check` table: one quote per verdict, and both sides of a disputed one."""
+
+from __future__ import annotations
+
+from assistant.cli.check import render_check
+from assistant.cli.common import out
+from assistant.types import CheckResult, Citation, Verdict
+
+
+def _citation(n: int, quote: str) -> Citation:
+    return Citation(chunk_id=f"a{n}:0001", article_id=f"a{n}", title=f"Story {n}", source=f"outlet{n}",
+                    date="2019-07-25", quote=quote, start=0, end=len(quote))
+
+
+def test_a_disputed_verdict_shows_the_quote_of_each_side() -> None:
+    citations = [_citation(1, "schedule the executions of five inmates"),
+                 _citation(2, "schedule the executions of six inmates")]
+    disputed = Verdict(claim="Barr ordered five executions.", verdict="disputed", confidence=0.33, rationale="",
+                       decided_by="number: claim 5, source 6", citations=citations)
+    supported = disputed.model_copy(update={"verdict": "supported"})
+    with out.capture() as both:
+        render_check(CheckResult(engine="local", claims=[disputed]))
+    with out.capture() as one:
+        render_check(CheckResult(engine="local", claims=[supported]))
+    assert "five inmates" in both.get() and "six inmates" in both.get() and "outlet2" in both.get()
+    assert "five inmates" in one.get() and "six inmates" not in one.get()
