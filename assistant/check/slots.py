@@ -102,11 +102,14 @@ _FILLER = {"and", "or", "to", "the", "in", "of", "a", "an", "more", "than", "abo
            "was", "are", "is", "have", "had", "has", "per"}
 
 
+_PERSON = {"people", "persons", "person", "individuals", "individual"}  # one count: "62 individuals" = "62 people"
+
+
 def _counted_noun(words: list[str]) -> str:
     """The noun a bare number counts: the first lower-case content word after it ("2,000 Daesh militants")."""
     for word in words[:3]:
         if word and word[0].islower() and word not in _FILLER:
-            return _singular(word)
+            return "person" if word in _PERSON else _singular(word)
         if word.lower() in _FILLER:
             return ""
     return ""

@@ -94,6 +94,15 @@ def test_a_number_under_another_counted_noun_is_the_same_figure() -> None:
     assert judge(edited, extract(edited), evidence).decided_by == "number: claim 372500000, source 1630000000"
 
 
+def test_people_individuals_and_persons_are_one_counted_noun() -> None:
+    # a CNBC page: "26 people" against "62 individuals" is a number conflict, quoting that sentence
+    evidence = _sentence("There are 62 individuals on federal death row, according to a tracker.")
+    claim = "There are 26 people on federal death row."
+    assert judge(claim, extract(claim), evidence).decided_by == "number: claim 26, source 62"
+    same = "There are 62 persons on federal death row."
+    assert judge(same, extract(same), evidence).relation != "conflict"
+
+
 def test_months_are_month_names_not_the_verb_or_a_surname() -> None:
     assert months("The SDF entered Raqqa in early May.") == {"may"}
     assert months("Theresa May said it may rain in June.") == {"june"}
