@@ -73,7 +73,8 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
             # is the same figure, not a conflict
             if (rivals and not any(abs(q.value - quantity.value) < 1e-9 for q in evidence.quantities)
                     and not other_speaker):
-                return result("conflict", f"number: claim {_fmt(quantity.value)}, source {_fmt(rivals[0].value)}")
+                nearest = min(rivals, key=lambda q: abs(q.value - quantity.value))  # the figure a reader compares
+                return result("conflict", f"number: claim {_fmt(quantity.value)}, source {_fmt(nearest.value)}")
         matched_numbers = bool(claim_slots.quantities) and all(
             any(q.unit == c.unit and q.value == c.value for q in evidence.quantities) for c in claim_slots.quantities)
         if other_speaker and (matched_numbers or coverage >= SUPPORT_COVERAGE):

@@ -94,6 +94,12 @@ def test_a_number_under_another_counted_noun_is_the_same_figure() -> None:
     assert judge(edited, extract(edited), evidence).decided_by == "number: claim 372500000, source 1630000000"
 
 
+def test_a_number_conflict_names_the_nearest_figure_of_the_same_unit() -> None:
+    evidence = _sentence("The council cut 1,200 jobs in 2019 and 40 jobs in 2020.")
+    claim = "The council cut 45 jobs."
+    assert judge(claim, extract(claim), evidence).decided_by == "number: claim 45, source 40"
+
+
 def test_people_individuals_and_persons_are_one_counted_noun() -> None:
     # a CNBC page: "26 people" against "62 individuals" is a number conflict, quoting that sentence
     evidence = _sentence("There are 62 individuals on federal death row, according to a tracker.")
