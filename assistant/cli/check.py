@@ -130,10 +130,15 @@ def render_check(result: CheckResult) -> None:
     for v in result.claims:
         colour = COLOURS.get(v.verdict, "white")
         # disputed: the sources disagree, so both sides are the finding (one quote per story)
-        quotes = v.citations[:2] if v.verdict == "disputed" else v.citations[:1]
-        table.add_row(escape(v.claim), f"[{colour}]{v.verdict}[/]\n[dim]{v.confidence:.2f} · {escape(v.decided_by)}[/]",
-                      "\n\n".join(escape(f"“{q.quote}”") for q in quotes),
-                      "\n\n".join(escape(q.source) for q in quotes), "\n\n".join(q.date or "" for q in quotes))
+        verdict = f"[{colour}]{v.verdict}[/]\n[dim]{v.confidence:.2f} · {escape(v.decided_by)}[/]"
+        if v.verdict == "disputed" and len(v.citations) > 1:  # each side's source under its own quote
+            sides = "\n\n".join(escape(f"“{q.quote}”") + f"\n[dim]— {escape(q.source)} {q.date or ''}[/]"
+                                for q in v.citations[:2])
+            table.add_row(escape(v.claim), verdict, sides, "", "")
+            continue
+        quote = v.citations[0] if v.citations else None
+        table.add_row(escape(v.claim), verdict, escape(f"“{quote.quote}”") if quote else "",
+                      escape(quote.source) if quote else "", (quote.date or "") if quote else "")
     out.print(table)
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}")
