@@ -268,13 +268,7 @@ def synthetic_pairs(doc: Document, antonyms: dict[str, str], rng: random.Random,
         return
     names = sorted({m.group(1) for s in sentences for m in NAME.finditer(s)})
     order = rng.sample(range(len(sentences)), min(len(sentences), per_doc * 3))
-    made: dict[str, int] = {}
-
-    def emit(kind: str, premise: str, hypothesis: str | None, label: int) -> Iterator[Pair]:
-        if hypothesis and hypothesis != premise and made.get(kind, 0) < per_doc:
-            made[kind] = made.get(kind, 0) + 1
-            yield Pair(premise, hypothesis, label, f"synthetic-{kind}", doc.split)
-
+    emit = _Quota(doc, per_doc)
     for i in order:
         s = sentences[i]
         window = " ".join(sentences[max(0, i - 1):i + 2])
@@ -294,7 +288,25 @@ def synthetic_pairs(doc: Document, antonyms: dict[str, str], rng: random.Random,
         yield from emit("other-sentence", other, s, NEUTRAL)
         extra = clause_of(other, rng)
         if extra:
-            yield from emit("added-detail", s, s.rstrip(".") + ", and " + extra[0].lower() + extra[1:], NEUTRAL)
+            yield from emit("added-detail", s, _with_detail(s, extra), NEUTRAL)
+
+
+class _Quota:
+    """A document's synthetic pairs, at most `per_doc` of each kind; no pair when the edit found nothing to change."""
+
+    def __init__(self, doc: Document, per_doc: int) -> None:
+        self.doc, self.per_doc = doc, per_doc
+        self.made: dict[str, int] = {}
+
+    def __call__(self, kind: str, premise: str, hypothesis: str | None, label: int) -> Iterator[Pair]:
+        if hypothesis and hypothesis != premise and self.made.get(kind, 0) < self.per_doc:
+            self.made[kind] = self.made.get(kind, 0) + 1
+            yield Pair(premise, hypothesis, label, f"synthetic-{kind}", self.doc.split)
+
+
+def _with_detail(sentence: str, clause: str) -> str:
+    """The sentence with a clause from elsewhere added: true as far as it goes, with a detail it cannot vouch for."""
+    return sentence.rstrip(".") + ", and " + clause[0].lower() + clause[1:]
 
 
 def window_pairs(doc: Document, antonyms: dict[str, str], rng: random.Random, per_doc: int) -> Iterator[Pair]:
@@ -305,13 +317,7 @@ def window_pairs(doc: Document, antonyms: dict[str, str], rng: random.Random, pe
     if len(sentences) < 4:
         return
     names = sorted({m.group(1) for s in sentences for m in NAME.finditer(s)})
-    made: dict[str, int] = {}
-
-    def emit(kind: str, premise: str, hypothesis: str | None, label: int) -> Iterator[Pair]:
-        if hypothesis and hypothesis != premise and made.get(kind, 0) < per_doc:
-            made[kind] = made.get(kind, 0) + 1
-            yield Pair(premise, hypothesis, label, f"synthetic-{kind}", doc.split)
-
+    emit = _Quota(doc, per_doc)
     for i in rng.sample(range(len(sentences)), min(len(sentences), per_doc * 4)):
         s = sentences[i]
         window = " ".join(sentences[max(0, i - 1):i + 2])
@@ -329,8 +335,7 @@ def window_pairs(doc: Document, antonyms: dict[str, str], rng: random.Random, pe
         yield from emit("window-other-sentence", window, other, NEUTRAL)
         extra = clause_of(other, rng)
         if extra:
-            yield from emit("window-added-detail", window, s.rstrip(".") + ", and " + extra[0].lower() + extra[1:],
-                            NEUTRAL)
+            yield from emit("window-added-detail", window, _with_detail(s, extra), NEUTRAL)
 
 
 # --- real pairs from the datasets' training halves ---
