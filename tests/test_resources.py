@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from assistant.evaluate.datasets import datasets_dir
-from assistant.evaluate.scoring import gate_file, load_baseline, load_gate
+from assistant.evaluate.scoring import evals_file, load_baseline, load_gate
 from assistant.evaluate.suites import available_suites, load_suite
 from assistant.prompts import load_prompt, prompts_dir
 from assistant.resources import CHECK, EVALS, PROMPTS, SLACK, resource, resource_path
@@ -75,7 +75,7 @@ def test_the_shipped_manifest_gate_and_fixtures_parse(elsewhere: Path) -> None:
 
 
 def test_the_gate_is_the_project_s_own_when_it_has_one(elsewhere: Path) -> None:
-    assert gate_file("config.yaml") == resource(EVALS, "config.yaml")
+    assert evals_file("config.yaml") == resource(EVALS, "config.yaml")
     (elsewhere / "evals").mkdir()
     (elsewhere / "evals" / "config.yaml").write_text("thresholds: {mine: {replay: {pass_rate: 0.5}}}\n")
     assert load_gate().thresholds == {"mine": {"replay": {"pass_rate": 0.5}}}

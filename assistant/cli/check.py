@@ -129,9 +129,9 @@ def render_check(result: CheckResult) -> None:
     table = Table("claim", "verdict", "quote", "source", "date", show_lines=True)
     for v in result.claims:
         colour = COLOURS.get(v.verdict, "white")
-        # disputed: the sources disagree, so both sides are the finding (one quote per story)
         verdict = f"[{colour}]{v.verdict}[/]\n[dim]{v.confidence:.2f} · {escape(v.decided_by)}[/]"
-        if v.verdict == "disputed" and len(v.citations) > 1:  # each side's source under its own quote
+        # disputed: the stories disagree, so both sides are the finding, each source under its own quote
+        if v.verdict == "disputed" and len(v.citations) > 1:
             sides = "\n\n".join(escape(f"“{q.quote}”") + f"\n[dim]— {escape(q.source)} {q.date or ''}[/]"
                                 for q in v.citations[:2])
             table.add_row(escape(v.claim), verdict, sides, "", "")

@@ -5,7 +5,7 @@
   against the claims' own evidence articles; macro-F1 over supported / contradicted / not_enough_evidence.
 - wice-local: supported vs not on test-half WiCE claims, against their cited pages; balanced accuracy.
 - newsroom-local: claims worded as a reporter would (evals/newsroom.yaml: true ones in other words, false ones
-  with one fact changed) about six WiCE test-half pages, checked against all six in one store; accuracy and the
+  with one fact changed) about WiCE test-half pages, checked against all of them in one store; accuracy and the
   share of true claims supported, of false ones contradicted and of false ones not called supported.
 - summedits-local: does the local verifier flag inconsistent summaries (a flag = any claim contradicted or
   not_enough_evidence) and pass consistent ones? Scored by balanced accuracy, on documents of the test half
@@ -33,10 +33,9 @@ from assistant.config import Settings, load_settings
 from assistant.errors import ConfigError
 from assistant.evaluate.metrics import accuracy, balanced_accuracy, macro_f1, mean
 from assistant.evaluate.runner import CaseResult, Workbench
-from assistant.evaluate.scoring import SuiteResult, project_evals, summarise
+from assistant.evaluate.scoring import SuiteResult, evals_file, summarise
 from assistant.evaluate.splits import split_of, summedits_group
 from assistant.evaluate.suites import load_page_claims
-from assistant.resources import EVALS, resource
 from assistant.retrieve import search
 from assistant.store.store import Store
 from assistant.types import Verdict
@@ -227,8 +226,7 @@ NEWSROOM = "newsroom.yaml"
 
 def newsroom_local(bench: Workbench, scratch: Path) -> SuiteResult:
     """Reporter-worded claims (the project's evals/newsroom.yaml, else the shipped copy) about real pages."""
-    folder = project_evals()
-    source = folder / NEWSROOM if folder else resource(EVALS, NEWSROOM)
+    source = evals_file(NEWSROOM)
     spec = load_page_claims(source)
     by_id = {row["meta"]["id"]: row for row in _wice_rows()}
     missing = [page for page in spec.pages if page not in by_id]

@@ -29,7 +29,9 @@ def project_evals() -> Path | None:
     return folder if (folder / CONFIG_NAME).is_file() else None
 
 
-def gate_file(name: str) -> Traversable:
+def evals_file(name: str) -> Traversable:
+    """A file of ./evals when the current directory has its own gate config, else the copy shipped in the package
+    (the gate's config.yaml and baseline.json, the newsroom claims)."""
     folder = project_evals()
     return folder / name if folder else resource(EVALS, name)
 
@@ -89,7 +91,7 @@ class GateConfig(BaseModel):
 
 
 def load_gate(path: Traversable | None = None) -> GateConfig:
-    path = path or gate_file(CONFIG_NAME)
+    path = path or evals_file(CONFIG_NAME)
     try:
         config = GateConfig.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
     except (OSError, yaml.YAMLError, ValueError) as exc:
@@ -104,7 +106,7 @@ def load_gate(path: Traversable | None = None) -> GateConfig:
 
 
 def load_baseline(path: Traversable | None = None) -> dict[str, Any]:
-    path = path or gate_file(BASELINE_NAME)
+    path = path or evals_file(BASELINE_NAME)
     if not path.is_file():
         return {}
     try:
