@@ -15,7 +15,8 @@ from assistant.types import CheckResult, Passage, Verdict
 # ClaimReview's numeric rating (worst 1, best 3); not_enough_evidence has a textual rating only
 RATINGS = {"contradicted": 1, "disputed": 2, "supported": 3}
 CHECK_COLUMNS = ["id", "claim", "verdict", "confidence", "decided_by", "independent_sources", "quote", "title",
-                 "source", "date", "url", "article_id", "chunk_id", "start", "end", "citations", "rationale", "error"]
+                 "source", "date", "url", "article_id", "chunk_id", "start", "end", "citations", "other_quotes",
+                 "rationale", "error"]
 SEARCH_COLUMNS = ["id", "query", "rank", "score", "chunk_id", "article_id", "title", "source", "date", "start",
                   "end", "cluster", "also_reported_by", "text"]
 
@@ -54,7 +55,8 @@ def claim_review_document(results: Iterable[CheckResult], author: str, author_ur
 
 def check_rows(record_id: str, result: CheckResult | None, urls: Mapping[str, str | None],
                error: str = "") -> list[dict[str, Any]]:
-    """One CSV row per claim (the first quote in columns, the number of quotes in `citations`); a record that
+    """One CSV row per claim: the first quote in columns, the number of quotes in `citations`, and every further
+    quote in `other_quotes` (one line each, with its source and date: the other side of a disputed claim); a record that
     failed is one row with its error."""
     if result is None:
         return [{"id": record_id, "error": error}]
@@ -68,7 +70,9 @@ def check_rows(record_id: str, result: CheckResult | None, urls: Mapping[str, st
             c = v.citations[0]
             row |= {"quote": c.quote, "title": c.title, "source": c.source, "date": c.date or "",
                     "url": urls.get(c.article_id) or "", "article_id": c.article_id, "chunk_id": c.chunk_id,
-                    "start": c.start, "end": c.end}
+                    "start": c.start, "end": c.end,
+                    "other_quotes": "\n".join(f'"{o.quote}" — {o.source}, {o.date or "undated"}'
+                                               for o in v.citations[1:])}
         rows.append(row)
     return rows
 

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from assistant.cli.export import CHECK_COLUMNS, CsvOut, check_rows
+from assistant.types import CheckResult, Citation, Verdict
 from tests.helpers import OpenStore, RunCli
 
 AIRWARS = "Airwars says 744 civilians were killed in coalition strikes in June."
@@ -73,6 +75,24 @@ def test_check_batch_csv_has_one_row_per_claim(run_cli: RunCli, tmp_path: Path) 
         ("a", AIRWARS, "supported"), ("a", MAYOR, "not_enough_evidence"), ("b", "", "")]
     assert "744" in rows[0]["quote"] and rows[0]["citations"] == "1" and rows[0]["date"] == "2017-07-24"
     assert rows[1]["quote"] == "" and "empty" in rows[2]["error"]
+    assert rows[0]["other_quotes"] == ""  # one quote
+
+
+def test_a_disputed_claim_in_csv_carries_the_other_sides_quote() -> None:
+    def cite(n: int, quote: str, date: str | None) -> Citation:
+        return Citation(chunk_id=f"a{n}:0001", article_id=f"a{n}", title=f"Story {n}", source=f"outlet{n}",
+                        date=date, quote=quote, start=0, end=len(quote))
+
+    disputed = Verdict(claim="Barr ordered five executions.", verdict="disputed", confidence=0.33, rationale="",
+                       decided_by="number: claim 5, source 6",
+                       citations=[cite(1, "five inmates", "2019-07-25"), cite(2, "six inmates", None),
+                                  cite(3, "said \"six\"", "2019-07-26")])
+    out = io.StringIO()
+    CsvOut(out, CHECK_COLUMNS).write(check_rows("a", CheckResult(engine="local", claims=[disputed]), {}))
+    [row] = csv.DictReader(io.StringIO(out.getvalue()))
+    assert row["quote"] == "five inmates" and row["citations"] == "3"
+    assert row["other_quotes"].splitlines() == ['"six inmates" — outlet2, undated',
+                                                '"said "six"" — outlet3, 2019-07-26']
 
 
 def test_search_batch_csv_has_one_row_per_result(run_cli: RunCli, tmp_path: Path) -> None:
