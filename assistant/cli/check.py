@@ -1,4 +1,4 @@
-"""`factcheck check [CLAIM] [--file PATH | -] [--batch FILE.jsonl]`: verdicts with quotes, claim by claim.
+"""`factcheck check [CLAIM | -] [--file PATH | -] [--batch FILE.jsonl]`: verdicts with quotes, claim by claim.
 
 `--format claimreview` writes schema.org ClaimReview JSON-LD (one per claim), `--format csv` one row per claim."""
 
@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from assistant.check.check import check_text
-from assistant.cli.common import batch_records, err, fail, handles_errors, out, print_json
+from assistant.cli.common import batch_records, err, fail, handles_errors, out, print_json, report_bad_record
 from assistant.cli.export import CHECK_COLUMNS, CsvOut, check_rows, claim_review_document
 from assistant.cli.options import (
     CollectionOption,
@@ -41,7 +41,8 @@ COLOURS = {"supported": "green", "contradicted": "red", "disputed": "magenta", "
 
 @handles_errors
 def check_command(
-    claim: Annotated[str | None, typer.Argument(help="A claim or a few sentences to check.")] = None,
+    claim: Annotated[str | None, typer.Argument(
+        help="A claim or a few sentences to check; - reads them from stdin.")] = None,
     file: Annotated[str | None, typer.Option("--file", help="A draft to check (text file), or - for stdin.")] = None,
     batch: Annotated[Path | None, typer.Option(help="JSONL with one {\"id\", \"text\"} per line; writes one "
                                                     "JSON result per line.")] = None,
@@ -71,7 +72,7 @@ def check_command(
     if batch is not None:
         _check_batch(batch, output, settings, store, lambda text: check_text(store, text, model, chosen, filters))
         return
-    text = claim if claim is not None else _read_draft(file or "-")
+    text = claim if claim not in (None, "-") else _read_draft(file or "-")
     result = check_text(store, text, model, chosen, filters)
     if output == "json":
         print_json(result.model_dump())
@@ -85,28 +86,36 @@ def check_command(
 
 def _check_batch(batch: Path, output: Format, settings: Settings, store: Store,
                  check: Callable[[str], CheckResult]) -> None:
-    """JSONL (one result per record, as it is done), CSV rows as they are done, or one JSON-LD document."""
+    """JSONL (one result per record, as it is done), CSV rows as they are done, or one JSON-LD document. A record
+    that fails, or a line that cannot be read, is an error in its place; the rest of the batch still runs."""
     table = CsvOut(sys.stdout, CHECK_COLUMNS) if output == "csv" else None
     reviewed: list[CheckResult] = []
-    for record_id, text in batch_records(batch, "text", plain_lines=False):
+    records = batch_records(batch, "text", plain_lines=False)
+    for record in records:
         try:
-            result = check(text)
+            if record.text is None:
+                report_bad_record(record)
+                raise FactcheckError(record.error)
+            result = check(record.text)
         except FactcheckError as exc:  # one bad record never stops the batch
             if table is not None:
-                table.write(check_rows(record_id, None, {}, str(exc)))
+                table.write(check_rows(record.id, None, {}, str(exc)))
             elif output == "claimreview":
-                err.print(f"[yellow]warning:[/] record {escape(record_id)}: {escape(str(exc))}")
+                if record.text is not None:
+                    err.print(f"[yellow]warning:[/] record {escape(record.id)}: {escape(str(exc))}")
             else:
-                print_json({"id": record_id, "error": str(exc)})
+                print_json({"id": record.id, "error": str(exc)})
             continue
         if table is not None:
-            table.write(check_rows(record_id, result, _urls(store, [result])))
+            table.write(check_rows(record.id, result, _urls(store, [result])))
         elif output == "claimreview":
             reviewed.append(result)
         else:
-            print_json({"id": record_id, **result.model_dump()})
+            print_json({"id": record.id, **result.model_dump()})
     if output == "claimreview":
         print_json(claim_review_document(reviewed, settings.author, settings.author_url, _urls(store, reviewed)))
+    if any(record.text is None for record in records):
+        raise typer.Exit(1)  # as ingest does: the readable records are done, the unreadable lines were named
 
 
 def _urls(store: Store, results: Iterable[CheckResult]) -> dict[str, str | None]:

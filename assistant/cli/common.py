@@ -6,6 +6,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
@@ -59,25 +60,43 @@ def print_json(payload: Any) -> None:
     sys.stdout.flush()
 
 
-def batch_records(path: Path, field: str, plain_lines: bool) -> list[tuple[str, str]]:
-    """(id, text) per line of a batch file: JSONL objects with `id` and `field`, or (if `plain_lines`) plain text
-    lines numbered from 1. A malformed line stops the batch with a message naming the file and line."""
+@dataclass(frozen=True)
+class BatchRecord:
+    """One line of a batch file: its id and text, or (text None) why the line could not be read."""
+
+    id: str
+    text: str | None
+    error: str = ""
+
+
+def batch_records(path: Path, field: str, plain_lines: bool) -> list[BatchRecord]:
+    """The records of a batch file: JSONL objects with `id` and `field`, or (if `plain_lines`) plain text lines
+    numbered from 1. A malformed line is a record with its error, naming the file and line, so that the rest of
+    the batch still runs (as a bad record does in ingest)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"cannot read {path}: {exc}")
-    items: list[tuple[str, str]] = []
+    records: list[BatchRecord] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         if plain_lines and not line.lstrip().startswith("{"):
-            items.append((str(number), line.strip()))
+            records.append(BatchRecord(str(number), line.strip()))
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            fail(f"{path}:{number}: malformed JSON ({exc.msg})")
+            records.append(BatchRecord(str(number), None, f"{path}:{number}: malformed JSON ({exc.msg})"))
+            continue
         if not isinstance(record, dict) or not isinstance(record.get(field), str):
-            fail(f"{path}:{number}: expected an object with a string '{field}'")
-        items.append((str(record.get("id", number)), record[field]))
-    return items
+            records.append(BatchRecord(str(number), None,
+                                       f"{path}:{number}: expected an object with a string '{field}'"))
+            continue
+        records.append(BatchRecord(str(record.get("id", number)), record[field]))
+    return records
+
+
+def report_bad_record(record: BatchRecord) -> None:
+    """The one stderr line for a batch line that could not be read (the batch goes on; the exit code will be 1)."""
+    err.print(f"[bold red]error:[/] {escape(record.error)}", markup=True, highlight=False, soft_wrap=True)

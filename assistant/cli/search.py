@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from assistant.cli.common import batch_records, fail, handles_errors, out, print_json, settings
+from assistant.cli.common import batch_records, fail, handles_errors, out, print_json, report_bad_record, settings
 from assistant.cli.export import SEARCH_COLUMNS, CsvOut, search_rows
 from assistant.cli.options import FirmDatesOption
 from assistant.retrieve import Filters, Mode, search
@@ -46,12 +46,21 @@ def search_command(
     store = open_store(settings(), collection)
     table = CsvOut(sys.stdout, SEARCH_COLUMNS) if output == "csv" else None
     if batch is not None:
-        for query_id, text in batch_records(batch, "query", plain_lines=True):
-            passages = search(store, text, k, filters, mode)
+        records = batch_records(batch, "query", plain_lines=True)
+        for record in records:
+            if record.text is None:  # named on stderr; the rest of the batch still runs
+                report_bad_record(record)
+                if table is None:
+                    print_json({"id": record.id, "error": record.error})
+                continue
+            passages = search(store, record.text, k, filters, mode)
             if table is not None:
-                table.write(search_rows(query_id, text, passages))
+                table.write(search_rows(record.id, record.text, passages))
             else:
-                print_json({"id": query_id, "query": text, "mode": mode, "results": [_result(p) for p in passages]})
+                print_json({"id": record.id, "query": record.text, "mode": mode,
+                            "results": [_result(p) for p in passages]})
+        if any(record.text is None for record in records):
+            raise typer.Exit(1)
         return
     assert query is not None
     passages = search(store, query, k, filters, mode)

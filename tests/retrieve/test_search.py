@@ -232,13 +232,15 @@ def test_batch_matches_single_queries(run_cli: RunCli, seeded: None, tmp_path: P
     ('{"id": 1, "query": "Raqqa"}\n{"id": 2, "query": \n', "malformed JSON"),
     ('{"id": 1, "text": "Raqqa"}\n', "'query'"),
 ])
-def test_a_bad_batch_line_is_a_one_line_error(
+def test_a_bad_batch_line_is_a_one_line_error_and_the_rest_still_run(
         run_cli: RunCli, seeded: None, tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "queries.jsonl"
-    path.write_text(content, encoding="utf-8")
+    path.write_text(content + "Mosul\n", encoding="utf-8")
     result = run_cli("search", "--batch", path, "--json")
     assert result.exit_code == 1
     assert message in result.stderr and "Traceback" not in result.output
+    answered = [line for line in map(json.loads, result.stdout.splitlines()) if "results" in line]
+    assert answered and answered[-1]["query"] == "Mosul" and answered[-1]["results"]
 
 
 def test_query_and_batch_together_is_refused(run_cli: RunCli, tmp_path: Path) -> None:
