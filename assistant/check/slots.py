@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from assistant.text import content_terms, stem
+
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "hundred": 100, "thousand": 1000,
                  "dozen": 12, "million": 1_000_000}
@@ -55,6 +57,35 @@ class Quantity:
     value: float
     unit: str  # normalised unit or the counted noun ("civilians"), "" when unknown
     text: str
+    context: frozenset[str] = frozenset()  # stemmed content words around the number: what it counts
+
+
+# Units a figure is measured in: two figures in different ones are not compared (50 km is 31 miles; 3 weeks, 21 days)
+_MEASURES = set(_UNITS.values()) | {"day", "week", "month", "year", "hour", "minute", "second", "decade"}
+_CONTEXT_BEFORE, _CONTEXT_AFTER = 2, 3
+_NOT_CONTEXT = set(_NUMBER_WORDS) | set(_SCALE) | {"say", "said", "says", "report", "reported", "according", "some",
+                                                   "about", "around", "nearly", "almost", "over", "more", "than",
+                                                   "least", "only", "just"}
+
+
+def _context(text: str, start: int, end: int) -> frozenset[str]:
+    """Stemmed content words of the few words before a number and after it ("21 million pensioners, of whom ..."):
+    what the figure counts, so that figures of different things are not compared."""
+    before = text[:start].split()[-_CONTEXT_BEFORE:]
+    after = text[end:].split()[:_CONTEXT_AFTER]
+    words = content_terms(" ".join(before + after))
+    return frozenset(stem(w) for w in words if not w[0].isdigit() and w not in _NOT_CONTEXT)
+
+
+def same_measure(a: Quantity, b: Quantity) -> bool:
+    """Whether two figures count the same thing, so that different values conflict: the same unit of measurement
+    (never kilometres against miles), else the same counted noun, else a word they share around them
+    ("12 million of them are working" and "21 million working pensioners")."""
+    if a.unit in _MEASURES or b.unit in _MEASURES:
+        return a.unit == b.unit
+    if a.unit and a.unit == b.unit:
+        return True
+    return bool(a.context & b.context)
 
 
 @dataclass
@@ -89,12 +120,15 @@ def quantities(text: str) -> list[Quantity]:
             unit = _UNITS[unit_word]
         else:
             unit = _counted_noun([match.group("unit") or "", *match.group("after").split()])
-        found.append(Quantity(value=value, unit=unit, text=match.group(0).strip()))
+        number_end = match.end("scale") if match.group("scale") else match.end("num")
+        found.append(Quantity(value=value, unit=unit, text=match.group(0).strip(),
+                              context=_context(text, match.start(), number_end)))
     for match in _COUNTED_WORD.finditer(text):  # "five stores": spelled-out counts of a noun
         unit = _counted_noun(match.group("after").split())
         if unit:
             found.append(Quantity(value=float(_NUMBER_WORDS[match.group("word").lower()]), unit=unit,
-                                  text=match.group(0).strip()))
+                                  text=match.group(0).strip(),
+                                  context=_context(text, match.start(), match.end("word"))))
     return found
 
 

@@ -21,7 +21,7 @@ from assistant.check.entailment import EntailmentModel
 from assistant.check.evidence import ALIGNED, Sentence
 from assistant.check.features import Alignment, Candidate, align, describe
 from assistant.check.learned import VerifierModel, combine, shipped_model
-from assistant.check.slots import Slots, antonym_pairs, extract, name_swaps, same_entity
+from assistant.check.slots import Slots, antonym_pairs, extract, name_swaps, same_entity, same_measure
 from assistant.retrieve import Filters
 from assistant.store.corpus import Corpus
 from assistant.text import content_terms
@@ -68,7 +68,7 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
                          and not _mentions(claim_slots, evidence.attribution))
     if coverage >= CONFLICT_COVERAGE:
         for quantity in claim_slots.quantities:
-            rivals = [q for q in evidence.quantities if q.unit and q.unit == quantity.unit]
+            rivals = [q for q in evidence.quantities if same_measure(q, quantity)]
             # the claim's number under another counted noun ("327.5 million units ... of its 1.63 billion shares")
             # is the same figure, not a conflict
             if (rivals and not any(abs(q.value - quantity.value) < 1e-9 for q in evidence.quantities)

@@ -91,13 +91,29 @@ def test_a_number_under_another_counted_noun_is_the_same_figure() -> None:
     claim = "Express Catering floated 327.5 million shares."
     assert judge(claim, extract(claim), evidence).relation != "conflict"
     edited = "Express Catering floated 372.5 million shares."
-    assert judge(edited, extract(edited), evidence).decided_by == "number: claim 372500000, source 1630000000"
+    # compared with the figure floated (its words around it match), not the 1.63 billion shares in all
+    assert judge(edited, extract(edited), evidence).decided_by == "number: claim 372500000, source 327500000"
 
 
 def test_a_number_conflict_names_the_nearest_figure_of_the_same_unit() -> None:
     evidence = _sentence("The council cut 1,200 jobs in 2019 and 40 jobs in 2020.")
     claim = "The council cut 45 jobs."
     assert judge(claim, extract(claim), evidence).decided_by == "number: claim 45, source 40"
+
+
+def test_a_figure_with_no_counted_noun_is_compared_by_the_words_around_it() -> None:
+    # a BBC page on Russia's pensions: "12 million are still working" counts pensioners as much as the claim does
+    evidence = _sentence("Of Russia's 43 million pensioners, 12 million are still working.")
+    claim = "Some 21 million Russian pensioners are still working."
+    assert judge(claim, extract(claim), evidence).decided_by == "number: claim 21000000, source 12000000"
+
+
+def test_figures_in_different_units_of_measure_are_not_compared() -> None:
+    evidence = _sentence("The new road is 31 miles long and took 21 days to resurface.")
+    for claim in ("The new road is 50 km long.", "The new road took three weeks to resurface."):
+        assert judge(claim, extract(claim), evidence).relation != "conflict", claim
+    edited = "The new road is 35 miles long."
+    assert judge(edited, extract(edited), evidence).decided_by == "number: claim 35, source 31"
 
 
 def test_people_individuals_and_persons_are_one_counted_noun() -> None:
