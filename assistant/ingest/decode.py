@@ -44,6 +44,9 @@ class Decoded:
     warning: str | None = None  # set when part of the file could not be decoded and was replaced
 
 
+_WESTERN_MARGIN = 0.05
+
+
 def decode_text(path: Path, data: bytes) -> Decoded:
     """UTF-8 (with or without BOM) when valid, else the encoding charset-normalizer detects; binary is refused.
 
@@ -64,10 +67,12 @@ def decode_text(path: Path, data: bytes) -> Decoded:
     if any(ord(c) > 0x7F and c != "\ufffd" for c in replaced):  # real UTF-8 sequences too: mixed encodings
         return Decoded(replaced, bom=bom, warning=_replaced(bad))
     best = from_bytes(data).best()
-    # On short Western text detection often picks a sibling code page ("très" read as cp1250 gives "trčs");
-    # cp1252, the most common legacy encoding, wins whenever it reads the bytes at least as cleanly.
+    # On short Western text detection often picks a sibling code page ("très" read as cp1250 gives "trčs",
+    # "célébré à" as cp1257 "célébré ą"); cp1252, the most common legacy encoding, wins whenever it reads the
+    # bytes about as cleanly (a margin of a character or two in the mess measure). Text in another script
+    # (cp1250 Polish, cp1251 Russian) does not decode cleanly as cp1252 at all.
     western = from_bytes(data, cp_isolation=["cp1252"]).best()
-    if western is not None and (best is None or western.chaos <= best.chaos):
+    if western is not None and (best is None or western.chaos <= best.chaos + _WESTERN_MARGIN):
         return Decoded(str(western))
     if best is None or best.encoding is None:
         return Decoded(replaced, bom=bom, warning=_replaced(bad))

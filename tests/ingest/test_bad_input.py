@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.ingest.decode import decode_text
 from assistant.store.sqlite_catalog import SqliteCatalog
 from tests.helpers import CliResult, Consistent, RunCli
 
@@ -207,6 +208,17 @@ def test_non_utf8_text_is_decoded(encoding: str, corpus: Path, run_cli: RunCli) 
     assert found.exit_code == 0, found.output
     texts = [r["text"] for r in found.json()["results"]]
     assert texts == [text]
+
+
+@pytest.mark.parametrize(("text", "encoding"), [
+    # a wheel user's file: charset-normalizer alone read it as cp1257 ("célébré ą New York")
+    ("Actress Kate Winslet has married Ned RocknRoll in New York. Le mariage a été célébré à New York en "
+     "décembre. Déjà mariée deux fois, l'actrice oscarisée était fiancée depuis l'été.", "cp1252"),
+    ("Zażółć gęślą jaźń. Wczoraj w Krakowie odbyło się spotkanie przedstawicieli rządu z mieszkańcami.", "cp1250"),
+    ("Президент России заявил, что переговоры продолжатся на следующей неделе в Москве.", "cp1251"),
+])
+def test_legacy_code_pages_are_told_apart(text: str, encoding: str) -> None:
+    assert decode_text(Path("a.txt"), text.encode(encoding)).text == text
 
 
 def test_utf8_with_bom_and_crlf(corpus: Path, run_cli: RunCli) -> None:
