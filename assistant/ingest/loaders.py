@@ -1,7 +1,9 @@
 """Loaders: one file in, Documents out. txt, md (YAML front matter), html, jsonl and csv.
 
 Record formats (jsonl, csv) hold one article per record with fields text/title/source/date/url/author.
-Other field names are mapped with FACTCHECK_FIELD_MAP, e.g. `text=body,source=publisher,date=published_at`.
+Other field names are mapped with FACTCHECK_FIELD_MAP, e.g. `text=body,source=publisher,date=published_at`;
+without a mapping, a record that lacks one of ours is read from a common other name for it ("outlet",
+"headline", "link", "published_at") and a warning says so, so that metadata is never dropped without a word.
 A CSV's delimiter (`,` `;` tab `|`) is detected from its header line. A bad record is reported with its line
 number and the rest of the file is still read; what was read but repaired (replaced bytes, an unclosed front
 matter, a detected delimiter) is a warning.
@@ -118,9 +120,26 @@ def _load_html(path: Path, decoded: Decoded, _map: Mapping[str, str]) -> Loaded:
     return loaded
 
 
-def _record_document(path: Path, line: int, record: Mapping[str, Any], field_map: Mapping[str, str]) -> Document:
+# Other names records commonly give our fields (exports of CMSs, scrapers, spreadsheets), tried in this order
+_ALIASES = {"text": ("body", "content", "article"), "title": ("headline",),
+            "source": ("outlet", "publisher", "publication", "site_name"),
+            "date": ("published", "published_at", "publish_date", "date_published", "pubdate"),
+            "url": ("link", "permalink"), "author": ("byline", "authors")}
+
+
+def _record_document(path: Path, line: int, record: Mapping[str, Any], field_map: Mapping[str, str],
+                     read_as: dict[str, str]) -> Document:
+    """The record's article; `read_as` collects the other names read for our fields (alias -> ours)."""
     def field(name: str) -> Any:
-        return record.get(field_map.get(name, name))
+        if name in field_map:
+            return record.get(field_map[name])
+        if record.get(name) not in (None, ""):
+            return record.get(name)
+        alias = next((a for a in _ALIASES[name] if record.get(a) not in (None, "")), None)
+        if alias is None:
+            return None
+        read_as[alias] = name
+        return record[alias]
 
     text = field("text")
     if not isinstance(text, str) or not text.strip():
@@ -132,15 +151,19 @@ def _record_document(path: Path, line: int, record: Mapping[str, Any], field_map
 def _collect(path: Path, records: Iterator[tuple[int, Any]], field_map: Mapping[str, str],
              loaded: Loaded | None = None) -> Loaded:
     loaded = loaded or Loaded()
+    read_as: dict[str, str] = {}
     for line, record in records:
         try:
             if isinstance(record, InputError):
                 raise record
             if not isinstance(record, Mapping):
                 raise InputError(str(path), "record is not a JSON object", line)
-            loaded.documents.append(_record_document(path, line, record, field_map))
+            loaded.documents.append(_record_document(path, line, record, field_map, read_as))
         except InputError as exc:
             loaded.problems.append(IngestProblem(path=str(path), line=exc.line, reason=exc.reason))
+    if read_as:
+        fields = ", ".join(f"'{alias}' as {ours}" for alias, ours in read_as.items())
+        loaded.warn(path, f"read {fields} (FACTCHECK_FIELD_MAP chooses other fields)")
     order = feed_order(d.meta.date for d in loaded.documents)
     if order:  # the feed's unambiguous dates ("13/06/2022") settle how its ambiguous ones read
         loaded.documents = [d.model_copy(update={"feed_date_order": order}) for d in loaded.documents]
@@ -169,7 +192,8 @@ def _load_csv(path: Path, decoded: Decoded, field_map: Mapping[str, str]) -> Loa
     delimiter = _csv_delimiter(text)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     text_column = field_map.get("text", "text")
-    if reader.fieldnames is None or text_column not in reader.fieldnames:
+    has_alias = "text" not in field_map and any(a in (reader.fieldnames or []) for a in _ALIASES["text"])
+    if reader.fieldnames is None or (text_column not in reader.fieldnames and not has_alias):
         found = ", ".join(reader.fieldnames or []) or "none"
         raise InputError(str(path), f"CSV has no '{text_column}' column (columns: {found}); map one with "
                          f"FACTCHECK_FIELD_MAP=text=COLUMN (delimiter detected: {delimiter!r})")

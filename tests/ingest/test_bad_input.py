@@ -62,8 +62,8 @@ def _malformed_jsonl(corpus: Path, _mp: pytest.MonkeyPatch) -> list[Problem]:
 
 
 def _csv_without_text(corpus: Path, _mp: pytest.MonkeyPatch) -> list[Problem]:
-    (corpus / "table.csv").write_text("title,body\nMuseum,The museum reopened after a long renovation.\n")
-    return [Problem(corpus / "table.csv", "CSV has no 'text' column (columns: title, body)")]
+    (corpus / "table.csv").write_text("title,copy\nMuseum,The museum reopened after a long renovation.\n")
+    return [Problem(corpus / "table.csv", "CSV has no 'text' column (columns: title, copy)")]
 
 
 def _too_big(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> list[Problem]:

@@ -125,17 +125,33 @@ def test_csv_records_with_metadata(corpus: Path, ingest_ok: Ingest, open_store: 
     assert by_title["Harbour"].meta.date == "2017-07-24"
 
 
+def test_common_other_field_names_are_read_and_said(corpus: Path, run_cli: RunCli, open_store: OpenStore) -> None:
+    # a wheel user's CSV: its outlet column had been dropped without a word and the URL's host shown as the source
+    (corpus / "table.csv").write_text("headline,body,outlet,published_at,link\n"
+                                      "Museum,The museum reopened after a long renovation.,Museum Daily,2018-05-06,"
+                                      "https://example.org/museum\n")
+    result = run_cli("ingest", corpus, "--json")
+    assert result.exit_code == 0, result.output
+    assert "read 'body' as text, 'headline' as title, 'outlet' as source" in result.stderr
+    with open_store() as store:
+        (article,) = store.articles()
+    assert article.text == "The museum reopened after a long renovation."
+    assert (article.meta.title, article.meta.source, article.meta.date, article.meta.url) == (
+        "Museum", "Museum Daily", "2018-05-06", "https://example.org/museum")
+
+
 def test_field_map_names_other_columns(corpus: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch,
                                        open_store: OpenStore) -> None:
-    (corpus / "table.csv").write_text("headline,body,publisher,published_at\n"
+    (corpus / "table.csv").write_text("heading,copy,paper,day\n"
                                       "Museum,The museum reopened after a long renovation.,Museum Daily,2018-05-06\n")
     unmapped = run_cli("ingest", corpus, "--json")
     assert unmapped.exit_code == 1
     assert "CSV has no 'text' column" in unmapped.stderr and "FACTCHECK_FIELD_MAP=text=COLUMN" in unmapped.stderr
 
-    monkeypatch.setenv("FACTCHECK_FIELD_MAP", "text=body, title=headline,source=publisher,date=published_at")
+    monkeypatch.setenv("FACTCHECK_FIELD_MAP", "text=copy, title=heading,source=paper,date=day")
     mapped = run_cli("ingest", corpus, "--json")
     assert mapped.exit_code == 0, mapped.output
+    assert "read '" not in mapped.stderr  # a mapping is used as given
     with open_store() as store:
         (article,) = store.articles()
     assert article.text == "The museum reopened after a long renovation."
