@@ -17,8 +17,8 @@ from rich.progress import (
 )
 
 from assistant.check.audit import audit
-from assistant.cli.common import err, handles_errors, out, print_json, settings
-from assistant.cli.options import CollectionOption, EngineOption, JsonOption
+from assistant.cli.common import err, handles_errors, out, print_json
+from assistant.cli.options import CollectionOption, EngineOption, JsonOption, read_settings
 from assistant.runtime import open_store
 from assistant.text import date_label
 
@@ -33,7 +33,7 @@ def audit_command(
     """Find passages from different stories or outlets that disagree on a number, date, name or speaker.
 
     The audit runs on the local slot checker whatever the engine (no model calls)."""
-    store = open_store(settings(), collection)
+    store = open_store(read_settings(collection), collection)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
         tasks: dict[str, TaskID] = {}

@@ -9,7 +9,7 @@ import typer
 from assistant.config import Settings, load_settings
 from assistant.llm.base import ChatModel
 from assistant.runtime import Runtime
-from assistant.store.store import Store
+from assistant.store.store import Store, require_collection
 
 EngineOption = Annotated[str | None, typer.Option(
     "--engine", help="local (no network), openai (any OpenAI-compatible server) or replay (recorded fixtures). "
@@ -26,6 +26,14 @@ CollectionOption = Annotated[str | None, typer.Option(help="Collection to use.")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
+def read_settings(collection: str | None) -> Settings:
+    """Settings for a command that reads a collection: one named on the command line must exist."""
+    loaded = load_settings()
+    if collection is not None:
+        require_collection(loaded, collection)
+    return loaded
+
+
 def reasoning_settings(record: bool, no_cache: bool) -> Settings:
     overrides: dict[str, bool] = {}
     if record:
@@ -38,5 +46,8 @@ def reasoning_settings(record: bool, no_cache: bool) -> Settings:
 def open_reasoning(engine: str | None, record: bool, no_cache: bool,
                    collection: str | None) -> tuple[Settings, str, ChatModel | None, Store]:
     """What every reasoning command starts from: settings, the resolved engine, its model and the store."""
-    runtime = Runtime(reasoning_settings(record, no_cache), collection, engine)
+    settings = reasoning_settings(record, no_cache)
+    if collection is not None:
+        require_collection(settings, collection)
+    runtime = Runtime(settings, collection, engine)
     return runtime.settings, runtime.engine, runtime.model, runtime.store

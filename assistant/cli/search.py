@@ -12,9 +12,16 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from assistant.cli.common import batch_records, fail, handles_errors, out, print_json, report_bad_record, settings
+from assistant.cli.common import (
+    batch_records,
+    fail,
+    handles_errors,
+    out,
+    print_json,
+    report_bad_record,
+)
 from assistant.cli.export import SEARCH_COLUMNS, CsvOut, search_rows
-from assistant.cli.options import FirmDatesOption
+from assistant.cli.options import FirmDatesOption, read_settings
 from assistant.retrieve import Filters, Mode, search
 from assistant.runtime import open_store
 from assistant.text import date_label
@@ -43,7 +50,7 @@ def search_command(
     if as_json and output == "csv":
         fail("--json and --format csv are two formats; give one")
     filters = Filters(sources=source or [], since=since, until=until, firm_dates=firm_dates)
-    store = open_store(settings(), collection)
+    store = open_store(read_settings(collection), collection)
     table = CsvOut(sys.stdout, SEARCH_COLUMNS) if output == "csv" else None
     if batch is not None:
         records = batch_records(batch, "query", plain_lines=True)

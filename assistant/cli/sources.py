@@ -7,14 +7,12 @@ from typing import Annotated
 import typer
 from rich.table import Column, Table
 
-from assistant.cli.common import handles_errors, out, print_json, settings
+from assistant.cli.common import handles_errors, out, print_json
+from assistant.cli.options import CollectionOption, JsonOption, read_settings
 from assistant.runtime import open_store
 from assistant.text import date_label
 
 app = typer.Typer(help="List or remove stored articles.", no_args_is_help=False)
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-CollectionOption = Annotated[str | None, typer.Option(help="Collection to use.")]
 
 
 @app.callback(invoke_without_command=True)
@@ -23,7 +21,7 @@ def list_sources(ctx: typer.Context, collection: CollectionOption = None, as_jso
     """List every article: id, title, source, date, chunks, story cluster."""
     if ctx.invoked_subcommand is not None:
         return
-    store = open_store(settings(), collection)
+    store = open_store(read_settings(collection), collection)
     articles = store.articles()
     if as_json:
         print_json({"articles": [
@@ -52,7 +50,7 @@ def remove(
     as_json: JsonOption = False,
 ) -> None:
     """Delete an article from the vector store and the lexical index."""
-    store = open_store(settings(), collection)
+    store = open_store(read_settings(collection), collection)
     article = store.remove_article(article_id)
     if as_json:
         print_json({"removed": article.id, "title": article.meta.title})

@@ -55,6 +55,20 @@ def read_only_reason(settings: Settings) -> str | None:
     return None
 
 
+def require_collection(settings: Settings, collection: str) -> None:
+    """A collection named for reading must exist: a misspelt name would otherwise open a new, empty collection,
+    and every claim would be "not enough evidence". Not checked on a shared Postgres catalog, where collections
+    share the tables and one never written reads as empty."""
+    if settings.database_url:
+        return
+    root = settings.data_dir / "collections"
+    if (root / collection / "catalog.sqlite3").exists():
+        return
+    names = sorted(path.parent.name for path in root.glob("*/catalog.sqlite3")) if root.is_dir() else []
+    raise NotFoundError(f"no collection '{collection}' in {settings.data_dir} (collections there: "
+                        f"{', '.join(names) or 'none'}); check the name, or ingest into it first")
+
+
 def open_catalog(settings: Settings, collection: str, read_only: bool = False) -> Catalog:
     """The catalog backend of a collection (the one place that chooses it): Postgres when FACTCHECK_DATABASE_URL
     is set, else a SQLite file in the data dir."""

@@ -144,6 +144,19 @@ def test_bad_collection_name_is_refused_before_touching_disk(name: str, run_cli:
     assert not (data_dir / "collections").exists() or not any((data_dir / "collections").iterdir())
 
 
+@pytest.mark.usefixtures("seeded_data_dir")
+@pytest.mark.parametrize("args", [["check", "Airwars is based in London."], ["search", "Raqqa"], ["ask", "Who?"],
+                                  ["sources"], ["audit"]])
+def test_a_misspelt_collection_is_named_not_opened_empty(args: list[str], run_cli: RunCli,
+                                                         seeded_data_dir: Path) -> None:
+    # a wheel user's `check ... --collection artcles` answered "not enough evidence" from a new, empty collection
+    result = run_cli(*args, "--collection", "artcles")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"error: no collection 'artcles' in {seeded_data_dir} (collections there: "
+                                     "articles); check the name, or ingest into it first")
+    assert not (seeded_data_dir / "collections" / "artcles").exists()
+
+
 def test_a_misspelt_setting_is_a_usage_error_naming_the_right_one(run_cli: RunCli, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FACTCHECK_ENGNIE", "openai")
