@@ -68,8 +68,19 @@ def load_file(path: Path, data: bytes, field_map: Mapping[str, str]) -> Loaded:
     return loaded
 
 
-def _meta_from(values: Mapping[str, Any]) -> ArticleMeta:
-    fields = {k: str(values[k]).strip() for k in META_FIELDS if values.get(k) not in (None, "")}
+def _meta_from(values: Mapping[str, Any], notes: list[str] | None = None) -> ArticleMeta:
+    """The metadata fields; one that is a list or a mapping is left out (with a note), never stored as its repr."""
+    fields = {}
+    for key in META_FIELDS:
+        value = values.get(key)
+        if value in (None, ""):
+            continue
+        if isinstance(value, (list, tuple, dict, bool)):
+            if notes is not None:
+                kind = "a mapping" if isinstance(value, dict) else "true/false" if isinstance(value, bool) else "a list"
+                notes.append(f"field '{key}' is {kind}, not text; left out")
+            continue
+        fields[key] = str(value).strip()
     return ArticleMeta(**fields)
 
 
@@ -92,7 +103,10 @@ def _load_markdown(path: Path, decoded: Decoded, _map: Mapping[str, str]) -> Loa
         metadata, content = _unclosed_front_matter(text)
         repaired = " (read up to the first blank line as front matter)" if metadata else ""
         loaded.warn(path, f"front matter opened with '---' on line 1 is never closed{repaired}", 1)
-    loaded.documents.append(Document(text=content, meta=_meta_from(metadata), origin=str(path)))
+    notes: list[str] = []
+    loaded.documents.append(Document(text=content, meta=_meta_from(metadata, notes), origin=str(path)))
+    for note in notes:
+        loaded.warn(path, note)
     return loaded
 
 
@@ -128,7 +142,7 @@ _ALIASES = {"text": ("body", "content", "article"), "title": ("headline",),
 
 
 def _record_document(path: Path, line: int, record: Mapping[str, Any], field_map: Mapping[str, str],
-                     read_as: dict[str, str]) -> Document:
+                     read_as: dict[str, str], loaded: Loaded) -> Document:
     """The record's article; `read_as` collects the other names read for our fields (alias -> ours)."""
     def field(name: str) -> Any:
         if name in field_map:
@@ -145,7 +159,11 @@ def _record_document(path: Path, line: int, record: Mapping[str, Any], field_map
     if not isinstance(text, str) or not text.strip():
         wanted = field_map.get("text", "text")
         raise InputError(str(path), f"record has no '{wanted}' field with text", line)
-    return Document(text=text, meta=_meta_from({k: field(k) for k in META_FIELDS}), origin=f"{path}:{line}")
+    notes: list[str] = []
+    meta = _meta_from({k: field(k) for k in META_FIELDS}, notes)
+    for note in notes:
+        loaded.warn(path, note, line)
+    return Document(text=text, meta=meta, origin=f"{path}:{line}")
 
 
 def _collect(path: Path, records: Iterator[tuple[int, Any]], field_map: Mapping[str, str],
@@ -158,7 +176,7 @@ def _collect(path: Path, records: Iterator[tuple[int, Any]], field_map: Mapping[
                 raise record
             if not isinstance(record, Mapping):
                 raise InputError(str(path), "record is not a JSON object", line)
-            loaded.documents.append(_record_document(path, line, record, field_map, read_as))
+            loaded.documents.append(_record_document(path, line, record, field_map, read_as, loaded))
         except InputError as exc:
             loaded.problems.append(IngestProblem(path=str(path), line=exc.line, reason=exc.reason))
     if read_as:

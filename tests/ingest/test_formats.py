@@ -140,6 +140,18 @@ def test_common_other_field_names_are_read_and_said(corpus: Path, run_cli: RunCl
         "Museum", "Museum Daily", "2018-05-06", "https://example.org/museum")
 
 
+def test_a_list_where_text_belongs_is_left_out_with_a_warning(corpus: Path, run_cli: RunCli,
+                                                              open_store: OpenStore) -> None:
+    (corpus / "feed.jsonl").write_text(json.dumps({"text": "The museum reopened after a long renovation.",
+                                                   "title": ["Museum", "Arts"], "source": "Museum Daily"}) + "\n")
+    result = run_cli("ingest", corpus, "--json")
+    assert result.exit_code == 0, result.output
+    assert f"{corpus / 'feed.jsonl'}:1: field 'title' is a list, not text; left out" in result.stderr
+    with open_store() as store:
+        (article,) = store.articles()
+    assert "[" not in article.meta.title and article.meta.source == "Museum Daily"
+
+
 def test_field_map_names_other_columns(corpus: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch,
                                        open_store: OpenStore) -> None:
     (corpus / "table.csv").write_text("heading,copy,paper,day\n"
