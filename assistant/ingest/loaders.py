@@ -26,6 +26,7 @@ from assistant.errors import InputError
 from assistant.ingest.dates import feed_order
 from assistant.ingest.decode import Decoded, decode_text
 from assistant.ingest.html import read_html
+from assistant.ingest.markdown import markdown_text
 from assistant.types import ArticleMeta, Document, IngestProblem
 
 META_FIELDS = ("title", "source", "date", "url", "author")
@@ -104,7 +105,7 @@ def _load_markdown(path: Path, decoded: Decoded, _map: Mapping[str, str]) -> Loa
         repaired = " (read up to the first blank line as front matter)" if metadata else ""
         loaded.warn(path, f"front matter opened with '---' on line 1 is never closed{repaired}", 1)
     notes: list[str] = []
-    loaded.documents.append(Document(text=content, meta=_meta_from(metadata, notes), origin=str(path)))
+    loaded.documents.append(Document(text=markdown_text(content), meta=_meta_from(metadata, notes), origin=str(path)))
     for note in notes:
         loaded.warn(path, note)
     return loaded

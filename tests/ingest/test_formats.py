@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from assistant.ingest.markdown import markdown_text
 from assistant.text import iso_date
 from assistant.types import Article
 from tests.helpers import OpenStore, RunCli
@@ -150,6 +151,26 @@ def test_a_list_where_text_belongs_is_left_out_with_a_warning(corpus: Path, run_
     with open_store() as store:
         (article,) = store.articles()
     assert "[" not in article.meta.title and article.meta.source == "Museum Daily"
+
+
+def test_markdown_is_stored_as_the_text_a_reader_sees(corpus: Path, ingest_ok: Ingest, open_store: OpenStore) -> None:
+    # a wheel user's check quoted "# New $300 million Portola High School opens ..." with its heading marker
+    (corpus / "portola.md").write_text(
+        "---\ntitle: Portola opens\nsource: Orange County Register\n---\n"
+        "# New $300 million Portola High School opens to 400 freshmen\n\n"
+        "Portola High School **opened** on Wednesday, [the district said](https://iusd.org/news).\n"
+        "Its campus covers 43 acres.\n\n- 2,600 students by 2020\n\n![campus](campus.jpg)\n")
+    ingest_ok(corpus)
+    with open_store() as store:
+        (article,) = store.articles()
+    assert article.text == ("New $300 million Portola High School opens to 400 freshmen\n\nPortola High School opened "
+                            "on Wednesday, the district said.\nIts campus covers 43 acres.\n\n2,600 students by 2020")
+
+
+def test_markdown_keeps_every_fact_of_its_text() -> None:
+    # a line opening with a year is a CommonMark list item: its number is kept; HTML blocks stay as written
+    assert markdown_text("2016. The school opened.\n\n<p>It has 400 students.</p>\n\nA \\$5 *fee*.\n") == (
+        "2016. The school opened.\n\n<p>It has 400 students.</p>\n\nA $5 fee.")
 
 
 def test_field_map_names_other_columns(corpus: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch,
