@@ -20,6 +20,12 @@ _LEADING_DATE = re.compile(
     r"\A\s*(?:date|published|dated)\s*[:=]?\s*(\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)\s*",
     re.IGNORECASE,
 )
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+          r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+# A first line that is only a date, as pages copied to text begin ("27 December 2012", "Dec. 27, 2012"), and the
+# "Last updated at 06:57 ET" line that may follow it: page furniture, not the story.
+_DATE_LINE = re.compile(rf"\A\s*(\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})[ \t]*\r?\n"
+                        r"(?:[ \t]*(?:last\s+)?updated\b[^\n]{0,40}\n)?", re.IGNORECASE)
 # A caption is a first paragraph that ends in a photo credit: "(AFP photo)", "(Photo: Reuters)", "Photo: AP".
 _CAPTION_CREDIT = re.compile(
     r"(\((?:[^()]{0,40}\b)?(?:photo|photograph|picture|image|file photo)s?\b[^()]{0,60}\)"
@@ -51,7 +57,7 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|–—·-]\s+|\s+::\s+")
 def split_preamble(text: str) -> tuple[str, str | None, str | None]:
     """(body, date fragment, caption): strip a leading date fragment and a photo-caption paragraph."""
     found_date = None
-    match = _LEADING_DATE.match(text)
+    match = _LEADING_DATE.match(text) or _DATE_LINE.match(text)
     if match:
         found_date = match.group(1)
         text = text[match.end():]
@@ -64,7 +70,12 @@ def split_preamble(text: str) -> tuple[str, str | None, str | None]:
 
 
 def lead_title(body: str, limit: int = 90) -> str:
-    """A title from the lead sentence when the file has none: dateline removed, cut at a word boundary."""
+    """A title when the file has none: a short first line that reads as a headline (no closing full stop; a
+    Markdown "#" dropped), else the lead sentence, dateline removed, cut at a word boundary."""
+    first, _, rest = body.strip().partition("\n")
+    headline = first.strip().lstrip("#").strip()
+    if rest.strip() and len(headline.split()) >= 3 and len(headline) <= limit and not headline.endswith((".", ":")):
+        return headline
     lead = _DATELINE.sub("", body.lstrip(), count=1)
     sentence = " ".join(re.split(r"(?<=[.!?])\s", lead, maxsplit=1)[0].split())
     if len(sentence) <= limit:

@@ -248,3 +248,21 @@ def test_titles_and_sources() -> None:
     assert clean_source("© 2021 Reuters. All rights reserved.") == "Reuters"
     assert clean_source("WWW.Reuters.COM") == "reuters.com"
     assert clean_source("Copyright 2019") == ""
+
+
+def test_a_page_copied_to_text_is_dated_and_titled_by_its_first_lines(corpus: Path, ingest_ok: Ingest,
+                                                                      open_store: OpenStore) -> None:
+    # a BBC page pasted into a .txt file, as a wheel user fed it: its title had been "27 December 2012 Last updated
+    # at 06:57 ET # Kate Winslet marries ...", and it had no date of its own
+    (corpus / "winslet.txt").write_text(
+        "27 December 2012\nLast updated at 06:57 ET\n# Kate Winslet marries Ned RocknRoll in New York\n"
+        "Actress Kate Winslet has married her partner Ned RocknRoll in a secret ceremony in New York.\n")
+    (corpus / "council.txt").write_text("The council met on Monday. It voted for the budget.\nA second line.\n")
+    ingest_ok(corpus)
+    with open_store() as store:
+        articles = {Path(a.origin).name: a for a in store.articles()}
+    winslet, council = articles["winslet.txt"], articles["council.txt"]
+    assert (winslet.meta.title, winslet.meta.date, winslet.meta.date_source) == (
+        "Kate Winslet marries Ned RocknRoll in New York", "2012-12-27", "text")
+    assert winslet.text.startswith("# Kate Winslet marries")  # the story's own lines are kept as written
+    assert (council.meta.title, council.meta.date) == ("The council met on Monday.", None)
