@@ -18,21 +18,21 @@ from rich.progress import (
 
 from assistant.check.audit import audit
 from assistant.cli.common import err, handles_errors, out, print_json
-from assistant.cli.options import CollectionOption, EngineOption, JsonOption, read_settings
+from assistant.cli.options import CollectionOption, JsonOption, read_settings
 from assistant.runtime import open_store
 from assistant.text import date_label
 
 
 @handles_errors
 def audit_command(
-    engine: EngineOption = None,
+    engine: Annotated[str | None, typer.Option(hidden=True)] = None,  # accepted for scripts; the audit is local
     limit: Annotated[int, typer.Option(help="Most statements to compare.")] = 20_000,
     collection: CollectionOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Find passages from different stories or outlets that disagree on a number, date, name or speaker.
 
-    The audit runs on the local slot checker whatever the engine (no model calls)."""
+    The audit runs locally (the entailment model and the slot checks): no LLM calls, whatever the engine."""
     store = open_store(read_settings(collection), collection)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
