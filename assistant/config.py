@@ -132,6 +132,13 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, value: Any) -> Any:
         return value or None
 
+    @field_validator("data_dir")
+    @classmethod
+    def _a_folder(cls, value: Path) -> Path:
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{value} is a file, not a folder")
+        return value
+
     @field_validator("debug", mode="before")
     @classmethod
     def _blank_is_false(cls, value: Any) -> Any:
@@ -249,7 +256,8 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"invalid setting FACTCHECK_{field.upper()}: {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")  # pydantic's prefix for a validator's own words
+        raise ConfigError(f"invalid setting FACTCHECK_{field.upper()}: {message}") from None
 
 
 @lru_cache(maxsize=1)

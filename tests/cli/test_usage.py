@@ -106,6 +106,16 @@ def test_invalid_setting_is_one_line(name: str, value: str, setting: str, run_cl
     assert len(lines) == 1 and lines[0].startswith(f"error: invalid setting {setting}")
 
 
+def test_a_data_dir_that_is_a_file_is_one_line(run_cli: RunCli, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "afile").write_text("x")
+    monkeypatch.setenv("FACTCHECK_DATA_DIR", str(tmp_path / "afile"))
+    result = run_cli("sources")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"error: invalid setting FACTCHECK_DATA_DIR: {tmp_path / 'afile'} is a file, "
+                                     "not a folder")
+
+
 def test_broken_config_file(run_cli: RunCli, seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "factcheck.toml"
     config.write_text("chunk_chars = [unclosed\n")
