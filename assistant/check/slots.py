@@ -1,7 +1,8 @@
 """Slots of a statement that facts hinge on: numbers (with units), dates, names, negation, attribution.
 
 Numbers are normalised ("2,000" = "2000", "50 km" = "50 kilometres"), each paired with the word it counts
-("744 civilians") so that different quantities in one sentence are not confused. Names are runs of
+("744 civilians") and the words around it, so that different quantities in one sentence are not confused and a
+bare figure ("12 million are still working") is compared only with one of the same thing (`same_measure`). Names are runs of
 capitalised words; attribution is who says a statement ("Airwars says", "according to the coalition").
 """
 

@@ -106,4 +106,4 @@ def test_newsroom_claims_that_do_not_parse_are_one_line_errors(tmp_path: Path) -
     with pytest.raises(ConfigError, match=r"newsroom.yaml is invalid at cases.0.expected"):
         load_page_claims(bad)
     shipped = load_page_claims(ROOT / "evals" / "newsroom.yaml")
-    assert len({c.id for c in shipped.cases}) == len(shipped.cases) and len(shipped.pages) == 9
+    assert len({c.id for c in shipped.cases}) == len(shipped.cases) and len(shipped.pages) == 13
