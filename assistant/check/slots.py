@@ -2,8 +2,9 @@
 
 Numbers are normalised ("2,000" = "2000", "50 km" = "50 kilometres"), each paired with the word it counts
 ("744 civilians") and the words around it, so that different quantities in one sentence are not confused and a
-bare figure ("12 million are still working") is compared only with one of the same thing (`same_measure`). Names are runs of
-capitalised words; attribution is who says a statement ("Airwars says", "according to the coalition").
+bare figure ("12 million are still working") is compared only with one of the same thing (`same_measure`).
+Names are runs of capitalised words; a claim's name is found only where all its words are (`name_covers`);
+attribution is who says a statement ("Airwars says", "according to the coalition").
 """
 
 from __future__ import annotations
@@ -230,6 +231,17 @@ def same_entity(a: str, b: str) -> bool:
     if a == b or words_a <= words_b or words_b <= words_a:
         return True
     return len(a) > 4 and len(b) > 4 and _one_edit_apart(a, b)
+
+
+def name_covers(evidence_name: str, claim_name: str) -> bool:
+    """Whether a name in the evidence stands for the claim's: it holds every word of it ("Dillon" in "Ryan Dillon";
+    a possessive 's aside), or is a spelling of it ("Raqa", "Raqqa"). One way only: the evidence's "Virgin" does
+    not stand for the claim's "Virgin Atlantic"."""
+    claim_words = {w.removesuffix("'s") for w in claim_name.split()}
+    evidence_words = {w.removesuffix("'s") for w in evidence_name.split()}
+    if claim_words <= evidence_words:
+        return True
+    return len(claim_name) > 4 and len(evidence_name) > 4 and _one_edit_apart(claim_name, evidence_name)
 
 
 def _one_edit_apart(a: str, b: str) -> bool:

@@ -21,7 +21,7 @@ from assistant.check.entailment import EntailmentModel
 from assistant.check.evidence import ALIGNED, Sentence
 from assistant.check.features import Alignment, Candidate, align, describe
 from assistant.check.learned import VerifierModel, combine, shipped_model
-from assistant.check.slots import Slots, antonym_pairs, extract, name_swaps, same_entity, same_measure
+from assistant.check.slots import Slots, antonym_pairs, extract, name_covers, name_swaps, same_entity, same_measure
 from assistant.retrieve import Filters
 from assistant.store.corpus import Corpus
 from assistant.text import content_terms
@@ -92,10 +92,10 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
             return result("conflict", f"antonym: claim {flipped[0][0]}, source {flipped[0][1]}")
     # Whether a negation contradicts is the entailment model's call (a cue word may be about another clause);
     # the rules only decline to call "supported" across a difference in polarity.
-    names_in_sentence = all(any(same_entity(name, other) for other in evidence.names) or name in sentence.text.lower()
+    names_in_sentence = all(any(name_covers(other, name) for other in evidence.names) or name in sentence.text.lower()
                             for name in claim_slots.names)
     names_covered = names_in_sentence or all(
-        any(same_entity(name, other) for other in evidence.names | _names_in(sentence))
+        any(name_covers(other, name) for other in evidence.names | _names_in(sentence))
         or name in sentence.passage.text.lower() for name in claim_slots.names)
     numbers_covered = all(any(q.value == c.value and (q.unit == c.unit or not c.unit) for q in evidence.quantities)
                           for c in claim_slots.quantities)

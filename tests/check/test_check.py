@@ -125,6 +125,22 @@ def test_people_individuals_and_persons_are_one_counted_noun() -> None:
     assert judge(same, extract(same), evidence).relation != "conflict"
 
 
+def test_a_name_is_found_only_where_all_its_words_are() -> None:
+    # a Daily Mail page read by a wheel user: the sentence says "Virgin Galactic", the passage "Virgin" alone
+    text = ("Ned RocknRoll is the nephew of Richard Branson, founder of Virgin. Rocknroll, who changed his name "
+            "from Abel Smith, works for his uncle's space flight company, Virgin Galactic.")
+    start = text.index("Rocknroll, who")
+    passage = Passage(chunk_id="a:0", article_id="a", title="t", source="s", date=None, text=text, start=0,
+                      end=len(text), score=1.0)
+    evidence = Sentence(passage=passage, number=1, start=start, end=len(text), score=1.0)
+    claim = "Rocknroll works for Virgin Atlantic."
+    assert judge(claim, extract(claim), evidence).relation != "support"
+    named = "Rocknroll works for Virgin Galactic."
+    assert judge(named, extract(named), evidence).decided_by.endswith("names found in the sentence")
+    surname = "Smith works for Virgin Galactic."  # the surname of the sentence's "Abel Smith"
+    assert judge(surname, extract(surname), evidence).relation == "support"
+
+
 def test_months_are_month_names_not_the_verb_or_a_surname() -> None:
     assert months("The SDF entered Raqqa in early May.") == {"may"}
     assert months("Theresa May said it may rain in June.") == {"june"}
