@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from assistant.errors import FactcheckError
 from assistant.text import iso_date
@@ -181,6 +181,12 @@ class Filters(BaseModel):
         if found is None:
             raise FactcheckError(f"not a date: {value!r}; use YYYY-MM-DD")
         return found
+
+    @model_validator(mode="after")
+    def _a_range(self) -> Filters:
+        if self.since is not None and self.until is not None and self.since > self.until:
+            raise FactcheckError(f"since {self.since} is after until {self.until}: no article can match")
+        return self
 
     @property
     def empty(self) -> bool:

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from assistant.check.check import check_text
-from assistant.cli.common import batch_records, err, fail, handles_errors, out, print_json, report_bad_record
+from assistant.cli.common import USAGE, batch_records, err, fail, handles_errors, out, print_json, report_bad_record
 from assistant.cli.export import CHECK_COLUMNS, CsvOut, check_rows, claim_review_document
 from assistant.cli.options import (
     CollectionOption,
@@ -63,9 +63,9 @@ def check_command(
     """Check claims against the corpus: supported, contradicted, not_enough_evidence or disputed."""
     given = [x for x in (claim, file, batch) if x is not None]
     if len(given) != 1:
-        fail("give exactly one of CLAIM, --file PATH (or - for stdin) and --batch FILE")
+        fail("give exactly one of CLAIM, --file PATH (or - for stdin) and --batch FILE", USAGE)
     if as_json and output not in ("text", "json"):
-        fail(f"--json and --format {output} are two formats; give one")
+        fail(f"--json and --format {output} are two formats; give one", USAGE)
     output = "json" if as_json else output
     settings, chosen, model, store = open_reasoning(engine, record, no_cache, collection)
     filters = Filters(sources=source or [], since=since, until=until, firm_dates=firm_dates)

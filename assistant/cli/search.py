@@ -13,6 +13,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from assistant.cli.common import (
+    USAGE,
     batch_records,
     fail,
     handles_errors,
@@ -46,9 +47,9 @@ def search_command(
 ) -> None:
     """Search the stored passages."""
     if (query is None) == (batch is None):
-        fail("give a QUERY or --batch FILE (not both)")
+        fail("give a QUERY or --batch FILE (not both)", USAGE)
     if as_json and output == "csv":
-        fail("--json and --format csv are two formats; give one")
+        fail("--json and --format csv are two formats; give one", USAGE)
     filters = Filters(sources=source or [], since=since, until=until, firm_dates=firm_dates)
     store = open_store(read_settings(collection), collection)
     table = CsvOut(sys.stdout, SEARCH_COLUMNS) if output == "csv" else None

@@ -107,5 +107,5 @@ def test_search_batch_csv_has_one_row_per_result(run_cli: RunCli, tmp_path: Path
 
 def test_two_formats_at_once_is_an_error(run_cli: RunCli) -> None:
     result = run_cli("check", AIRWARS, "--json", "--format", "csv")
-    assert result.exit_code == 1 and "two formats" in result.stderr
+    assert result.exit_code == 2 and "two formats" in result.stderr
     assert run_cli("check", AIRWARS, "--format", "yaml").exit_code == 2
