@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from assistant.check.check import check_text
-from assistant.cli.common import USAGE, batch_records, err, fail, handles_errors, out, print_json, report_bad_record
+from assistant.cli.common import USAGE, batch_records, err, fail, handles_errors, out, print_error, print_json
 from assistant.cli.export import CHECK_COLUMNS, CsvOut, check_rows, claim_review_document
 from assistant.cli.options import (
     CollectionOption,
@@ -92,19 +92,22 @@ def _check_batch(batch: Path, output: Format, settings: Settings, store: Store,
     reviewed: list[CheckResult] = []
     records = batch_records(batch, "text", plain_lines=False)
     for record in records:
-        try:
-            if record.text is None:
-                report_bad_record(record)
-                raise FactcheckError(record.error)
-            result = check(record.text)
-        except FactcheckError as exc:  # one bad record never stops the batch
+        if record.text is None:  # an unreadable line: named on stderr, an error in its place
+            print_error(record.error)
+            error = record.error
+        else:
+            try:
+                result = check(record.text)
+                error = ""
+            except FactcheckError as exc:  # one bad record never stops the batch
+                error = str(exc)
+                if output == "claimreview":
+                    err.print(f"[yellow]warning:[/] record {escape(record.id)}: {escape(error)}")
+        if error:
             if table is not None:
-                table.write(check_rows(record.id, None, {}, str(exc)))
-            elif output == "claimreview":
-                if record.text is not None:
-                    err.print(f"[yellow]warning:[/] record {escape(record.id)}: {escape(str(exc))}")
-            else:
-                print_json({"id": record.id, "error": str(exc)})
+                table.write(check_rows(record.id, None, {}, error))
+            elif output != "claimreview":
+                print_json({"id": record.id, "error": error})
             continue
         if table is not None:
             table.write(check_rows(record.id, result, _urls(store, [result])))

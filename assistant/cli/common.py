@@ -49,8 +49,13 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
 USAGE = 2  # the exit code of a usage error (options that cannot go together), as click gives an unknown flag
 
 
-def fail(message: str, code: int = 1) -> NoReturn:
+def print_error(message: str) -> None:
+    """One `error:` line on stderr (the message is data, never markup)."""
     err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    print_error(message)
     raise typer.Exit(code)
 
 
@@ -98,8 +103,3 @@ def batch_records(path: Path, field: str, plain_lines: bool) -> list[BatchRecord
             continue
         records.append(BatchRecord(str(record.get("id", number)), record[field]))
     return records
-
-
-def report_bad_record(record: BatchRecord) -> None:
-    """The one stderr line for a batch line that could not be read (the batch goes on; the exit code will be 1)."""
-    err.print(f"[bold red]error:[/] {escape(record.error)}", markup=True, highlight=False, soft_wrap=True)

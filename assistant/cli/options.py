@@ -26,28 +26,25 @@ CollectionOption = Annotated[str | None, typer.Option(help="Collection to use.")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
-def read_settings(collection: str | None) -> Settings:
+def read_settings(collection: str | None, **overrides: bool) -> Settings:
     """Settings for a command that reads a collection: one named on the command line must exist."""
-    loaded = load_settings()
+    loaded = load_settings(**overrides)
     if collection is not None:
         require_collection(loaded, collection)
     return loaded
 
 
-def reasoning_settings(record: bool, no_cache: bool) -> Settings:
+def reasoning_settings(record: bool, no_cache: bool, collection: str | None = None) -> Settings:
     overrides: dict[str, bool] = {}
     if record:
         overrides["record"] = True
     if no_cache:
         overrides["cache"] = False
-    return load_settings(**overrides)
+    return read_settings(collection, **overrides)
 
 
 def open_reasoning(engine: str | None, record: bool, no_cache: bool,
                    collection: str | None) -> tuple[Settings, str, ChatModel | None, Store]:
     """What every reasoning command starts from: settings, the resolved engine, its model and the store."""
-    settings = reasoning_settings(record, no_cache)
-    if collection is not None:
-        require_collection(settings, collection)
-    runtime = Runtime(settings, collection, engine)
+    runtime = Runtime(reasoning_settings(record, no_cache, collection), collection, engine)
     return runtime.settings, runtime.engine, runtime.model, runtime.store

@@ -18,8 +18,8 @@ from assistant.cli.common import (
     fail,
     handles_errors,
     out,
+    print_error,
     print_json,
-    report_bad_record,
 )
 from assistant.cli.export import SEARCH_COLUMNS, CsvOut, search_rows
 from assistant.cli.options import FirmDatesOption, read_settings
@@ -57,7 +57,7 @@ def search_command(
         records = batch_records(batch, "query", plain_lines=True)
         for record in records:
             if record.text is None:  # named on stderr; the rest of the batch still runs
-                report_bad_record(record)
+                print_error(record.error)
                 if table is None:
                     print_json({"id": record.id, "error": record.error})
                 continue

@@ -69,17 +69,18 @@ def load_file(path: Path, data: bytes, field_map: Mapping[str, str]) -> Loaded:
     return loaded
 
 
-def _meta_from(values: Mapping[str, Any], notes: list[str] | None = None) -> ArticleMeta:
-    """The metadata fields; one that is a list or a mapping is left out (with a note), never stored as its repr."""
+def _meta_from(values: Mapping[str, Any], warn: Callable[[str], None] | None = None) -> ArticleMeta:
+    """The metadata fields; one that is a list or a mapping is left out (`warn` hears it), never stored as its
+    repr."""
     fields = {}
     for key in META_FIELDS:
         value = values.get(key)
         if value in (None, ""):
             continue
         if isinstance(value, (list, tuple, dict, bool)):
-            if notes is not None:
+            if warn is not None:
                 kind = "a mapping" if isinstance(value, dict) else "true/false" if isinstance(value, bool) else "a list"
-                notes.append(f"field '{key}' is {kind}, not text; left out")
+                warn(f"field '{key}' is {kind}, not text; left out")
             continue
         fields[key] = str(value).strip()
     return ArticleMeta(**fields)
@@ -104,10 +105,8 @@ def _load_markdown(path: Path, decoded: Decoded, _map: Mapping[str, str]) -> Loa
         metadata, content = _unclosed_front_matter(text)
         repaired = " (read up to the first blank line as front matter)" if metadata else ""
         loaded.warn(path, f"front matter opened with '---' on line 1 is never closed{repaired}", 1)
-    notes: list[str] = []
-    loaded.documents.append(Document(text=markdown_text(content), meta=_meta_from(metadata, notes), origin=str(path)))
-    for note in notes:
-        loaded.warn(path, note)
+    meta = _meta_from(metadata, lambda note: loaded.warn(path, note))
+    loaded.documents.append(Document(text=markdown_text(content), meta=meta, origin=str(path)))
     return loaded
 
 
@@ -148,8 +147,8 @@ def _record_document(path: Path, line: int, record: Mapping[str, Any], field_map
     def field(name: str) -> Any:
         if name in field_map:
             return record.get(field_map[name])
-        if record.get(name) not in (None, ""):
-            return record.get(name)
+        if (value := record.get(name)) not in (None, ""):
+            return value
         alias = next((a for a in _ALIASES[name] if record.get(a) not in (None, "")), None)
         if alias is None:
             return None
@@ -160,10 +159,7 @@ def _record_document(path: Path, line: int, record: Mapping[str, Any], field_map
     if not isinstance(text, str) or not text.strip():
         wanted = field_map.get("text", "text")
         raise InputError(str(path), f"record has no '{wanted}' field with text", line)
-    notes: list[str] = []
-    meta = _meta_from({k: field(k) for k in META_FIELDS}, notes)
-    for note in notes:
-        loaded.warn(path, note, line)
+    meta = _meta_from({k: field(k) for k in META_FIELDS}, lambda note: loaded.warn(path, note, line))
     return Document(text=text, meta=meta, origin=f"{path}:{line}")
 
 
