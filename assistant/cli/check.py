@@ -90,7 +90,7 @@ def _check_batch(batch: Path, output: Format, settings: Settings, store: Store,
     that fails, or a line that cannot be read, is an error in its place; the rest of the batch still runs."""
     table = CsvOut(sys.stdout, CHECK_COLUMNS) if output == "csv" else None
     reviewed: list[CheckResult] = []
-    records = batch_records(batch, "text", plain_lines=False)
+    records = batch_records(batch, ("text", "claim"), plain_lines=False)
     for record in records:
         if record.text is None:  # an unreadable line: named on stderr, an error in its place
             print_error(record.error)

@@ -77,10 +77,11 @@ class BatchRecord:
     error: str = ""
 
 
-def batch_records(path: Path, field: str, plain_lines: bool) -> list[BatchRecord]:
-    """The records of a batch file: JSONL objects with `id` and `field`, or (if `plain_lines`) plain text lines
-    numbered from 1. A malformed line is a record with its error, naming the file and line, so that the rest of
-    the batch still runs (as a bad record does in ingest)."""
+def batch_records(path: Path, fields: tuple[str, ...], plain_lines: bool) -> list[BatchRecord]:
+    """The records of a batch file: JSONL objects with `id` and the first of `fields` they have (a reporter's
+    file says "claim" where ours says "text"), or (if `plain_lines`) plain text lines numbered from 1. A malformed
+    line is a record with its error, naming the file and line, so that the rest of the batch still runs (as a bad
+    record does in ingest)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -97,9 +98,11 @@ def batch_records(path: Path, field: str, plain_lines: bool) -> list[BatchRecord
         except json.JSONDecodeError as exc:
             records.append(BatchRecord(str(number), None, f"{path}:{number}: malformed JSON ({exc.msg})"))
             continue
-        if not isinstance(record, dict) or not isinstance(record.get(field), str):
-            records.append(BatchRecord(str(number), None,
-                                       f"{path}:{number}: expected an object with a string '{field}'"))
+        field = next((f for f in fields if isinstance(record, dict) and isinstance(record.get(f), str)), None)
+        if field is None:
+            wanted = " or ".join(f"'{f}'" for f in fields)
+            records.append(BatchRecord(str(record.get("id", number) if isinstance(record, dict) else number), None,
+                                       f"{path}:{number}: expected an object with a string {wanted}"))
             continue
         records.append(BatchRecord(str(record.get("id", number)), record[field]))
     return records

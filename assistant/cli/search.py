@@ -54,7 +54,7 @@ def search_command(
     store = open_store(read_settings(collection), collection)
     table = CsvOut(sys.stdout, SEARCH_COLUMNS) if output == "csv" else None
     if batch is not None:
-        records = batch_records(batch, "query", plain_lines=True)
+        records = batch_records(batch, ("query", "text"), plain_lines=True)
         for record in records:
             if record.text is None:  # named on stderr; the rest of the batch still runs
                 print_error(record.error)

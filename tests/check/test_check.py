@@ -245,15 +245,15 @@ def test_empty_and_huge_drafts(run_cli: RunCli, tmp_path: Path) -> None:
 def test_a_malformed_batch_line_is_named_and_the_rest_of_the_batch_is_checked(run_cli: RunCli, tmp_path: Path) -> None:
     batch = tmp_path / "claims.jsonl"
     batch.write_text('{"id": "a", "text": "Airwars says 744 civilians were killed in coalition strikes in June."}\n'
-                     '{"id": "b", "claim": "wrong field"}\n{"id": "c", \n'
-                     '{"id": "d", "text": "Airwars is a London-based collective."}\n', encoding="utf-8")
+                     '{"id": "b", "statement": "wrong field"}\n{"id": "c", \n'
+                     '{"id": "d", "claim": "Airwars is a London-based collective."}\n', encoding="utf-8")
     result = run_cli("check", "--batch", str(batch), "--engine", "local")
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert f"{batch}:2: expected an object with a string 'text'" in result.stderr
+    assert f"{batch}:2: expected an object with a string 'text' or 'claim'" in result.stderr
     assert f"{batch}:3: malformed JSON" in result.stderr
     import json
     records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
-    assert [r["id"] for r in records] == ["a", "2", "3", "d"]
+    assert [r["id"] for r in records] == ["a", "b", "3", "d"]  # an unreadable line's own id where it has one
     assert records[0]["claims"][0]["verdict"] == records[3]["claims"][0]["verdict"] == "supported"
     assert "error" in records[1] and "error" in records[2]
 
