@@ -8,7 +8,9 @@ extractively: the best-matching sentences, each cited, labelled as such.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
@@ -16,13 +18,14 @@ from assistant.check.backing import guard_sentences
 from assistant.check.citations import verified
 from assistant.check.evidence import RELEVANT, Sentence, score_sentences
 from assistant.check.guards import aimed_at_model, echoes
+from assistant.check.slots import extract, quantities
 from assistant.errors import LLMError, LLMOutputError
 from assistant.llm.base import ChatModel, parse_reply
 from assistant.prompts import load_prompt, render
 from assistant.retrieve import Filters, SearchConfig, search
 from assistant.retrieve.diversify import drop_syndicated_repeats
 from assistant.store.corpus import Corpus
-from assistant.text import sentence_spans
+from assistant.text import content_terms, sentence_spans, stem
 from assistant.types import Answer, Citation, Passage, Usage
 
 NOTHING_RELEVANT = "The corpus has no passages relevant to this question, so it cannot answer it."
@@ -57,19 +60,63 @@ def ask(store: Corpus, question: str, model: ChatModel | None, k: int = 6, filte
     return _generative(store, question, passages, model, engine)
 
 
+# What a question asks for, when a sentence can be seen to lack it: "How many drones ..." wants a figure of drones,
+# "How far ..." a figure, "When ..." a date.
+_ASKS_FOR_NUMBER = re.compile(r"^\W*(?:how (?:many|much|far|long|old|big|large|high)|what (?:percentage|share|"
+                              r"proportion|number|amount|fraction)|by how much)\b", re.IGNORECASE)
+_COUNTED = re.compile(r"^\W*how many ((?:[\w'-]+ ){0,3}?)(?:are|were|is|was|did|do|does|have|has|had|will|would|"
+                      r"can|could|died|people)\b", re.IGNORECASE)
+_ASKS_FOR_DATE = re.compile(r"^\W*(?:when|(?:in |on )?(?:what|which) (?:year|month|date|day))\b", re.IGNORECASE)
+_DATE_WORD = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|ago)\b")
+
+
+@dataclass(frozen=True)
+class _Asked:
+    what: str  # as the answer names it: "a figure", "how many drones", "a date"
+    counted: frozenset[str] = frozenset()  # stems of the noun a "how many" question counts
+
+
+def _asked_for(question: str) -> _Asked | None:
+    if counted := _COUNTED.search(question):
+        words = counted.group(1).split()
+        if words:
+            return _Asked(f"how many {' '.join(words)}", frozenset(stem(w) for w in content_terms(" ".join(words))))
+    if _ASKS_FOR_NUMBER.search(question):
+        return _Asked("a figure")
+    if _ASKS_FOR_DATE.search(question):
+        return _Asked("a date")
+    return None
+
+
+def _states(asked: _Asked, text: str) -> bool:
+    if asked.what == "a date":
+        slots = extract(text)
+        return bool(slots.years or slots.months or _DATE_WORD.search(text))
+    figures = quantities(text)
+    if not asked.counted:
+        return bool(figures)
+    return any(asked.counted & (q.context | {stem(q.unit)}) for q in figures)
+
+
 def _extractive(store: Corpus, question: str, sentences: Sequence[Sentence]) -> Answer:
     best = sentences[0].score
+    relevant = [s for s in sentences if s.score >= max(RELEVANT, best - 0.15) and not aimed_at_model(s.text)]
+    asked = _asked_for(question)
+    lead = EXTRACTIVE_PREFIX
+    if asked is not None:  # the sentences that state what was asked for first; if none does, say so
+        stating = [s for s in relevant if _states(asked, s.text)]
+        relevant = stating + [s for s in relevant if s not in stating]
+        if not stating:
+            lead = EXTRACTIVE_PREFIX.replace("):", f"; none of them states {asked.what}):")
     chosen: list[Sentence] = []
-    for sentence in sentences:
-        if len(chosen) == 3 or sentence.score < max(RELEVANT, best - 0.15):
+    for sentence in relevant:
+        if len(chosen) == 3:
             break
-        if aimed_at_model(sentence.text) or any(_same_statement(sentence, other) for other in chosen):
-            continue  # the syndicated copy of a sentence already chosen
-        chosen.append(sentence)
+        if not any(_same_statement(sentence, other) for other in chosen):  # not a syndicated copy of one chosen
+            chosen.append(sentence)
     citations = [c for c in (_cite(store, s.passage, _through_quote_end(s)) for s in chosen) if c is not None]
     body = " ".join(f"“{c.quote}” [{i}]" for i, c in enumerate(citations, start=1))
-    return Answer(question=question, answer=EXTRACTIVE_PREFIX + body, citations=citations, engine="local",
-                  model=None)
+    return Answer(question=question, answer=lead + body, citations=citations, engine="local", model=None)
 
 
 def _through_quote_end(sentence: Sentence, max_more: int = 2) -> str:

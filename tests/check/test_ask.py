@@ -186,6 +186,21 @@ def test_local_engine_answers_with_citations(run_cli: RunCli, open_store: OpenSt
     assert_quotes_are_source_text(answer, open_store)
 
 
+@pytest.mark.slow  # the extractive answer's sentences are the real model's nearest
+def test_a_local_answer_says_when_no_sentence_states_the_figure_or_date_asked_for(run_cli: RunCli) -> None:
+    def answer(question: str) -> dict[str, Any]:
+        result = run_cli("ask", question, "--engine", "local", "--json")
+        assert result.exit_code == 0, result.output
+        return dict(result.json())
+
+    drones = answer("How many drones did Daesh use in Raqqa?")  # the seeds name drones but count none
+    assert "none of them states how many drones" in drones["answer"]
+    assert not any("2,000" in c["quote"] for c in drones["citations"])  # a figure of militants is no answer
+    militants = answer("How many Daesh militants are in Raqqa?")
+    assert "none of them" not in militants["answer"] and "2,000" in militants["citations"][0]["quote"]
+    assert "none of them states a date" in answer("When was Rupert Jones born?")["answer"]
+
+
 def test_a_quoted_statement_is_cited_through_to_its_speaker(run_cli: RunCli, open_store: OpenStore) -> None:
     question = "Who said that Daesh is not defeated with the liberation of Raqqa?"
     result = run_cli("ask", question, "--engine", "local", "--json")
