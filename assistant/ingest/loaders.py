@@ -31,6 +31,11 @@ from assistant.types import ArticleMeta, Document, IngestProblem
 
 META_FIELDS = ("title", "source", "date", "url", "author")
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".csv")
+RECORD_SUFFIXES = (".jsonl", ".csv")  # one article per record, fields named by FACTCHECK_FIELD_MAP
+# Part of the key that decides a file is unchanged (pipeline._file_key), per suffix: raise a format's revision
+# with a change here or in metadata.py/dates.py that makes an unchanged file of it read differently (a date now
+# read, a title cleaned), so the next ingest reads those files again and updates what changed.
+READING_REVISIONS: dict[str, int] = {}
 
 
 class Loaded:

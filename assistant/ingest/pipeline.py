@@ -1,8 +1,9 @@
 """Ingest: files -> documents -> articles (metadata, ids, dedupe, story clusters) -> chunks -> vectors -> store.
 
-Unchanged files are skipped before parsing (file hash in the ledger); identical articles are stored once;
-chunk texts embedded before are not embedded again. Work is committed in batches so a killed run loses at
-most one batch, and the store's write protocol keeps Chroma and the lexical index identical.
+Unchanged files are skipped before parsing (the ledger's file key: the file's hash, and how it is read, see
+`_file_key`); identical articles are stored once; an article a re-read file holds with other metadata than stored
+is updated in place; chunk texts embedded before are not embedded again. Work is committed in batches so a
+killed run loses at most one batch, and the store's write protocol keeps Chroma and the lexical index identical.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from assistant.ingest.chunking import chunk_article
 from assistant.ingest.dates import DateOrders
 from assistant.ingest.decode import read_bytes
 from assistant.ingest.discover import discover
-from assistant.ingest.loaders import load_file, parse_field_map
+from assistant.ingest.loaders import READING_REVISIONS, RECORD_SUFFIXES, load_file, parse_field_map
 from assistant.ingest.metadata import date_order_for, finish_meta, split_preamble
 from assistant.ingest.syndication import StoryClusters, signature
 from assistant.store.corpus import CorpusWriter, FileRecord, PreparedArticle, text_hash
 from assistant.store.writer_lock import hold
-from assistant.types import Article, Document, IngestProblem, IngestReport
+from assistant.types import Article, ArticleMeta, Document, IngestProblem, IngestReport
 
 Progress = Callable[[str, int], None]  # (event, amount): files_total, file_done, chunks_queued, chunks_embedded
 EMBED_SLICE = 128  # chunk texts per embedding call: progress (and its estimate) moves inside a large file
@@ -123,7 +124,7 @@ class Ingestor:
         key = str(path)
         try:
             data = read_bytes(path, self.settings.max_file_bytes)
-            file_hash = hashlib.sha256(data).hexdigest()
+            file_hash = self._file_key(path, data)
             if self.store.file_hash(key) == file_hash:
                 report.skipped += 1
                 report.errors.extend(p.model_copy(update={"reason": f"{p.reason} (file unchanged since it was read)"})
@@ -138,7 +139,7 @@ class Ingestor:
         report.warnings.extend(loaded.warnings)
         article_ids: list[str] = []
         for document in loaded.documents:
-            prepared = self._prepare(document, path, report)
+            prepared = self._prepare(document, path, key, report)
             if prepared is None:
                 continue
             article_ids.append(prepared.article.id)
@@ -149,7 +150,25 @@ class Ingestor:
         batch.files.append(FileRecord(path=key, file_hash=file_hash, article_ids=ids, obsolete_ids=obsolete,
                                       problems=report.errors[first_problem:]))
 
-    def _prepare(self, document: Document, path: Path, report: IngestReport) -> PreparedArticle | None:
+    def _file_key(self, path: Path, data: bytes) -> str:
+        """What decides that a file is unchanged: its bytes, and what else shapes the articles read from them (the
+        field map of a record format, the date order, the loaders' revision of its format), so that re-ingesting an
+        unchanged file after one of those changed reads it again and updates its articles. With none of them set
+        it is the plain file hash, the key of stores ingested before the others were part of it."""
+        file_hash = hashlib.sha256(data).hexdigest()
+        suffix = path.suffix.lower()
+        reading = []
+        if self.field_map and suffix in RECORD_SUFFIXES:
+            reading.append("field_map=" + ",".join(f"{k}={v}" for k, v in sorted(self.field_map.items())))
+        if self.settings.date_order.strip():
+            reading.append(f"date_order={self.settings.date_order.strip()}")
+        if READING_REVISIONS.get(suffix):
+            reading.append(f"revision={READING_REVISIONS[suffix]}")
+        if not reading:
+            return file_hash
+        return hashlib.sha256("\n".join([file_hash, *reading]).encode()).hexdigest()
+
+    def _prepare(self, document: Document, path: Path, key: str, report: IngestReport) -> PreparedArticle | None:
         body, found_date, caption = split_preamble(document.text.replace("\r\n", "\n"))
         line = _line_of(document.origin)
         if not body:
@@ -163,7 +182,16 @@ class Ingestor:
         report.warnings.extend(IngestProblem(path=str(path), line=line, reason=note) for note in notes)
         content_hash = text_hash(body)
         article_id = content_hash[:16]
-        if article_id in self._seen or self.store.is_stored(article_id):
+        stored = None if article_id in self._seen else self.store.article(article_id)
+        if stored is not None and _held_by(stored.origin, key):  # this file's own article, read again
+            self._seen.add(article_id)
+            meta = _keep_inferred_date(meta, stored.meta)
+            if not _same_meta(meta, stored.meta) or document.origin != stored.origin:
+                # The replace path of an edited file, for an article whose text (so id, chunks and vectors) is
+                # unchanged: the store swaps the metadata in at the batch's commit, all at once.
+                return PreparedArticle(article=stored.model_copy(update={"meta": meta, "origin": document.origin}),
+                                       chunks=self.store.chunks_of(article_id), minhash=np.zeros(0), restated=True)
+        if article_id in self._seen or stored is not None:
             report.duplicates += 1
             return PreparedArticle(article=Article(id=article_id, text=body, meta=meta, origin=document.origin,
                                                    content_hash=content_hash), chunks=[], minhash=np.zeros(0))
@@ -184,10 +212,12 @@ class Ingestor:
     def _flush(self, batch: _Batch, report: IngestReport) -> None:
         if not batch.items and not batch.files:
             return
-        self._embed(batch.items)
+        self._embed(batch.items)  # a restated article's vectors are all reused: nothing is embedded for it
         report.removed += self.store.commit(batch.items, batch.files)
-        report.articles += len(batch.items)
-        report.chunks += batch.n_chunks
+        written = [item for item in batch.items if not item.restated]
+        report.articles += len(written)
+        report.chunks += sum(len(item.chunks) for item in written)
+        report.updated += len(batch.items) - len(written)
 
     def _embed(self, items: list[PreparedArticle]) -> None:
         chunks = [c for item in items for c in item.chunks]
@@ -207,6 +237,28 @@ class Ingestor:
             count = len(item.chunks)
             item.embeddings = np.vstack([known[h] for h in hashes[position:position + count]])
             position += count
+
+
+def _held_by(origin: str, path: str) -> bool:
+    """Whether an article's origin ("path" or "path:line") is in the file `path` (the file that stored it first,
+    whose metadata it carries; a copy in another file is a duplicate and changes nothing)."""
+    return origin == path or (origin.startswith(f"{path}:") and origin[len(path) + 1:].isdigit())
+
+
+def _keep_inferred_date(meta: ArticleMeta, stored: ArticleMeta) -> ArticleMeta:
+    """An undated article keeps the date stored from a dated copy (the file never gave it one to change)."""
+    if meta.date is None and stored.date_inferred:
+        return meta.model_copy(update={"date": stored.date, "date_inferred": True, "date_source": stored.date_source,
+                                       "date_confidence": stored.date_confidence})
+    return meta
+
+
+def _same_meta(a: ArticleMeta, b: ArticleMeta) -> bool:
+    """Equal metadata, the confidence compared as stored (a Postgres REAL keeps about 7 digits)."""
+    def key(meta: ArticleMeta) -> dict[str, object]:
+        confidence = None if meta.date_confidence is None else round(meta.date_confidence, 4)
+        return {**meta.model_dump(), "date_confidence": confidence}
+    return key(a) == key(b)
 
 
 def _line_of(origin: str) -> int | None:

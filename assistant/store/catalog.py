@@ -15,15 +15,19 @@ A backend must provide:
   chunks_by_id may return chunks of any article (the Store drops those whose article is not ready).
 - Atomic writes. Each write method below is one transaction: after a crash it happened entirely or not at all.
 - The crash-safety protocol the Store drives (vectors live in another system, so no one transaction spans both):
-    1. `add_pending(items)`: the batch's articles, status 'pending';
-    2. (the Store upserts the chunk vectors; ids are deterministic, so a repeat never duplicates)
-    3. `publish(items, files, obsolete)`: chunks and their lexical rows inserted, the articles 'ready', the
-       file ledger updated, `obsolete` articles 'deleting', the dates-pending flag set: this makes the batch
-       visible, all at once;
+    1. `add_pending(items)`: the batch's articles, status 'pending'; a restated item (an article stored already,
+       given new metadata by its file: see corpus.PreparedArticle) keeps its 'ready' row as it is, and its id is
+       noted as restating;
+    2. (the Store upserts the chunk vectors, with a restated article's new metadata; ids are deterministic, so a
+       repeat never duplicates)
+    3. `publish(items, files, obsolete)`: chunks and their lexical rows inserted, the articles 'ready' (a
+       restated one's row takes its new metadata, and nothing is restating any more), the file ledger updated,
+       `obsolete` articles 'deleting', the dates-pending flag set: this makes the batch visible, all at once;
     4. (the Store removes the vectors of every article not 'ready') then `delete_articles(ids)`.
-  On open, and before each ingest, the Store calls `recover`: every article `unfinished_article_ids` lists
-  (any status but 'ready') loses its vectors, then `delete_articles` removes its rows, so the next ingest
-  re-does it from its file (its ledger row was never written, or was forgotten).
+  On open, and before each ingest, the Store calls `recover`: the articles `restating_article_ids` lists get
+  their catalog metadata back in Chroma (`clear_restating` then), and every article `unfinished_article_ids`
+  lists (any status but 'ready') loses its vectors, then `delete_articles` removes its rows, so the next ingest
+  re-does it from its file (its ledger row was never written, or was forgotten, or still has the old key).
 - One writer at a time: `writer_lock()` gives a lock that only one process (on any machine that shares the
   collection) can hold, released when its holder dies (see writer_lock.py; SQLite: a file lock beside the
   database; PostgreSQL: `pg_try_advisory_lock` on the collection's key). The Store takes it around every ingest
@@ -73,6 +77,12 @@ class Catalog(Protocol):
     def ready_article_ids(self, ids: Iterable[str]) -> set[str]: ...
 
     def unfinished_article_ids(self) -> list[str]: ...
+
+    def restating_article_ids(self) -> list[str]:
+        """Restated articles whose batch was not published (noted by add_pending, cleared by publish)."""
+        ...
+
+    def clear_restating(self) -> None: ...
 
     def signatures(self) -> Iterator[tuple[str, np.ndarray, str]]: ...
 

@@ -65,12 +65,16 @@ class Corpus(Protocol):
 
 @dataclass
 class PreparedArticle:
-    """An article ready to write: its chunks, their vectors (filled in by the pipeline) and its MinHash."""
+    """An article ready to write: its chunks, their vectors (filled in by the pipeline) and its MinHash.
+
+    `restated`: an article stored already (same text, id, chunks and vectors) whose file now gives it other
+    metadata; the commit swaps the new metadata in, and the stored version stays visible until then."""
 
     article: Article
     chunks: list[Chunk]
     minhash: np.ndarray
     embeddings: np.ndarray | None = None  # one row per chunk
+    restated: bool = False
 
 
 @dataclass
@@ -106,7 +110,13 @@ class CorpusWriter(Protocol):
         """The bad records noted when the file was last read."""
         ...
 
-    def is_stored(self, article_id: str) -> bool: ...
+    def article(self, article_id: str) -> Article | None:
+        """The stored article (complete ones only), or None."""
+        ...
+
+    def chunks_of(self, article_id: str) -> list[Chunk]:
+        """A stored article's chunks, in order."""
+        ...
 
     def signatures(self) -> Iterator[tuple[str, np.ndarray, str]]:
         """(article id, MinHash signature, story cluster) of every stored article."""

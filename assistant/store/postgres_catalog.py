@@ -87,6 +87,7 @@ CREATE TABLE IF NOT EXISTS factcheck_writers (
 
 _SCHEMA_LOCK = 0x6661637463686B  # advisory lock key serialising the CREATE statements of concurrent first opens
 _DATES_PENDING = "dates_pending"
+_RESTATING = "restating"  # settings key: ids (JSON) of restated articles whose new metadata Chroma may hold already
 _ARTICLE_COLUMNS = ("id, title, source, date, date_inferred, url, author, caption, origin, content_hash, cluster, "
                     "text, n_chunks, date_source, date_confidence")
 _CHUNK_COLUMNS = "id, article_id, idx, text, span_start, span_end"
@@ -203,6 +204,16 @@ class PostgresCatalog:
     def unfinished_article_ids(self) -> list[str]:
         return [r[0] for r in self._rows("SELECT id FROM factcheck_articles WHERE collection = %s "
                                          "AND status <> 'ready' ORDER BY id", (self.collection,))]
+
+    def restating_article_ids(self) -> list[str]:
+        rows = self._rows("SELECT value FROM factcheck_settings WHERE collection = %s AND key = %s",
+                          (self.collection, _RESTATING))
+        return list(json.loads(rows[0][0])) if rows else []
+
+    def clear_restating(self) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM factcheck_settings WHERE collection = %s AND key = %s",
+                       (self.collection, _RESTATING))
 
     def signatures(self) -> Iterator[tuple[str, np.ndarray, str]]:
         rows = self._rows("SELECT id, minhash, cluster FROM factcheck_articles WHERE collection = %s "
@@ -387,12 +398,23 @@ class PostgresCatalog:
                 "cluster = excluded.cluster, text = excluded.text, n_chunks = excluded.n_chunks, "
                 "minhash = excluded.minhash, date_source = excluded.date_source, "
                 "date_confidence = excluded.date_confidence",
-                [_article_row(self.collection, item.article, item.minhash) for item in items])
+                [_article_row(self.collection, item.article, item.minhash) for item in items if not item.restated])
+            restating = [item.article.id for item in items if item.restated]
+            if restating:
+                _set_setting(db, self.collection, _RESTATING, json.dumps(self.restating_article_ids() + restating))
 
     def publish(self, items: Sequence[PreparedArticle], files: Sequence[FileRecord], obsolete: Sequence[str]) -> None:
         """Chunks and their lexical rows, articles 'ready', the ledger, obsolete articles 'deleting': at once."""
         with self._transaction() as db, db.cursor() as cursor:
-            chunks = [c for item in items for c in item.chunks]
+            cursor.executemany(  # restated articles: same text, same chunks; only the metadata changes
+                "UPDATE factcheck_articles SET title = %s, source = %s, date = %s, date_inferred = %s, url = %s, "
+                "author = %s, caption = %s, origin = %s, date_source = %s, date_confidence = %s "
+                "WHERE collection = %s AND id = %s",
+                [(*_meta_values(item.article), self.collection, item.article.id) for item in items if item.restated])
+            db.execute("DELETE FROM factcheck_settings WHERE collection = %s AND key = %s",
+                       (self.collection, _RESTATING))
+            new = [item for item in items if not item.restated]
+            chunks = [c for item in new for c in item.chunks]
             _forget_chunks(db, self.collection, "id = ANY(%s)", [c.id for c in chunks])  # a re-written chunk
             words = {c.id: index_words(c.text) for c in chunks}
             cursor.executemany(
@@ -407,7 +429,7 @@ class PostgresCatalog:
                 "WHERE c.collection = %s AND c.id = ANY(%s) GROUP BY l "
                 "ON CONFLICT (collection, lexeme) DO UPDATE SET df = factcheck_lexemes.df + excluded.df",
                 (self.collection, self.collection, [c.id for c in chunks]))
-            _set_status(db, self.collection, [item.article.id for item in items], "ready")
+            _set_status(db, self.collection, [item.article.id for item in new], "ready")
             cursor.executemany(
                 "INSERT INTO factcheck_files (collection, path, file_hash, article_ids, problems) "
                 "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (collection, path) DO UPDATE SET file_hash = "
@@ -522,6 +544,13 @@ def _article_row(collection: str, article: Article, minhash: np.ndarray) -> tupl
     return (collection, article.id, m.title, m.source, m.date, m.date_inferred, m.url, m.author, m.caption,
             article.origin, article.content_hash, article.cluster, article.text, article.n_chunks, minhash.tobytes(),
             m.date_source, m.date_confidence)
+
+
+def _meta_values(article: Article) -> tuple[Any, ...]:
+    """title, source, date, date_inferred, url, author, caption, origin, date_source, date_confidence."""
+    m = article.meta
+    return (m.title, m.source, m.date, m.date_inferred, m.url, m.author, m.caption, article.origin, m.date_source,
+            m.date_confidence)
 
 
 def _chunk(row: Sequence[Any]) -> Chunk:

@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 _DATES_PENDING = "dates_pending"  # settings key: undated articles may have gained a dated copy
+_RESTATING = "restating"  # settings key: ids (JSON) of restated articles whose new metadata Chroma may hold already
 _ARTICLE_COLUMNS = "id, title, source, date, date_inferred, url, author, caption, origin, content_hash, cluster, " \
                    "text, n_chunks, date_source, date_confidence"
 
@@ -123,6 +124,13 @@ class SqliteCatalog:
 
     def unfinished_article_ids(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT id FROM articles WHERE status != 'ready'")]
+
+    def restating_article_ids(self) -> list[str]:
+        row = self._db.execute("SELECT value FROM settings WHERE key = ?", (_RESTATING,)).fetchone()
+        return list(json.loads(row[0])) if row else []
+
+    def clear_restating(self) -> None:
+        self._db.execute("DELETE FROM settings WHERE key = ?", (_RESTATING,))
 
     def signatures(self) -> Iterator[tuple[str, np.ndarray, str]]:
         for article_id, blob, cluster in self._db.execute(
@@ -220,13 +228,22 @@ class SqliteCatalog:
     def add_pending(self, items: Sequence[PreparedArticle]) -> None:
         with self.transaction() as db:
             for item in items:
-                _insert_pending(db, item.article, item.minhash)
+                if not item.restated:
+                    _insert_pending(db, item.article, item.minhash)
+            restating = [item.article.id for item in items if item.restated]
+            if restating:
+                db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)",
+                           (_RESTATING, json.dumps(self.restating_article_ids() + restating)))
 
     def publish(self, items: Sequence[PreparedArticle], files: Sequence[FileRecord], obsolete: Sequence[str]) -> None:
         with self.transaction() as db:
             for item in items:
-                _insert_chunks(db, item.chunks)
-            _set_status(db, [item.article.id for item in items], "ready")
+                if item.restated:  # same text, same chunks: only the article's metadata changes
+                    _update_meta(db, item.article)
+                else:
+                    _insert_chunks(db, item.chunks)
+            _set_status(db, [item.article.id for item in items if not item.restated], "ready")
+            db.execute("DELETE FROM settings WHERE key = ?", (_RESTATING,))
             for f in files:
                 _record_file(db, f)
             _set_status(db, obsolete, "deleting")
@@ -277,6 +294,16 @@ def _insert_pending(db: sqlite3.Connection, article: Article, minhash: np.ndarra
         (article.id, m.title, m.source, m.date, int(m.date_inferred), m.url, m.author, m.caption, article.origin,
          article.content_hash, article.cluster, article.text, article.n_chunks, minhash.tobytes(), m.date_source,
          m.date_confidence),
+    )
+
+
+def _update_meta(db: sqlite3.Connection, article: Article) -> None:
+    m = article.meta
+    db.execute(
+        "UPDATE articles SET title = ?, source = ?, date = ?, date_inferred = ?, url = ?, author = ?, caption = ?, "
+        "origin = ?, date_source = ?, date_confidence = ? WHERE id = ?",
+        (m.title, m.source, m.date, int(m.date_inferred), m.url, m.author, m.caption, article.origin, m.date_source,
+         m.date_confidence, article.id),
     )
 
 

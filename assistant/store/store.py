@@ -41,6 +41,15 @@ def chunk_metadata(chunk: Chunk, article: Article) -> Metadata:
     return meta
 
 
+def replacing_metadata(chunk: Chunk, article: Article) -> Metadata:
+    """chunk_metadata for a chunk Chroma holds already: Chroma merges metadata on upsert and update, so a key the
+    article no longer has (a date it lost) is sent as None, which removes it."""
+    return {**dict.fromkeys(_OPTIONAL_KEYS), **chunk_metadata(chunk, article)}
+
+
+_OPTIONAL_KEYS = ("date", "date_num", "date_confidence")
+
+
 def _source_key(name: str) -> str:
     return " ".join(name.split()).lower().removeprefix("www.")
 
@@ -131,6 +140,10 @@ class Store:
     # -- writes (CorpusWriter) ---------------------------------------------------------------------------------
     def recover(self) -> int:
         """Finish or undo whatever a killed run left half-done. Returns the number of articles cleaned up."""
+        restating = self.catalog.restating_article_ids()
+        if restating:  # killed after Chroma took their new metadata, before the catalog did: Chroma gets it back
+            self._write_vector_metadata(self.catalog.articles_by_id(restating).values())
+            self.catalog.clear_restating()
         unfinished = self.catalog.unfinished_article_ids()
         if unfinished:
             self.vectors.delete_articles(unfinished)
@@ -143,8 +156,8 @@ class Store:
     def file_problems(self, path: str) -> list[IngestProblem]:
         return self.catalog.file_problems(path)
 
-    def is_stored(self, article_id: str) -> bool:
-        return bool(self.catalog.ready_article_ids([article_id]))
+    def chunks_of(self, article_id: str) -> list[Chunk]:
+        return self.catalog.chunks_of(article_id)
 
     def signatures(self) -> Iterator[tuple[str, np.ndarray, str]]:
         return self.catalog.signatures()
@@ -160,12 +173,13 @@ class Store:
         vectors = self.vectors  # opened (and its embedding model checked) before the catalog is touched
         if self.catalog.embedding_model() is None:
             self.catalog.record_embedding_model(self._embedder.name)
-        self.catalog.add_pending(items)
+        self.catalog.add_pending(items)  # a restated article's row stays as it is (and visible) until publish
         ids = [c.id for item in items for c in item.chunks]
         if ids:
             stacked = np.vstack([item.embeddings for item in items
                                  if item.embeddings is not None and len(item.chunks)])
-            metadatas = [chunk_metadata(c, item.article) for item in items for c in item.chunks]
+            metadatas = [(replacing_metadata if item.restated else chunk_metadata)(c, item.article)
+                         for item in items for c in item.chunks]
             vectors.upsert(ids, stacked, metadatas)
         # An article one file dropped but another file of this batch holds (a moved story) stays.
         obsolete = sorted({i for f in files for i in f.obsolete_ids} - {i for f in files for i in f.article_ids})
@@ -216,12 +230,17 @@ class Store:
                 continue
             article.meta.date, article.meta.date_inferred = found, True
             article.meta.date_source, article.meta.date_confidence = INFERRED_DATE
-            chunks = self.catalog.chunks_of(article_id)
             # Chroma first: if killed before the catalog update, the next run simply repeats both.
-            self.vectors.update_metadata([c.id for c in chunks], [chunk_metadata(c, article) for c in chunks])
+            self._write_vector_metadata([article])
             self.catalog.set_inferred_date(article_id, found)
         self.catalog.clear_dates_pending()
         return len(updates)
+
+    def _write_vector_metadata(self, articles: Iterable[Article]) -> None:
+        """Set the Chroma metadata of the articles' stored chunks from the articles given."""
+        for article in articles:
+            chunks = self.catalog.chunks_of(article.id)
+            self.vectors.update_metadata([c.id for c in chunks], [replacing_metadata(c, article) for c in chunks])
 
     # -- reads (Corpus) ----------------------------------------------------------------------------------------
     def dense(self, query: str, k: int, filters: Filters) -> list[Hit]:

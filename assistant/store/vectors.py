@@ -20,7 +20,7 @@ import numpy as np
 from assistant.errors import EmbeddingMismatchError, StoreError
 from assistant.types import Filters
 
-Metadata = Mapping[str, str | int | float | bool]
+Metadata = Mapping[str, str | int | float | bool | None]  # None: remove the key from a stored chunk
 _WRITE_BATCH = 2000  # well under Chroma's max batch size
 FIRM_DATE = 0.8  # date_confidence of a date the file gives (metadata 0.9, a leading date fragment 0.8)
 

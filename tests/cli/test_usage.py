@@ -9,8 +9,8 @@ import pytest
 from assistant.ingest.pipeline import Ingestor
 from tests.helpers import RunCli
 
-SUMMARY_KEYS = {"files", "articles", "chunks", "skipped", "duplicates", "removed", "failed", "seconds", "interrupted",
-                "remaining", "gone_files", "gone_articles", "pruned", "errors", "warnings"}
+SUMMARY_KEYS = {"files", "articles", "chunks", "skipped", "duplicates", "updated", "removed", "failed", "seconds",
+                "interrupted", "remaining", "gone_files", "gone_articles", "pruned", "errors", "warnings"}
 SOURCE_KEYS = {"id", "title", "source", "date", "date_inferred", "date_source", "date_confidence", "url", "chunks",
                "cluster", "origin"}
 
