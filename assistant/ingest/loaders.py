@@ -35,7 +35,9 @@ RECORD_SUFFIXES = (".jsonl", ".csv")  # one article per record, fields named by 
 # Part of the key that decides a file is unchanged (pipeline._file_key), per suffix: raise a format's revision
 # with a change here or in metadata.py/dates.py that makes an unchanged file of it read differently (a date now
 # read, a title cleaned), so the next ingest reads those files again and updates what changed.
-READING_REVISIONS: dict[str, int] = {}
+READING_REVISIONS: dict[str, int] = {
+    ".csv": 1,  # 1: a quote that never closes no longer reads the rows after it into one field
+}
 
 
 class Loaded:
@@ -210,26 +212,70 @@ def _load_csv(path: Path, decoded: Decoded, field_map: Mapping[str, str]) -> Loa
     csv.field_size_limit(1 << 30)
     text = decoded.text
     delimiter = _csv_delimiter(text)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    if not text.endswith(("\n", "\r")):  # a quote left open on the last line then holds a line break too
+        text += "\n"
+    lines = io.StringIO(text, newline="").readlines()  # the physical lines, split as csv.reader reads them
+    header = csv.reader(lines, delimiter=delimiter)
+    fieldnames = next(header, None)
     text_column = field_map.get("text", "text")
-    has_alias = "text" not in field_map and any(a in (reader.fieldnames or []) for a in _ALIASES["text"])
-    if reader.fieldnames is None or (text_column not in reader.fieldnames and not has_alias):
-        found = ", ".join(reader.fieldnames or []) or "none"
+    has_alias = "text" not in field_map and any(a in (fieldnames or []) for a in _ALIASES["text"])
+    if not fieldnames or (text_column not in fieldnames and not has_alias):
+        found = ", ".join(fieldnames or []) or "none"
         raise InputError(str(path), f"CSV has no '{text_column}' column (columns: {found}); map one with "
                          f"FACTCHECK_FIELD_MAP=text=COLUMN (delimiter detected: {delimiter!r})")
     loaded = Loaded()
     if delimiter != "," or decoded.bom:
         detected = [f"delimiter {delimiter!r}"] + (["a UTF-8 byte-order mark (removed)"] if decoded.bom else [])
         loaded.warn(path, f"CSV read with what was detected: {', '.join(detected)}")
+    return _collect(path, _csv_records(path, lines, header.line_num, fieldnames, delimiter), field_map, loaded)
 
-    def records() -> Iterator[tuple[int, Any]]:
+
+def _csv_records(path: Path, lines: list[str], start: int, fieldnames: list[str],
+                 delimiter: str) -> Iterator[tuple[int, Any]]:
+    """(line, record) for the rows from line index `start` on, read leniently as csv does by default; the line is
+    the row's last. A row whose quote never closes is one error naming the line the row began on, and reading
+    goes on from the line after it: the runaway field holds the following rows verbatim."""
+    while start < len(lines):
+        reader = csv.reader(lines[start:], delimiter=delimiter)
+        begun = start  # index of the first line of the row being read
         try:
             for row in reader:
-                yield reader.line_num, row
+                end = start + reader.line_num  # index after the row's last line
+                if _unclosed_quote(row, lines[begun:end], len(fieldnames), delimiter):
+                    yield begun + 1, InputError(str(path), "malformed CSV: a quote opened in this row never closes "
+                                                "(it would read the rows after it into one field); row left out",
+                                                begun + 1)
+                    break
+                if row:
+                    yield end, dict(zip(fieldnames, row, strict=False))
+                begun = end
+            else:
+                return
         except csv.Error as exc:
-            yield reader.line_num, InputError(str(path), f"malformed CSV: {exc}", reader.line_num)
+            line = start + reader.line_num
+            yield line, InputError(str(path), f"malformed CSV: {exc}", line)
+            return
+        start = begun + 1
 
-    return _collect(path, records(), field_map, loaded)
+
+def _unclosed_quote(row: list[str], row_lines: list[str], width: int, delimiter: str) -> bool:
+    """Whether the row's quote never closed. Three plain tests, all needed: a field was read across a line end;
+    csv's strict mode rejects the row (the quote runs to the end of the file, or "closes" at the next row's
+    opening quote, not before a delimiter or line end); and the line the row began on already holds the
+    header's number of fields (quotes taken as text), so the row ended there and the quote read on. A quoted
+    field that holds line breaks and closes properly passes, and so does a stray quote in a one-line row (read
+    leniently, as before: it swallows nothing)."""
+    if not any("\n" in field or "\r" in field for field in row):
+        return False
+    first = next(csv.reader([row_lines[0].rstrip("\r\n")], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+    if len(first) < width:
+        return False
+    try:
+        for _ in csv.reader(row_lines, delimiter=delimiter, strict=True):
+            pass
+    except csv.Error:
+        return True
+    return False
 
 
 _DELIMITERS = ",;\t|"

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.ingest import loaders, pipeline
 from assistant.ingest.decode import decode_text
 from assistant.store.sqlite_catalog import SqliteCatalog
-from tests.helpers import CliResult, Consistent, RunCli
+from tests.helpers import CliResult, Consistent, OpenStore, RunCli
 
 GOOD_TEXT = "The harbour tunnel opened on Tuesday, cutting the journey across the bay from forty minutes to eight."
 PNG_BYTES = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00\x1f\xf3\xffa"
@@ -66,6 +67,23 @@ def _csv_without_text(corpus: Path, _mp: pytest.MonkeyPatch) -> list[Problem]:
     return [Problem(corpus / "table.csv", "CSV has no 'text' column (columns: title, copy)")]
 
 
+UNCLOSED_QUOTES = (  # line 3: "closed" by the next row's opening quote; line 6: open to the end of the file
+    "text,title,source,date\n"
+    '"The council approved the harbour budget on Monday.",Budget,Gazette,2021-03-04\n'
+    '"Heavy rain flooded the old town overnight, officials said.,Floods,Post,2021-03-09\n'
+    '"A new bridge opened to traffic on Friday.",Bridge,Gazette,2021-03-12\n'
+    "Schools will reopen next week.,Schools,Herald,2021-03-15\n"
+    '"Ferry services to the islands resume on Sunday,Ferry,Herald,2021-03-16\n'
+    "Tram drivers voted to strike next month.,Tram,Gazette,2021-03-17\n")
+UNCLOSED_QUOTES_READ = {"Budget", "Bridge", "Schools", "Tram"}
+
+
+def _csv_unclosed_quotes(corpus: Path, _mp: pytest.MonkeyPatch) -> list[Problem]:
+    (corpus / "wire.csv").write_text(UNCLOSED_QUOTES)
+    return [Problem(corpus / "wire.csv", "malformed CSV: a quote opened in this row never closes", 3),
+            Problem(corpus / "wire.csv", "malformed CSV: a quote opened in this row never closes", 6)]
+
+
 def _too_big(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> list[Problem]:
     monkeypatch.setenv("FACTCHECK_MAX_FILE_MB", "0.01")
     (corpus / "huge.txt").write_text("A sentence about the budget. " * 1000)
@@ -113,6 +131,7 @@ def _html_without_text(corpus: Path, _mp: pytest.MonkeyPatch) -> list[Problem]:
 
 CASES: dict[str, Case] = {
     "empty": _empty, "binary": _binary, "malformed-jsonl": _malformed_jsonl, "csv-without-text": _csv_without_text,
+    "csv-unclosed-quotes": _csv_unclosed_quotes,
     "too-big": _too_big, "nonexistent": _nonexistent, "symlink-loops": _symlink_loops, "pipe": _pipe,
     "brackets-in-names": _brackets_in_names,
     "bad-front-matter": _bad_front_matter, "html-without-text": _html_without_text,
@@ -151,6 +170,8 @@ def test_bad_input_is_reported_and_good_files_still_ingested(
     assert any(t.startswith("The harbour tunnel opened on Tuesday") for t in titles)
     if case == "malformed-jsonl":  # the good records around the bad lines are in
         assert {"Wind", "Rail"} <= titles
+    if case == "csv-unclosed-quotes":  # the rows after an unclosed quote are in, and no row merged with another
+        assert titles - {t for t in titles if t.startswith("The harbour tunnel")} == UNCLOSED_QUOTES_READ
     assert result.json()["articles"] == len(titles)
     consistent()
     again = run_cli("ingest", corpus, *extra, "--json")  # nothing new: the same problems, not a silent skip
@@ -240,13 +261,13 @@ def test_one_real_process_reports_every_problem_without_traceback(
     result = run_factcheck("ingest", corpus, corpus / "missing.txt", "--json")
     _assert_reported(result, [*problems, Problem(corpus / "missing.txt", "no such file or directory")])
     assert result.stderr.splitlines() == result.failed_lines()  # nothing else: no progress debris, no blank lines
-    assert result.json()["articles"] == 3  # good.txt and the two good records of feed.jsonl
+    assert result.json()["articles"] == 3 + len(UNCLOSED_QUOTES_READ)  # good.txt, feed.jsonl's two, wire.csv's
 
     human = run_factcheck("ingest", corpus)
     assert human.exit_code == 1
     assert "Traceback" not in human.output
     assert len(human.stdout.splitlines()) == 1  # the summary is one line, however narrow the terminal
-    assert re.match(r"\d+ files, 0 articles, 0 chunks, 2 skipped \(unchanged\)", human.stdout)
+    assert re.match(r"\d+ files, 0 articles, 0 chunks, 3 skipped \(unchanged\)", human.stdout)
     # An unchanged file is skipped before parsing, but the bad records noted when it was read are reported again.
     assert len(human.failed_lines()) == len(problems)
     assert sum("(file unchanged since it was read)" in line for line in human.failed_lines()) == len(
@@ -263,3 +284,54 @@ def test_a_store_from_before_the_problem_ledger_opens_and_upgrades(tmp_path: Pat
         assert catalog.file_hash("old.jsonl") == "abc" and catalog.file_problems("old.jsonl") == []
     finally:
         catalog.close()
+
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "no final newline"])
+def test_an_unclosed_quote_loses_no_other_row(ending: str, corpus: Path, run_cli: RunCli, open_store: OpenStore,
+                                              consistent: Consistent) -> None:
+    """The bad rows are left out, each with one line naming where it began; every other row is stored as written."""
+    corpus = corpus.resolve()
+    body = UNCLOSED_QUOTES if ending == "no final newline" else UNCLOSED_QUOTES.replace("\n", ending)
+    (corpus / "wire.csv").write_bytes((body.removesuffix("\n") if ending == "no final newline" else body).encode())
+    result = run_cli("ingest", corpus, "--json")
+    _assert_reported(result, _csv_unclosed_quotes(corpus, pytest.MonkeyPatch()))
+    with open_store() as store:
+        articles = {a.meta.title: a for a in store.articles()}
+    assert set(articles) == UNCLOSED_QUOTES_READ
+    assert articles["Bridge"].text == "A new bridge opened to traffic on Friday."
+    assert (articles["Tram"].text, articles["Tram"].origin) == ("Tram drivers voted to strike next month.",
+                                                                f"{corpus / 'wire.csv'}:7")
+    consistent()
+
+
+def test_quoted_line_breaks_and_stray_quotes_are_read_as_before(corpus: Path, run_cli: RunCli,
+                                                               open_store: OpenStore) -> None:
+    (corpus / "feed.csv").write_text(
+        "text,title,source,date\n"
+        '"First paragraph, with commas, and more.\nSecond paragraph.",Paragraphs,Gazette,2021-01-01\n'
+        'A 5" screen was shown at the fair.,Screen,Gazette,2021-01-02\n'
+        '"The "Big" Story was told again.",Story,Gazette,2021-01-03\n')
+    result = run_cli("ingest", corpus, "--json")
+    assert result.exit_code == 0 and result.json()["errors"] == [], result.output
+    with open_store() as store:
+        texts = {a.meta.title: a.text for a in store.articles()}
+    assert texts == {"Paragraphs": "First paragraph, with commas, and more.\nSecond paragraph.",
+                     "Screen": 'A 5" screen was shown at the fair.', "Story": 'The Big" Story was told again."'}
+
+
+def test_a_csv_ingested_by_the_reader_before_is_read_again(corpus: Path, run_cli: RunCli, consistent: Consistent,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store made before unclosed quotes were caught holds the merged rows; the CSV reader's revision makes the
+    next ingest read the unchanged file again, and the rows it swallowed replace the merged ones."""
+    (corpus / "wire.csv").write_text(UNCLOSED_QUOTES)
+    with monkeypatch.context() as before:
+        before.setattr(pipeline, "READING_REVISIONS", {})  # the ledger key of that time: the plain file hash
+        before.setattr(loaders, "_unclosed_quote", lambda *_args: False)  # and its reading
+        old = run_cli("ingest", corpus, "--json")
+    assert old.exit_code == 0 and old.json()["articles"] == 4 and "Tram" not in _titles(run_cli)
+
+    again = run_cli("ingest", corpus, "--json")
+    assert again.exit_code == 1 and again.json()["skipped"] == 0 and again.json()["failed"] == 2
+    assert _titles(run_cli) == UNCLOSED_QUOTES_READ
+    consistent()
