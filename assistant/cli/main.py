@@ -46,7 +46,20 @@ def load_command(name: str) -> Any:
         single.command(name)(target)
         command = typer.main.get_command(single)
     command.name = name
+    _flags_take_no_value(command)
     return command
+
+
+def _flags_take_no_value(command: Any) -> None:
+    """Give every flag (`--json`, `--help` too) of the command and its sub-commands an empty metavar: the help
+    then shows none after it, where typer's rich help (0.29) prints the Python type (`--json <bool>`) as if the
+    flag took a value. Options that take one keep theirs."""
+    help_option = command.get_help_option(command.context_class(command))
+    for param in [*command.params, *([help_option] if help_option is not None else [])]:
+        if getattr(param, "is_flag", False) and not getattr(param, "count", False):
+            param.metavar = ""
+    for sub in getattr(command, "commands", {}).values():
+        _flags_take_no_value(sub)
 
 
 class LazyGroup(TyperGroup):

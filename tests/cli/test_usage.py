@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.cli.main import COMMANDS, load_command
 from assistant.ingest.pipeline import Ingestor
 from tests.helpers import RunCli
 
@@ -56,6 +57,30 @@ def test_help_and_version(run_cli: RunCli) -> None:
     assert ingest_help.exit_code == 0 and "--json" in ingest_help.stdout and "--collection" in ingest_help.stdout
     version = run_cli("--version")
     assert version.exit_code == 0 and version.stdout.startswith("factcheck ")
+
+
+def _command_paths() -> list[list[str]]:
+    """Every command and sub-command, as typed: ["check"], ["sources", "remove"], ..."""
+    paths: list[list[str]] = [[]]
+    for name in COMMANDS:
+        paths.append([name])
+        paths += [[name, sub] for sub in getattr(load_command(name), "commands", {})]
+    return paths
+
+
+@pytest.mark.parametrize("words", _command_paths(), ids=lambda words: " ".join(words) or "factcheck")
+def test_flags_show_no_value_in_help(words: list[str], run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A flag takes no value: its help line names none (typer printed `--json <bool>`, `--help <bool>`)."""
+    monkeypatch.setenv("COLUMNS", "120")
+    helped = run_cli(*words, "--help")
+    assert helped.exit_code == 0, helped.output
+    assert "--help" in helped.stdout and "Show this message and exit." in helped.stdout
+    assert "<bool>" not in helped.stdout and "BOOLEAN" not in helped.stdout, helped.stdout
+    for line in helped.stdout.splitlines():  # and a flag's line goes straight on to its help text
+        for flag in ("--json ", "--help ", "--no-cache ", "--record ", "--firm-dates ", "--prune "):
+            if flag in line:
+                assert line.split(flag, 1)[1].lstrip(" │").startswith(("Print", "Show", "Bypass", "Record",
+                                                                        "Only", "Remove")), line
 
 
 def test_the_help_listing_matches_each_command(run_cli: RunCli) -> None:
