@@ -62,8 +62,14 @@ class Quantity:
     context: frozenset[str] = frozenset()  # stemmed content words around the number: what it counts
 
 
-# Units a figure is measured in: two figures in different ones are not compared (50 km is 31 miles; 3 weeks, 21 days)
-_MEASURES = set(_UNITS.values()) | {"day", "week", "month", "year", "hour", "minute", "second", "decade"}
+# Units a figure is measured in: two figures in different ones are not compared, except within a family of
+# convertible units (50 km is 31 miles; 3 weeks, 21 days), where they are compared in the family's base unit.
+_CONVERTIBLE = {"second": ("time", 1 / 86400), "minute": ("time", 1 / 1440), "hour": ("time", 1 / 24),
+                "day": ("time", 1.0), "week": ("time", 7.0), "month": ("time", 30.44), "year": ("time", 365.25),
+                "decade": ("time", 3652.5), "metre": ("length", 1.0), "kilometre": ("length", 1000.0),
+                "mile": ("length", 1609.34)}
+_CONVERSION_TOLERANCE = 0.03  # "6 months" is 26 weeks, 31 miles is 50 km: a conversion is never exact
+_MEASURES = set(_UNITS.values()) | set(_CONVERTIBLE)
 _CONTEXT_BEFORE, _CONTEXT_AFTER = 2, 3
 _NOT_CONTEXT = set(_NUMBER_WORDS) | set(_SCALE) | {"say", "said", "says", "report", "reported", "according", "some",
                                                    "about", "around", "nearly", "almost", "over", "more", "than",
@@ -83,11 +89,29 @@ def same_measure(a: Quantity, b: Quantity) -> bool:
     """Whether two figures count the same thing, so that different values conflict: the same unit of measurement
     (never kilometres against miles), else the same counted noun, else a word they share around them
     ("12 million of them are working" and "21 million working pensioners")."""
+    if a.unit in _CONVERTIBLE and b.unit in _CONVERTIBLE:
+        return _CONVERTIBLE[a.unit][0] == _CONVERTIBLE[b.unit][0]
     if a.unit in _MEASURES or b.unit in _MEASURES:
         return a.unit == b.unit
     if a.unit and a.unit == b.unit:
         return True
     return bool(a.context & b.context)
+
+
+def convertible(quantity: Quantity) -> bool:
+    """Whether a figure is in a unit of time or length, comparable with others of its family after conversion."""
+    return quantity.unit in _CONVERTIBLE
+
+
+def same_amount(a: Quantity, b: Quantity) -> bool:
+    """Whether two figures state the same amount: equal in one unit, or equal after conversion ("two decades",
+    "20 years"; "a week", "seven days")."""
+    if a.unit == b.unit:
+        return abs(a.value - b.value) < 1e-9
+    if not (convertible(a) and convertible(b) and same_measure(a, b)):
+        return False
+    base_a, base_b = a.value * _CONVERTIBLE[a.unit][1], b.value * _CONVERTIBLE[b.unit][1]
+    return abs(base_a - base_b) <= _CONVERSION_TOLERANCE * max(base_a, base_b)
 
 
 @dataclass

@@ -21,7 +21,18 @@ from assistant.check.entailment import EntailmentModel
 from assistant.check.evidence import ALIGNED, Sentence
 from assistant.check.features import Alignment, Candidate, align, describe
 from assistant.check.learned import VerifierModel, combine, shipped_model
-from assistant.check.slots import Slots, antonym_pairs, extract, name_covers, name_swaps, same_entity, same_measure
+from assistant.check.slots import (
+    Quantity,
+    Slots,
+    antonym_pairs,
+    convertible,
+    extract,
+    name_covers,
+    name_swaps,
+    same_amount,
+    same_entity,
+    same_measure,
+)
 from assistant.retrieve import Filters
 from assistant.store.corpus import Corpus
 from assistant.text import content_terms
@@ -48,6 +59,10 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}".replace(",", "") if value == int(value) else f"{value:g}"
 
 
+def _amount(quantity: Quantity) -> str:
+    return f"{_fmt(quantity.value)} {quantity.unit}{'' if quantity.value == 1 else 's'}"
+
+
 def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool = False) -> Judgement:
     """The slot rules' reading of one sentence; `contradicts`: the entailment model reads it as contradicting."""
     evidence = extract(sentence.text)
@@ -70,13 +85,16 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
         for quantity in claim_slots.quantities:
             rivals = [q for q in evidence.quantities if same_measure(q, quantity)]
             # the claim's number under another counted noun ("327.5 million units ... of its 1.63 billion shares")
-            # is the same figure, not a conflict
-            if (rivals and not any(abs(q.value - quantity.value) < 1e-9 for q in evidence.quantities)
-                    and not other_speaker):
+            # is the same figure, not a conflict; a time or length is the same only in its own family of units
+            same = (any(same_amount(q, quantity) for q in rivals) if convertible(quantity)
+                    else any(abs(q.value - quantity.value) < 1e-9 for q in evidence.quantities))
+            if rivals and not same and not other_speaker:
                 nearest = min(rivals, key=lambda q: abs(q.value - quantity.value))  # the figure a reader compares
+                if convertible(quantity):
+                    return result("conflict", f"number: claim {_amount(quantity)}, source {_amount(nearest)}")
                 return result("conflict", f"number: claim {_fmt(quantity.value)}, source {_fmt(nearest.value)}")
         matched_numbers = bool(claim_slots.quantities) and all(
-            any(q.unit == c.unit and q.value == c.value for q in evidence.quantities) for c in claim_slots.quantities)
+            any(same_amount(q, c) for q in evidence.quantities) for c in claim_slots.quantities)
         if other_speaker and (matched_numbers or coverage >= SUPPORT_COVERAGE):
             return result("conflict", f"attribution: claim {claim_slots.attribution}, source {evidence.attribution}")
         swaps = [(ours, theirs) for ours, theirs in name_swaps(claim, sentence.text)
@@ -97,7 +115,7 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
     names_covered = names_in_sentence or all(
         any(name_covers(other, name) for other in evidence.names | _names_in(sentence))
         or name in sentence.passage.text.lower() for name in claim_slots.names)
-    numbers_covered = all(any(q.value == c.value and (q.unit == c.unit or not c.unit) for q in evidence.quantities)
+    numbers_covered = all(any(same_amount(q, c) or (q.value == c.value and not c.unit) for q in evidence.quantities)
                           for c in claim_slots.quantities)
     # A claim's superlative or absolute ("largest", "only", "never") must be in the sentence itself.
     absolutes_covered = _absolutes(claim) <= _absolutes(sentence.text)
