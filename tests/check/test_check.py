@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from assistant.check.evidence import Sentence
-from assistant.check.slots import extract, months
+from assistant.check.slots import extract, months, quantities, same_amount
 from assistant.check.verify_local import judge
 from assistant.types import Passage
 from tests.check.conftest import sources_in
@@ -66,7 +66,7 @@ def test_airwars_example_is_cited_once_per_story(run_cli: RunCli, open_store: Op
     ("Airwars says 603 civilians were killed in coalition strikes in June.", "number: claim 603, source 744"),
     ("Col. Ryan Dillon estimated that around 5,000 Daesh militants were in Raqqa.", "number: claim 5000"),
     ("The coalition says 744 civilians were killed in coalition strikes in June.", "attribution: claim coalition"),
-    ("Ain Issa is 80 kilometres north of Raqqa.", "number: claim 80, source 50"),
+    ("Ain Issa is 80 kilometres north of Raqqa.", "number: claim 80 kilometres, source 50 kilometres"),
     ("The US-backed forces spent months encircling Raqqa and finally broke into it in early May.",
      "date: claim May, source June"),
 ])
@@ -108,12 +108,25 @@ def test_a_figure_with_no_counted_noun_is_compared_by_the_words_around_it() -> N
     assert judge(claim, extract(claim), evidence).decided_by == "number: claim 21000000, source 12000000"
 
 
-def test_figures_in_different_units_of_measure_are_not_compared() -> None:
+def test_times_and_lengths_are_compared_after_conversion() -> None:
     evidence = _sentence("The new road is 31 miles long and took 21 days to resurface.")
     for claim in ("The new road is 50 km long.", "The new road took three weeks to resurface."):
         assert judge(claim, extract(claim), evidence).relation != "conflict", claim
     edited = "The new road is 35 miles long."
-    assert judge(edited, extract(edited), evidence).decided_by == "number: claim 35, source 31"
+    assert judge(edited, extract(edited), evidence).decided_by == "number: claim 35 miles, source 31 miles"
+    # a Variety page: "seven days left to shoot" on a film that the claim gives "two weeks of shooting"
+    weeks = "The new road took two weeks to resurface."
+    assert judge(weeks, extract(weeks), evidence).decided_by == "number: claim 2 weeks, source 21 days"
+    kilograms = "The new road is 31 kg."  # a weight is no length: never compared with the 31 miles
+    assert judge(kilograms, extract(kilograms), evidence).relation != "conflict"
+
+
+def test_a_span_in_other_units_is_the_same_amount() -> None:
+    # a CNBC page: "the first federal executions in nearly two decades"
+    decades, years = quantities("in nearly two decades")[0], quantities("in almost 20 years")[0]
+    assert same_amount(decades, years) and same_amount(years, decades)
+    assert not same_amount(years, quantities("in 16 years")[0])
+    assert not same_amount(years, quantities("20 kilometres")[0])
 
 
 def test_people_individuals_and_persons_are_one_counted_noun() -> None:
