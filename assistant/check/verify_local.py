@@ -63,8 +63,10 @@ def _amount(quantity: Quantity) -> str:
     return f"{_fmt(quantity.value)} {quantity.unit}{'' if quantity.value == 1 else 's'}"
 
 
-def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool = False) -> Judgement:
-    """The slot rules' reading of one sentence; `contradicts`: the entailment model reads it as contradicting."""
+def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool = False,
+          dates_stated: frozenset[int | str] = frozenset()) -> Judgement:
+    """The slot rules' reading of one sentence; `contradicts`: the entailment model reads it as contradicting;
+    `dates_stated`: the years and months the claim's other aligned evidence states."""
     evidence = extract(sentence.text)
     claim_terms = _stems(content_terms(claim))
     sentence_terms = _stems(content_terms(sentence.text))
@@ -103,7 +105,9 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
             return result("conflict", f"name: claim {swaps[0][0]}, source {swaps[0][1]}")
     if max(coverage, support_coverage) >= CONFLICT_COVERAGE:
         for ours, theirs in ((claim_slots.years, evidence.years), (claim_slots.months, evidence.months)):
-            if ours and theirs and not ours & theirs and not other_speaker:
+            # the claim's date stated in other evidence: this sentence's date is that of something else
+            # ("outlawed in 1972" beside "reinstated in 1988")
+            if ours and theirs and not ours & theirs and not ours & dates_stated and not other_speaker:
                 return result("conflict", f"date: claim {str(min(ours)).title()}, source {str(min(theirs)).title()}")
         flipped = antonym_pairs(claim_slots, evidence)
         if flipped and coverage >= 0.6:
@@ -162,7 +166,11 @@ def assess(store: Corpus, claim: str, filters: Filters | None = None, k: int = 1
     contradicting = {id(c.sentence) for c in alignment.candidates
                      if c.contradiction >= 0.5
                      and c.scores.contradiction > c.scores.entailment}
-    judgements = [judge(claim, alignment.slots, s, id(s) in contradicting) for s in sentences]
+    dates: set[int | str] = set()
+    for s in sentences:
+        slots = extract(s.text)
+        dates |= slots.years | slots.months
+    judgements = [judge(claim, alignment.slots, s, id(s) in contradicting, frozenset(dates)) for s in sentences]
     conflicts = [j.decided_by for j in judgements if j.relation == "conflict"]
     features = describe(alignment, rule_support=any(j.relation == "support" for j in judgements),
                         rule_conflict=bool(conflicts),
