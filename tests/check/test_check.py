@@ -154,6 +154,17 @@ def test_a_name_is_found_only_where_all_its_words_are() -> None:
     assert judge(surname, extract(surname), evidence).relation == "support"
 
 
+def test_a_date_the_other_evidence_states_is_not_contradicted_by_another_sentences_date() -> None:
+    # a CNBC page: "outlawed ... in 1972" is about another event when "reinstated in 1988" is also aligned
+    evidence = _sentence("The Supreme Court outlawed state and federal death penalty laws in the 1972 decision "
+                         "Furman v. Georgia.")
+    claim = "The federal death penalty was brought back in 1988."
+    assert judge(claim, extract(claim), evidence).decided_by == "date: claim 1988, source 1972"
+    assert judge(claim, extract(claim), evidence, dates_stated=frozenset({1988, 1994})).relation != "conflict"
+    edited = "The federal death penalty was brought back in 1989."  # no evidence states 1989: still a conflict
+    assert judge(edited, extract(edited), evidence, dates_stated=frozenset({1988})).relation == "conflict"
+
+
 def test_months_are_month_names_not_the_verb_or_a_surname() -> None:
     assert months("The SDF entered Raqqa in early May.") == {"may"}
     assert months("Theresa May said it may rain in June.") == {"june"}
