@@ -43,7 +43,8 @@ def chat_command(
     no_cache: NoCacheOption = False,
 ) -> None:
     """A conversational session: ask, follow up, /check a sentence, /filter to one outlet or date range."""
-    settings, chosen, model, store = open_reasoning(engine, False, no_cache, collection)
+    # an empty store is a start: /ingest fills it from the prompt
+    settings, chosen, model, store = open_reasoning(engine, False, no_cache, collection, empty_ok=True)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     session = ChatSession(store, settings, model, chosen, k, as_json, interactive)
     try:

@@ -54,7 +54,7 @@ def eval_command(
     The gate is ./evals/config.yaml and ./evals/baseline.json when ./evals/config.yaml exists, else the shipped
     defaults.
     """
-    settings = reasoning_settings(record, no_cache or record)
+    settings = reasoning_settings(record, no_cache or record, empty_ok=True)
     chosen = resolve_engine(settings, engine)
     if update and project_evals() is None:
         fail(f"--update-baseline writes ./evals/baseline.json beside ./evals/config.yaml; {Path.cwd()} has none")

@@ -26,25 +26,27 @@ CollectionOption = Annotated[str | None, typer.Option(help="Collection to use.")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
-def read_settings(collection: str | None, **overrides: bool) -> Settings:
-    """Settings for a command that reads a collection: one named on the command line must exist."""
+def read_settings(collection: str | None, empty_ok: bool = False, **overrides: bool) -> Settings:
+    """Settings for a command that reads a collection, which must exist (the default one too, unless `empty_ok`:
+    `sources` says an empty store is empty, `eval` builds its own)."""
     loaded = load_settings(**overrides)
-    if collection is not None:
+    if collection is not None or not empty_ok:
         require_collection(loaded, collection)
     return loaded
 
 
-def reasoning_settings(record: bool, no_cache: bool, collection: str | None = None) -> Settings:
+def reasoning_settings(record: bool, no_cache: bool, collection: str | None = None, empty_ok: bool = False
+                       ) -> Settings:
     overrides: dict[str, bool] = {}
     if record:
         overrides["record"] = True
     if no_cache:
         overrides["cache"] = False
-    return read_settings(collection, **overrides)
+    return read_settings(collection, empty_ok, **overrides)
 
 
-def open_reasoning(engine: str | None, record: bool, no_cache: bool,
-                   collection: str | None) -> tuple[Settings, str, ChatModel | None, Store]:
+def open_reasoning(engine: str | None, record: bool, no_cache: bool, collection: str | None,
+                   empty_ok: bool = False) -> tuple[Settings, str, ChatModel | None, Store]:
     """What every reasoning command starts from: settings, the resolved engine, its model and the store."""
-    runtime = Runtime(reasoning_settings(record, no_cache, collection), collection, engine)
+    runtime = Runtime(reasoning_settings(record, no_cache, collection, empty_ok), collection, engine)
     return runtime.settings, runtime.engine, runtime.model, runtime.store

@@ -21,7 +21,7 @@ def list_sources(ctx: typer.Context, collection: CollectionOption = None, as_jso
     """List every article: id, title, source, date, chunks, story cluster."""
     if ctx.invoked_subcommand is not None:
         return
-    store = open_store(read_settings(collection), collection)
+    store = open_store(read_settings(collection, empty_ok=True), collection)
     articles = store.articles()
     if as_json:
         print_json({"articles": [
@@ -50,7 +50,7 @@ def remove(
     as_json: JsonOption = False,
 ) -> None:
     """Delete an article from the vector store and the lexical index."""
-    store = open_store(read_settings(collection), collection)
+    store = open_store(read_settings(collection, empty_ok=True), collection)
     article = store.remove_article(article_id)
     if as_json:
         print_json({"removed": article.id, "title": article.meta.title})

@@ -64,17 +64,22 @@ def read_only_reason(settings: Settings) -> str | None:
     return None
 
 
-def require_collection(settings: Settings, collection: str) -> None:
-    """A collection named for reading must exist: a misspelt name would otherwise open a new, empty collection,
-    and every claim would be "not enough evidence". Not checked on a shared Postgres catalog, where collections
+def require_collection(settings: Settings, collection: str | None) -> None:
+    """The collection read must exist: a misspelt name, or a data dir other than the store's (FACTCHECK_DATA_DIR
+    not set in this shell), would otherwise open a new, empty collection, and every claim would be "not enough
+    evidence". `collection` None: the default one. Not checked on a shared Postgres catalog, where collections
     share the tables and one never written reads as empty."""
     if settings.database_url:
         return
     root = settings.data_dir / "collections"
-    if (root / collection / "catalog.sqlite3").exists():
+    name = collection or settings.collection
+    if (root / name / "catalog.sqlite3").exists():
         return
     names = sorted(path.parent.name for path in root.glob("*/catalog.sqlite3")) if root.is_dir() else []
-    raise NotFoundError(f"no collection '{collection}' in {settings.data_dir} (collections there: "
+    if collection is None and not names:
+        raise NotFoundError(f"no articles in {settings.data_dir}: add some with `factcheck ingest PATH`, or set "
+                            "FACTCHECK_DATA_DIR to the folder your store is in")
+    raise NotFoundError(f"no collection '{name}' in {settings.data_dir} (collections there: "
                         f"{', '.join(names) or 'none'}); check the name, or ingest into it first")
 
 

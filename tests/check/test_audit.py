@@ -63,9 +63,14 @@ def test_seed_copies_do_not_conflict(run_cli: RunCli, seeds: Path) -> None:
     assert "2 articles" in result.stdout and "0 conflicts" in result.stdout
 
 
-def test_empty_store_audits_cleanly(run_cli: RunCli) -> None:
-    result = run_cli("audit", "--json")
-    assert result.exit_code == 0 and result.json()["conflicts"] == []
+def test_a_store_with_no_articles_is_an_error_not_a_clean_audit(run_cli: RunCli) -> None:
+    # FACTCHECK_DATA_DIR not set in this shell reads another, empty folder: "no conflicts" would mislead
+    for command in (("audit", "--json"), ("check", "The council cut 12 bus routes."), ("search", "bus routes"),
+                    ("ask", "How many bus routes were cut?", "--engine", "local")):
+        result = run_cli(*command)
+        assert result.exit_code == 1 and "Traceback" not in result.output, command
+        assert result.stderr.startswith("error: no articles in ") and "factcheck ingest PATH" in result.stderr
+    assert run_cli("sources").exit_code == 0  # the one command that says an empty store is empty
 
 
 @pytest.mark.parametrize(("text", "statement"), [

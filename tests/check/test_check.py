@@ -282,6 +282,7 @@ def test_a_malformed_batch_line_is_named_and_the_rest_of_the_batch_is_checked(ru
     assert "error" in records[1] and "error" in records[2]
 
 
+@pytest.mark.usefixtures("seeded")
 def test_a_dash_claim_reads_the_draft_from_stdin(run_cli: RunCli) -> None:
     result = run_cli("check", "-", "--engine", "local", "--json", input="Airwars is a London-based collective.\n")
     assert result.exit_code == 0, result.output
