@@ -284,18 +284,23 @@ def substitutions(claim: str, evidence: str) -> list[tuple[str, str]]:
     """(claim words, evidence words) where the evidence says the same words around different ones.
 
     "Airwars, a Paris-based collective" against "Airwars, a London-based collective": the token sequences match
-    on both sides of a short run that differs. Both neighbours must match (three tokens at least), so a reworded
-    sentence is no substitution.
+    on both sides of a short run that differs, or, where the run ends the claim ("the first store will open in
+    Kingston" against "... will open in Montego Bay"), before it. Three matching neighbours at least, so a
+    reworded sentence is no substitution.
     """
     a, b = _TOKEN.findall(claim), _TOKEN.findall(evidence)
     matcher = SequenceMatcher(a=[t.lower() for t in a], b=[t.lower() for t in b], autojunk=False)
     codes = matcher.get_opcodes()
     found = []
     for index, (tag, a1, a2, b1, b2) in enumerate(codes):
-        if tag != "replace" or a2 - a1 > 3 or b2 - b1 > 3 or index == 0 or index == len(codes) - 1:
+        if tag != "replace" or a2 - a1 > 3 or b2 - b1 > 3 or index == 0:
             continue
-        before, after = codes[index - 1], codes[index + 1]
-        if before[0] == "equal" and after[0] == "equal" and (before[2] - before[1]) + (after[2] - after[1]) >= 3:
+        before = codes[index - 1]
+        after = codes[index + 1] if index + 1 < len(codes) else None
+        anchored_after = (after[2] - after[1]) if after is not None and after[0] == "equal" else None
+        if anchored_after is None and a2 != len(a):
+            continue
+        if before[0] == "equal" and (before[2] - before[1]) + (anchored_after or 0) >= 3:
             found.append((" ".join(a[a1:a2]), " ".join(b[b1:b2])))
     return found
 
