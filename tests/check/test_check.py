@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from assistant.check.evidence import Sentence
-from assistant.check.slots import extract, months, quantities, same_amount
+from assistant.check.slots import extract, months, name_swaps, quantities, same_amount
 from assistant.check.verify_local import judge
 from assistant.types import Passage
 from tests.check.conftest import sources_in
@@ -163,6 +163,16 @@ def test_a_date_the_other_evidence_states_is_not_contradicted_by_another_sentenc
     assert judge(claim, extract(claim), evidence, dates_stated=frozenset({1988, 1994})).relation != "conflict"
     edited = "The federal death penalty was brought back in 1989."  # no evidence states 1989: still a conflict
     assert judge(edited, extract(edited), evidence, dates_stated=frozenset({1988})).relation == "conflict"
+
+
+def test_a_name_put_in_anothers_place_at_the_end_of_the_claim_is_a_swap() -> None:
+    # a Jamaica Observer page: the first Starbucks store opens in Montego Bay, not Kingston
+    evidence = _sentence("Jamaica will be Starbucks 17th market in the region, with the first store slated to open "
+                         "in Montego Bay.")
+    claim = "Jamaica's first Starbucks store is slated to open in Kingston."
+    assert judge(claim, extract(claim), evidence).decided_by == "name: claim Kingston, source Montego Bay"
+    assert name_swaps("The talks were held in Paris.", "The talks were held in Paris on Monday.") == []
+    assert name_swaps("He met Dillon.", "He met the press.") == []  # too few matching words before it
 
 
 def test_months_are_month_names_not_the_verb_or_a_surname() -> None:
