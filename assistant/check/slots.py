@@ -19,6 +19,7 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "hundred": 100, "thousand": 1000,
                  "dozen": 12, "million": 1_000_000}
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
+_MONEY_SCALE = {"k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12}  # after a currency sign only
 _UNITS = {"km": "kilometre", "kilometers": "kilometre", "kilometres": "kilometre", "kilometer": "kilometre",
           "kilometre": "kilometre", "mi": "mile", "miles": "mile", "mile": "mile", "m": "metre", "meters": "metre",
           "metres": "metre", "%": "percent", "percent": "percent", "per cent": "percent", "kg": "kilogram",
@@ -140,13 +141,16 @@ def quantities(text: str) -> list[Quantity]:
         if match.group("scale"):
             value *= _SCALE[match.group("scale").lower()]
         unit_word = (match.group("unit") or "").lower()
+        number_end = match.end("scale") if match.group("scale") else match.end("num")
+        if match.group("cur") and unit_word in _MONEY_SCALE:  # "$4.5m", "€10k": a scale, not metres
+            value *= _MONEY_SCALE[unit_word]
+            unit_word, number_end = "", match.end("unit")
         if match.group("cur"):
             unit = _UNITS[match.group("cur")]
         elif unit_word in _UNITS:
             unit = _UNITS[unit_word]
         else:
             unit = _counted_noun([match.group("unit") or "", *match.group("after").split()])
-        number_end = match.end("scale") if match.group("scale") else match.end("num")
         found.append(Quantity(value=value, unit=unit, text=match.group(0).strip(),
                               context=_context(text, match.start(), number_end)))
     for match in _COUNTED_WORD.finditer(text):  # "five stores": spelled-out counts of a noun
