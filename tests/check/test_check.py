@@ -129,6 +129,15 @@ def test_a_span_in_other_units_is_the_same_amount() -> None:
     assert not same_amount(years, quantities("20 kilometres")[0])
 
 
+def test_a_currency_figures_suffix_is_its_scale() -> None:
+    assert [(q.value, q.unit) for q in quantities("saving $4.5m a year, and a $10k grant")] == [
+        (4_500_000.0, "dollar"), (10_000.0, "dollar")]
+    assert [(q.value, q.unit) for q in quantities("He ran the 100m sprint.")] == [(100.0, "metre")]
+    evidence = _sentence("The city council voted on Monday to cut 12 bus routes, saving $4.5 million a year.")
+    claim = "The council voted to cut 12 bus routes, saving $4.5m a year."
+    assert judge(claim, extract(claim), evidence).relation == "support"
+
+
 def test_people_individuals_and_persons_are_one_counted_noun() -> None:
     # a CNBC page: "26 people" against "62 individuals" is a number conflict, quoting that sentence
     evidence = _sentence("There are 62 individuals on federal death row, according to a tracker.")
