@@ -3,7 +3,8 @@
 Each claim is aligned with evidence sentences (MiniLM similarity plus content-word overlap), then compared slot
 by slot. Supported needs the claim's content covered by one aligned sentence (names may come from its passage)
 with every number matched; contradicted needs an aligned sentence that conflicts on a checked slot (a number
-with the same unit, the speaker of the same statement, a negation, an antonym, a year); disputed means one story
+with the same unit or, for times and lengths, after conversion; the speaker of the same statement; a name put in
+another's place; an antonym; a year or month that no other aligned sentence states); disputed means one story
 supports and another contradicts; otherwise there is not enough evidence. `decided_by` names the deciding slot.
 """
 
