@@ -73,6 +73,7 @@ _DATE_WORD = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday
 @dataclass(frozen=True)
 class _Asked:
     what: str  # as the answer names it: "a figure", "how many drones", "a date"
+    date: bool = False  # a date is asked for, else a figure
     counted: frozenset[str] = frozenset()  # stems of the noun a "how many" question counts
 
 
@@ -80,16 +81,17 @@ def _asked_for(question: str) -> _Asked | None:
     if counted := _COUNTED.search(question):
         words = counted.group(1).split()
         if words:
-            return _Asked(f"how many {' '.join(words)}", frozenset(stem(w) for w in content_terms(" ".join(words))))
+            counted_stems = frozenset(stem(w) for w in content_terms(" ".join(words)))
+            return _Asked(f"how many {' '.join(words)}", counted=counted_stems)
     if _ASKS_FOR_NUMBER.search(question):
         return _Asked("a figure")
     if _ASKS_FOR_DATE.search(question):
-        return _Asked("a date")
+        return _Asked("a date", date=True)
     return None
 
 
 def _states(asked: _Asked, text: str) -> bool:
-    if asked.what == "a date":
+    if asked.date:
         slots = extract(text)
         return bool(slots.years or slots.months or _DATE_WORD.search(text))
     figures = quantities(text)
@@ -104,9 +106,9 @@ def _extractive(store: Corpus, question: str, sentences: Sequence[Sentence]) -> 
     asked = _asked_for(question)
     lead = EXTRACTIVE_PREFIX
     if asked is not None:  # the sentences that state what was asked for first; if none does, say so
-        stating = [s for s in relevant if _states(asked, s.text)]
-        relevant = stating + [s for s in relevant if s not in stating]
-        if not stating:
+        states = {id(s): _states(asked, s.text) for s in relevant}
+        relevant.sort(key=lambda s: not states[id(s)])  # stable: by relevance within each group
+        if not any(states.values()):
             lead = EXTRACTIVE_PREFIX.replace("):", f"; none of them states {asked.what}):")
     chosen: list[Sentence] = []
     for sentence in relevant:

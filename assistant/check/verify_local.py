@@ -61,14 +61,19 @@ def _fmt(value: float) -> str:
 
 
 def _amount(quantity: Quantity) -> str:
+    """A figure as a conflict names it: with its unit where it was converted ("2 weeks"), else its value alone."""
+    if not convertible(quantity):
+        return _fmt(quantity.value)
     return f"{_fmt(quantity.value)} {quantity.unit}{'' if quantity.value == 1 else 's'}"
 
 
 def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool = False,
-          dates_stated: frozenset[int | str] = frozenset()) -> Judgement:
+          dates_stated: frozenset[int | str] = frozenset(), evidence: Slots | None = None) -> Judgement:
     """The slot rules' reading of one sentence; `contradicts`: the entailment model reads it as contradicting;
-    `dates_stated`: the years and months the claim's other aligned evidence states."""
-    evidence = extract(sentence.text)
+    `dates_stated`: the years and months the claim's other aligned evidence states; `evidence`: the sentence's
+    slots, when the caller has them already."""
+    if evidence is None:
+        evidence = extract(sentence.text)
     claim_terms = _stems(content_terms(claim))
     sentence_terms = _stems(content_terms(sentence.text))
     coverage = len(claim_terms & sentence_terms) / max(1, len(claim_terms))
@@ -93,9 +98,7 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
                     else any(abs(q.value - quantity.value) < 1e-9 for q in evidence.quantities))
             if rivals and not same and not other_speaker:
                 nearest = min(rivals, key=lambda q: abs(q.value - quantity.value))  # the figure a reader compares
-                if convertible(quantity):
-                    return result("conflict", f"number: claim {_amount(quantity)}, source {_amount(nearest)}")
-                return result("conflict", f"number: claim {_fmt(quantity.value)}, source {_fmt(nearest.value)}")
+                return result("conflict", f"number: claim {_amount(quantity)}, source {_amount(nearest)}")
         matched_numbers = bool(claim_slots.quantities) and all(
             any(same_amount(q, c) for q in evidence.quantities) for c in claim_slots.quantities)
         if other_speaker and (matched_numbers or coverage >= SUPPORT_COVERAGE):
@@ -167,11 +170,10 @@ def assess(store: Corpus, claim: str, filters: Filters | None = None, k: int = 1
     contradicting = {id(c.sentence) for c in alignment.candidates
                      if c.contradiction >= 0.5
                      and c.scores.contradiction > c.scores.entailment}
-    dates: set[int | str] = set()
-    for s in sentences:
-        slots = extract(s.text)
-        dates |= slots.years | slots.months
-    judgements = [judge(claim, alignment.slots, s, id(s) in contradicting, frozenset(dates)) for s in sentences]
+    evidence = [extract(s.text) for s in sentences]
+    dates = frozenset(d for slots in evidence for d in slots.years | slots.months)
+    judgements = [judge(claim, alignment.slots, s, id(s) in contradicting, dates, slots)
+                  for s, slots in zip(sentences, evidence, strict=True)]
     conflicts = [j.decided_by for j in judgements if j.relation == "conflict"]
     features = describe(alignment, rule_support=any(j.relation == "support" for j in judgements),
                         rule_conflict=bool(conflicts),
