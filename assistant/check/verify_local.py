@@ -4,8 +4,9 @@ Each claim is aligned with evidence sentences (MiniLM similarity plus content-wo
 by slot. Supported needs the claim's content covered by one aligned sentence (names may come from its passage)
 with every number matched; contradicted needs an aligned sentence that conflicts on a checked slot (a number
 with the same unit or, for times and lengths, after conversion; the speaker of the same statement; a name put in
-another's place; an antonym; a year or month that no other aligned sentence states); disputed means one story
-supports and another contradicts; otherwise there is not enough evidence. `decided_by` names the deciding slot.
+another's place; the doer and target of one verb swapped; an antonym; a year or month that no other aligned
+sentence states); disputed means one story supports and another contradicts; otherwise there is not enough
+evidence. `decided_by` names the deciding slot.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 from assistant.check.citations import verified
 from assistant.check.claims import looks_english
 from assistant.check.entailment import EntailmentModel
+from assistant.check.entities import Role, roles
 from assistant.check.evidence import ALIGNED, Sentence
 from assistant.check.features import Alignment, Candidate, align, describe
 from assistant.check.learned import VerifierModel, combine, shipped_model
@@ -107,6 +109,11 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
                  if ours.lower() not in sentence.passage.text.lower()]
         if swaps and not other_speaker:
             return result("conflict", f"name: claim {swaps[0][0]}, source {swaps[0][1]}")
+        reversal = _reversed_roles(claim, sentence.text) if len(claim_slots.names) >= 2 else None
+        if reversal and not other_speaker:
+            ours, theirs = reversal
+            return result("conflict", f"roles: claim {ours.doer} {ours.verb} {ours.target}, "
+                                      f"source {theirs.doer} {theirs.verb} {theirs.target}")
     if max(coverage, support_coverage) >= CONFLICT_COVERAGE:
         for ours, theirs in ((claim_slots.years, evidence.years), (claim_slots.months, evidence.months)):
             # the claim's date stated in other evidence: this sentence's date is that of something else
@@ -142,6 +149,28 @@ _NOT_SUPERLATIVE = {"interest", "forest", "request", "protest", "arrest", "sugge
 
 def _absolutes(text: str) -> set[str]:
     return {w for w in _ABSOLUTE.findall(text.lower()) if w not in _NOT_SUPERLATIVE and not w.endswith("ests")}
+
+
+# Verbs whose doer and target can trade places without changing the fact ("Ruiz met Hale", "Hale met Ruiz").
+_SYMMETRIC = {"meet", "marry", "wed", "divorce", "date", "face", "play", "fight", "battle", "draw", "tie", "partner",
+              "merge", "join", "talk", "speak", "debate", "hug", "kiss", "contact", "interview"}
+
+
+def _reversed_roles(claim: str, sentence: str) -> tuple[Role, Role] | None:
+    """The claim's "A <verb> B" where the sentence says "B <verb> A" (and nowhere "A <verb> B")."""
+    stated = roles(sentence)
+    for ours in roles(claim):
+        if ours.lemma in _SYMMETRIC or same_entity(ours.doer.lower(), ours.target.lower()):
+            continue
+        matching = [r for r in stated if r.lemma == ours.lemma]
+        if any(same_entity(ours.doer.lower(), r.doer.lower()) and same_entity(ours.target.lower(), r.target.lower())
+               for r in matching):
+            continue
+        for theirs in matching:
+            if (same_entity(ours.doer.lower(), theirs.target.lower())
+                    and same_entity(ours.target.lower(), theirs.doer.lower())):
+                return ours, theirs
+    return None
 
 
 def _mentions(slots: Slots, who: str) -> bool:
