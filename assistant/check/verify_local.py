@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import numpy as np
 
@@ -279,6 +280,13 @@ def rules_verdict(store: Corpus, assessment: Assessment) -> Verdict:
         chosen = _one_per_cluster(supports) + _one_per_cluster(conflicts)
         return _verdict(store, claim, "disputed", 0.6, "Sources disagree: some support the claim, others "
                         f"contradict it ({conflicts[0].decided_by}).", conflicts[0].decided_by, chosen)
+    copies = _disagreeing_copies(judgements)
+    if copies is not None:
+        agreeing, conflicting = copies
+        told_by = conflicting.sentence.passage.source
+        return _verdict(store, claim, "disputed", 0.6, f"Copies of one story disagree: {told_by}'s says otherwise "
+                        f"({conflicting.decided_by}); {agreeing.sentence.passage.source}'s does not.",
+                        f"copies disagree: {conflicting.decided_by}", [agreeing, conflicting])
     # One story both matching and conflicting (a quote and its denial): the sentence closer to the claim decides.
     if conflicts and (not supports or conflicts[0].sentence.score > supports[0].sentence.score):
         chosen = _one_per_cluster(conflicts)
@@ -295,6 +303,24 @@ def rules_verdict(store: Corpus, assessment: Assessment) -> Verdict:
     confidence = 0.5 if sentences else 0.7
     return _verdict(store, claim, "not_enough_evidence", confidence, rationale, "coverage: no aligned sentence "
                     "covers the claim" if sentences else "retrieval: nothing relevant", [])
+
+
+COPY_SIMILARITY = 0.8  # difflib ratio of two sentences' words: one sentence, edited in one copy of the story
+
+
+def _disagreeing_copies(judgements: Sequence[Judgement]) -> tuple[Judgement, Judgement] | None:
+    """(a sentence that does not conflict with the claim, its edited copy in another copy of the story that does):
+    one wire story whose copies say different things ("eight-year tenure" in one, "nine-year" in another)."""
+    for conflict in (j for j in judgements if j.relation == "conflict"):
+        passage = conflict.sentence.passage
+        words = conflict.sentence.text.lower().split()
+        for other in judgements:
+            copy = other.sentence.passage
+            if (other.relation != "conflict" and passage.cluster and copy.cluster == passage.cluster
+                    and copy.article_id != passage.article_id and other.sentence.text != conflict.sentence.text
+                    and SequenceMatcher(a=words, b=other.sentence.text.lower().split()).ratio() >= COPY_SIMILARITY):
+                return other, conflict
+    return None
 
 
 def _one_per_cluster(judgements: Sequence[Judgement]) -> list[Judgement]:

@@ -264,6 +264,21 @@ def test_sources_that_disagree_make_a_claim_disputed(run_cli: RunCli, corpus: Pa
                                                                                         "Gotham Gazette"}
 
 
+def test_copies_of_one_story_that_disagree_make_a_claim_disputed(run_cli: RunCli, corpus: Path) -> None:
+    story = ("NORTHPORT — The city council voted on Tuesday to cut {routes} bus routes from January, saving about "
+             "4.5 million dollars a year.\nThe mayor said the cuts were painful but necessary.\nRiders' groups "
+             "said they would challenge the decision in court, and a hearing is set for next month.\n")
+    for name, outlet, routes in (("gazette.md", "Northport Gazette", "12"), ("wire.md", "Coastal Wire", "15")):
+        (corpus / name).write_text(f"---\ntitle: Council cuts bus routes\nsource: {outlet}\ndate: 2026-10-14\n---\n"
+                                   + story.format(routes=routes), encoding="utf-8")
+    assert run_cli("ingest", corpus).exit_code == 0
+    v = only_claim(run_cli, "The council voted to cut 12 bus routes.")
+    assert v["verdict"] == "disputed", v
+    assert v["decided_by"].startswith("copies disagree: number"), v
+    assert v["independent_sources"] == 1  # one story, two copies
+    assert {c["source"] for c in v["citations"]} == {"Northport Gazette", "Coastal Wire"}
+
+
 @pytest.mark.usefixtures("seeded")
 def test_draft_skips_questions_and_opinions(run_cli: RunCli) -> None:
     draft = ("Airwars says 744 civilians were killed in coalition strikes in June. Will Raqqa fall this year? "
