@@ -33,6 +33,7 @@ from assistant.check.slots import (
     extract,
     name_covers,
     name_swaps,
+    negated_about,
     same_amount,
     same_entity,
     same_measure,
@@ -136,7 +137,9 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
     # A claim's superlative or absolute ("largest", "only", "never") must be in the sentence itself.
     absolutes_covered = _absolutes(claim) <= _absolutes(sentence.text)
     if (support_coverage >= SUPPORT_COVERAGE and absolutes_covered and names_covered and numbers_covered
-            and not other_speaker and not contradicts and claim_slots.negated == evidence.negated):
+            and not other_speaker and not contradicts
+            and claim_slots.negated == (evidence.negated and negated_about(
+                sentence.text, lambda clause: bool(_stems(content_terms(clause)) & claim_terms)))):
         where = "the sentence" if names_in_sentence else "the sentence and its passage"
         return result("support", f"coverage: {support_coverage:.2f} of the claim's terms, its numbers and names "
                                  f"found in {where}")
@@ -238,7 +241,8 @@ def decide(store: Corpus, assessment: Assessment, model: VerifierModel | None) -
         return verdict
     probabilities = model.probabilities(assessment.features)
     label = combine(verdict.verdict, probabilities, model.thresholds, assessment.features)
-    p = probabilities.get(label, probabilities["contradicted"])  # disputed: some source contradicts
+    # disputed says the sources disagree, not which is right: its confidence is that the evidence bears on the claim
+    p = probabilities[label] if label in probabilities else 1 - probabilities["not_enough_evidence"]
     confidence = round(model.confidence(label, p), 3)
     if label == verdict.verdict:
         verdict.confidence = confidence
