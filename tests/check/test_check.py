@@ -184,6 +184,36 @@ def test_a_name_put_in_anothers_place_at_the_end_of_the_claim_is_a_swap() -> Non
     assert name_swaps("He met Dillon.", "He met the press.") == []  # too few matching words before it
 
 
+def test_the_doer_and_target_of_one_verb_swapped_is_a_conflict() -> None:
+    evidence = _sentence("NORTHPORT — Dana Okafor defeated incumbent Lewis Brandt by five votes to four on Tuesday "
+                         "to become chair of the harbour board.")
+    swapped = "Lewis Brandt defeated Dana Okafor to become chair of the harbour board."
+    assert judge(swapped, extract(swapped), evidence).decided_by == (
+        "roles: claim Lewis Brandt defeated Dana Okafor, source Dana Okafor defeated Lewis Brandt")
+    passive = "Brandt was defeated by Okafor to become chair of the harbour board."  # the same roles, other voice
+    assert judge(passive, extract(passive), evidence).relation != "conflict"
+    passive_swapped = "Okafor was defeated by Brandt in the vote for chair of the harbour board."
+    assert judge(passive_swapped, extract(passive_swapped), evidence).decided_by.startswith("roles:")
+    met = _sentence("Dana Okafor met Lewis Brandt on Tuesday at the harbour board.")
+    symmetric = "Lewis Brandt met Dana Okafor on Tuesday at the harbour board."  # meeting goes both ways
+    assert judge(symmetric, extract(symmetric), met).relation != "conflict"
+
+
+def test_hyphenated_figures_and_a_fortnight_are_read_with_their_unit() -> None:
+    assert [(q.value, q.unit) for q in quantities("ending Brandt's eight-year tenure on a 50-mile route")] == [
+        (50.0, "mile"), (8.0, "year")]
+    assert same_amount(quantities("take a fortnight")[0], quantities("take two weeks")[0])
+    # no figure inside a name: not 19 cases, 35 jets or 7 leaders
+    assert [(q.value, q.unit) for q in quantities("COVID-19 cases rose 5% as F-35 jets and G7 leaders met")] == [
+        (5.0, "percent")]
+    evidence = _sentence("The dredging is expected to cost about 3.2 million pounds and take a fortnight.")
+    claim = "The dredging will take three weeks."
+    assert judge(claim, extract(claim), evidence).decided_by == "number: claim 3 weeks, source 1 fortnight"
+    tenure = _sentence("Dana Okafor defeated Lewis Brandt, ending Brandt's nine-year tenure as chair.")
+    eight = "Brandt had been chair for eight years before Okafor defeated him."
+    assert judge(eight, extract(eight), tenure).decided_by == "number: claim 8 years, source 9 years"
+
+
 def test_months_are_month_names_not_the_verb_or_a_surname() -> None:
     assert months("The SDF entered Raqqa in early May.") == {"may"}
     assert months("Theresa May said it may rain in June.") == {"june"}
