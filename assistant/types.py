@@ -91,6 +91,7 @@ class IngestReport(BaseModel):
     chunks: int = 0  # chunks written
     skipped: int = 0  # unchanged files skipped before parsing
     duplicates: int = 0  # articles identical to one already stored
+    unchanged: int = 0  # articles of an edited file read again exactly as they were stored
     updated: int = 0  # stored articles whose metadata changed (their file read again: edited, or read differently)
     removed: int = 0  # articles replaced because their file changed
     failed: int = 0

@@ -3,7 +3,8 @@
 LLM engines get numbered sources and must quote them verbatim; every citation is checked (the source number
 exists, the quote is in that source) and invalid ones are dropped with a warning. If none survive, the model
 is asked once more with the reasons; if still none, no answer is shown. The local engine answers
-extractively: the best-matching sentences, each cited, labelled as such.
+extractively: the best-matching sentences, each cited, labelled as such, and where another outlet's copy of the
+story has one of them edited in a figure, a date or a name, that copy's sentence too.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from assistant.check.backing import guard_sentences
 from assistant.check.citations import verified
+from assistant.check.copies import edited_twins, fact_edits, other_copies
 from assistant.check.evidence import RELEVANT, Sentence, score_sentences
 from assistant.check.guards import aimed_at_model, echoes
 from assistant.check.slots import extract, quantities
@@ -50,13 +52,14 @@ class AnswerReply(BaseModel):
 
 def ask(store: Corpus, question: str, model: ChatModel | None, k: int = 6, filters: Filters | None = None) -> Answer:
     engine = "local" if model is None else ("replay" if type(model).__name__ == "ReplayModel" else "openai")
-    passages = drop_syndicated_repeats(search(store, question, k * 2, filters, config=SearchConfig(collapse=False)))[:k]
+    found = search(store, question, k * 2, filters, config=SearchConfig(collapse=False))
+    passages = drop_syndicated_repeats(found)[:k]
     sentences = score_sentences(store.embedder, question, passages)
     if not sentences or sentences[0].score < RELEVANT:
         return Answer(question=question, answer=NOTHING_RELEVANT, engine=engine,
                       model=model.name if model else None)
     if model is None:
-        return _extractive(store, question, sentences)
+        return _extractive(store, question, sentences, found)
     return _generative(store, question, passages, model, engine)
 
 
@@ -100,7 +103,9 @@ def _states(asked: _Asked, text: str) -> bool:
     return any(asked.counted & (q.context | {stem(q.unit)}) for q in figures)
 
 
-def _extractive(store: Corpus, question: str, sentences: Sequence[Sentence]) -> Answer:
+def _extractive(store: Corpus, question: str, sentences: Sequence[Sentence], found: Sequence[Passage]) -> Answer:
+    """The best sentences, each cited; where another copy of a chosen sentence's story has it edited in a figure,
+    a date or a name, that copy's sentence too (`found`: the passages searched, syndicated copies included)."""
     best = sentences[0].score
     relevant = [s for s in sentences if s.score >= max(RELEVANT, best - 0.15) and not aimed_at_model(s.text)]
     asked = _asked_for(question)
@@ -116,9 +121,33 @@ def _extractive(store: Corpus, question: str, sentences: Sequence[Sentence]) -> 
             break
         if not any(_same_statement(sentence, other) for other in chosen):  # not a syndicated copy of one chosen
             chosen.append(sentence)
-    citations = [c for c in (_cite(store, s.passage, _through_quote_end(s)) for s in chosen) if c is not None]
-    body = " ".join(f"“{c.quote}” [{i}]" for i, c in enumerate(citations, start=1))
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for sentence in chosen:
+        citation = _cite(store, sentence.passage, _through_quote_end(sentence))
+        if citation is None:
+            continue
+        citations.append(citation)
+        parts.append(f"“{citation.quote}” [{len(citations)}]")
+        twin = _edited_twin(sentence, found)
+        if twin is not None and (other := _cite(store, *twin)) is not None:
+            citations.append(other)
+            parts.append(f"(another copy of this story, {other.source}'s, says otherwise: “{other.quote}” "
+                         f"[{len(citations)}])")
+    body = " ".join(parts)
     return Answer(question=question, answer=lead + body, citations=citations, engine="local", model=None)
+
+
+def _edited_twin(sentence: Sentence, found: Sequence[Passage]) -> tuple[Passage, str] | None:
+    """The sentence as another copy of its story has it, edited in a figure, a date or a name."""
+    for passage in found:
+        if not other_copies(sentence.passage, passage):
+            continue
+        for start, end in sentence_spans(passage.text):
+            text = passage.text[start:end]
+            if edited_twins(sentence.text, text) and fact_edits(sentence.text, text):
+                return passage, text
+    return None
 
 
 def _through_quote_end(sentence: Sentence, max_more: int = 2) -> str:

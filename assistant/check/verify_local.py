@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 import numpy as np
 
 from assistant.check.citations import verified
 from assistant.check.claims import looks_english
+from assistant.check.copies import edited_twins, fact_edits, other_copies
 from assistant.check.entailment import EntailmentModel
 from assistant.check.entities import Role, roles
 from assistant.check.evidence import ALIGNED, Sentence
@@ -309,20 +309,14 @@ def rules_verdict(store: Corpus, assessment: Assessment) -> Verdict:
                     "covers the claim" if sentences else "retrieval: nothing relevant", [])
 
 
-COPY_SIMILARITY = 0.8  # difflib ratio of two sentences' words: one sentence, edited in one copy of the story
-
-
 def _disagreeing_copies(judgements: Sequence[Judgement]) -> tuple[Judgement, Judgement] | None:
-    """(a sentence that does not conflict with the claim, its edited copy in another copy of the story that does):
-    one wire story whose copies say different things ("eight-year tenure" in one, "nine-year" in another)."""
+    """(a sentence that does not conflict with the claim, its edited twin in another copy of the story that does,
+    the two differing in a figure, a date or a name): copies of one wire story that say different things."""
     for conflict in (j for j in judgements if j.relation == "conflict"):
-        passage = conflict.sentence.passage
-        words = conflict.sentence.text.lower().split()
         for other in judgements:
-            copy = other.sentence.passage
-            if (other.relation != "conflict" and passage.cluster and copy.cluster == passage.cluster
-                    and copy.article_id != passage.article_id and other.sentence.text != conflict.sentence.text
-                    and SequenceMatcher(a=words, b=other.sentence.text.lower().split()).ratio() >= COPY_SIMILARITY):
+            if (other.relation != "conflict" and other_copies(other.sentence.passage, conflict.sentence.passage)
+                    and edited_twins(other.sentence.text, conflict.sentence.text)
+                    and fact_edits(other.sentence.text, conflict.sentence.text)):
                 return other, conflict
     return None
 

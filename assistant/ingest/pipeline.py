@@ -191,6 +191,8 @@ class Ingestor:
                 # unchanged: the store swaps the metadata in at the batch's commit, all at once.
                 return PreparedArticle(article=stored.model_copy(update={"meta": meta, "origin": document.origin}),
                                        chunks=self.store.chunks_of(article_id), minhash=np.zeros(0), restated=True)
+            report.unchanged += 1  # the edit was elsewhere in the file: this article is kept as it is
+            return PreparedArticle(article=stored, chunks=[], minhash=np.zeros(0))
         if article_id in self._seen or stored is not None:
             report.duplicates += 1
             return PreparedArticle(article=Article(id=article_id, text=body, meta=meta, origin=document.origin,

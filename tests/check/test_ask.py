@@ -201,6 +201,28 @@ def test_a_local_answer_says_when_no_sentence_states_the_figure_or_date_asked_fo
     assert "none of them states a date" in answer("When was Rupert Jones born?")["answer"]
 
 
+def test_a_local_answer_shows_a_copy_of_the_story_that_says_otherwise(run_cli: RunCli, corpus: Path,
+                                                                     open_store: OpenStore) -> None:
+    story = ("NORTHPORT — Dana Okafor defeated incumbent Lewis Brandt by five votes to four on Tuesday to become "
+             "chair of the Northport Harbour Board, ending Brandt's {years} tenure.\nOkafor, a former ferry captain, "
+             "said her first priority would be dredging the eastern channel.\n")
+    for name, outlet, years in (("gazette.md", "Northport Gazette", "eight-year"), ("wire.md", "Coastal Wire",
+                                                                                     "nine-year")):
+        (corpus / name).write_text(f"---\ntitle: Harbour board picks a chair\nsource: {outlet}\ndate: 2026-10-14\n"
+                                   "---\n" + story.format(years=years), encoding="utf-8")
+    assert run_cli("ingest", corpus).exit_code == 0
+    result = run_cli("ask", "How long had Brandt chaired the harbour board?", "--engine", "local", "--json")
+    assert result.exit_code == 0, result.output
+    answer = result.json()
+    quotes = [c["quote"] for c in answer["citations"]]
+    assert any("eight-year" in q for q in quotes) and any("nine-year" in q for q in quotes), quotes
+    assert "another copy of this story" in answer["answer"]
+    assert_quotes_are_source_text(answer, open_store)
+    # the seeds' two copies differ only in style ("U.S.-led" / "US-led"): no such note
+    seeds = run_cli("ask", "Who leads the coalition fighting Daesh in Syria?", "--engine", "local", "--json")
+    assert "another copy" not in seeds.json()["answer"]
+
+
 def test_a_quoted_statement_is_cited_through_to_its_speaker(run_cli: RunCli, open_store: OpenStore) -> None:
     question = "Who said that Daesh is not defeated with the liberation of Raqqa?"
     result = run_cli("ask", question, "--engine", "local", "--json")

@@ -10,8 +10,8 @@ from assistant.cli.main import COMMANDS, load_command
 from assistant.ingest.pipeline import Ingestor
 from tests.helpers import RunCli
 
-SUMMARY_KEYS = {"files", "articles", "chunks", "skipped", "duplicates", "updated", "removed", "failed", "seconds",
-                "interrupted", "remaining", "gone_files", "gone_articles", "pruned", "errors", "warnings"}
+SUMMARY_KEYS = {"files", "articles", "chunks", "skipped", "duplicates", "unchanged", "updated", "removed", "failed",
+                "seconds", "interrupted", "remaining", "gone_files", "gone_articles", "pruned", "errors", "warnings"}
 SOURCE_KEYS = {"id", "title", "source", "date", "date_inferred", "date_source", "date_confidence", "url", "chunks",
                "cluster", "origin"}
 

@@ -92,10 +92,25 @@ def test_editing_only_a_metadata_field_updates_the_article(corpus: Path, run_cli
     chunk_ids = consistent()
     path.write_text(CSV.replace("Floods in old town,", "Old town flooded,").replace(",2021-03-09,", ",,"))
     again = ingest_ok(corpus)
-    assert (again["updated"], again["duplicates"], again["articles"], again["removed"]) == (1, 1, 0, 0)
+    assert (again["updated"], again["unchanged"], again["duplicates"], again["articles"], again["removed"]) == (
+        1, 1, 0, 0, 0)
     assert ("Old town flooded", "Evening Post", None) in _listed(run_cli)  # the date it lost is gone ...
     assert consistent() == chunk_ids  # ... from Chroma's chunk metadata too
     assert _search_sources(run_cli, "--since", "2021-01-01") == {"Daily Gazette"}
+
+
+def test_a_record_appended_to_a_feed_adds_one_article_and_keeps_the_others(corpus: Path, ingest_ok: Ingest,
+                                                                          consistent: Consistent) -> None:
+    path = corpus / "feed.csv"
+    path.write_text(CSV)
+    ingest_ok(corpus)
+    chunk_ids = consistent()
+    path.write_text(CSV + '"The harbour board elected a new chair on Tuesday by five votes to four.",Harbour vote,'
+                          'New chair,Coast News,Port Desk,2021-03-11,2021-03-11\n')
+    again = ingest_ok(corpus)
+    # the two stored articles are this file's own, read again as they were: not copies of anything
+    assert (again["articles"], again["unchanged"], again["duplicates"], again["updated"]) == (1, 2, 0, 0)
+    assert chunk_ids < consistent()
 
 
 def test_a_copy_in_another_file_does_not_take_over_the_metadata(corpus: Path, run_cli: RunCli, ingest_ok: Ingest,
