@@ -68,9 +68,9 @@ class Quantity:
 # Units a figure is measured in: two figures in different ones are not compared, except within a family of
 # convertible units (50 km is 31 miles; 3 weeks, 21 days), where they are compared in the family's base unit.
 _CONVERTIBLE = {"second": ("time", 1 / 86400), "minute": ("time", 1 / 1440), "hour": ("time", 1 / 24),
-                "day": ("time", 1.0), "week": ("time", 7.0), "fortnight": ("time", 14.0), "month": ("time", 30.44), "year": ("time", 365.25),
-                "decade": ("time", 3652.5), "metre": ("length", 1.0), "kilometre": ("length", 1000.0),
-                "mile": ("length", 1609.34)}
+                "day": ("time", 1.0), "week": ("time", 7.0), "fortnight": ("time", 14.0), "month": ("time", 30.44),
+                "year": ("time", 365.25), "decade": ("time", 3652.5), "metre": ("length", 1.0),
+                "kilometre": ("length", 1000.0), "mile": ("length", 1609.34)}
 _CONVERSION_TOLERANCE = 0.03  # "6 months" is 26 weeks, 31 miles is 50 km: a conversion is never exact
 _MEASURES = set(_UNITS.values()) | set(_CONVERTIBLE)
 _CONTEXT_BEFORE, _CONTEXT_AFTER = 2, 3

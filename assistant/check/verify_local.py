@@ -114,9 +114,9 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
             return result("conflict", f"name: claim {swaps[0][0]}, source {swaps[0][1]}")
         reversal = _reversed_roles(claim, sentence.text) if len(claim_slots.names) >= 2 else None
         if reversal and not other_speaker:
-            ours, theirs = reversal
-            return result("conflict", f"roles: claim {ours.doer} {ours.verb} {ours.target}, "
-                                      f"source {theirs.doer} {theirs.verb} {theirs.target}")
+            said, stated = reversal
+            return result("conflict", f"roles: claim {said.doer} {said.verb} {said.target}, "
+                                      f"source {stated.doer} {stated.verb} {stated.target}")
     if max(coverage, support_coverage) >= CONFLICT_COVERAGE:
         for ours, theirs in ((claim_slots.years, evidence.years), (claim_slots.months, evidence.months)):
             # the claim's date stated in other evidence: this sentence's date is that of something else
