@@ -35,8 +35,9 @@ MONTH = re.compile(r"\b(" + "|".join(m.title() for m in _MONTHS) + r")\b")  # ca
 _BEFORE_MONTH = {"In", "On", "By", "Since", "Until", "From", "Through", "During", "Early", "Late", "Mid", "Last",
                  "Next", "This", "Each", "Every", "Before", "After", "Between", "Of", "Throughout"}
 _LAST_WORD = re.compile(r"([\w'-]+)[^\w'-]*$")  # the word before a month, searched in the few characters before it
-_NUMBER = re.compile(  # not a number inside a name ("COVID-19", "F-35", "G7")
-    r"(?<![A-Za-z]-)(?<![A-Za-z0-9])(?P<cur>[$€£])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
+# A number inside a code is read too: "Q2" against "Q3", "COVID-19" against "COVID-20" are edits to catch.
+_NUMBER = re.compile(
+    r"(?P<cur>[$€£])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
     r"(?P<scale>thousand|million|billion|trillion|bn)?[\s-]?(?P<unit>%|per cent|percent|[a-zA-Z]+)?"
     r"(?P<after>(?:\s+[A-Za-z][\w-]*){0,2})")
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|n't|denied|denies|deny|"
