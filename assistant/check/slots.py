@@ -10,7 +10,6 @@ attribution is who says a statement ("Airwars says", "according to the coalition
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -238,18 +237,6 @@ def months(text: str) -> set[str]:
             continue
         found.add(match.group(1).lower())
     return found
-
-
-# A side clause after a comma, semicolon or dash ("..., saying fishermen had not been consulted"): a negation in
-# it is about the claim only if the clause speaks of what the claim does.
-_SIDE_CLAUSE = re.compile(r"[,;:\u2014\u2013]\s*(?:who|which|whose|where|saying|adding|while|although|though|but|"
-                          r"whereas|because|after|before|when|since|as|and)\b[^,;:\u2014\u2013]*", re.IGNORECASE)
-
-
-def negated_about(text: str, about: Callable[[str], bool]) -> bool:
-    """Whether the statement is negated outside its side clauses that `about` finds nothing of the claim in."""
-    kept = _SIDE_CLAUSE.sub(lambda m: m.group() if about(m.group()) else " ", text)
-    return bool(_NEGATION.search(kept))
 
 
 def extract(text: str) -> Slots:

@@ -34,7 +34,6 @@ from assistant.check.slots import (
     extract,
     name_covers,
     name_swaps,
-    negated_about,
     same_amount,
     same_entity,
     same_measure,
@@ -138,9 +137,7 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
     # A claim's superlative or absolute ("largest", "only", "never") must be in the sentence itself.
     absolutes_covered = _absolutes(claim) <= _absolutes(sentence.text)
     if (support_coverage >= SUPPORT_COVERAGE and absolutes_covered and names_covered and numbers_covered
-            and not other_speaker and not contradicts
-            and claim_slots.negated == (evidence.negated and negated_about(
-                sentence.text, lambda clause: bool(_stems(content_terms(clause)) & claim_terms)))):
+            and not other_speaker and not contradicts and claim_slots.negated == evidence.negated):
         where = "the sentence" if names_in_sentence else "the sentence and its passage"
         return result("support", f"coverage: {support_coverage:.2f} of the claim's terms, its numbers and names "
                                  f"found in {where}")
