@@ -12,6 +12,7 @@ from difflib import SequenceMatcher
 from assistant.types import Passage
 
 COPY_SIMILARITY = 0.8  # difflib ratio of two sentences' words: one sentence, edited in one copy of the story
+SPELLING_SIMILARITY = 0.85  # difflib ratio of two words' letters: "Raqa" / "Raqqa" 0.89, "Okafor" / "Okafur" 0.83
 _FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
                      r"fifty|hundred|thousand|million|billion|dozen|half|first|second|third)\b", re.IGNORECASE)
 
@@ -33,9 +34,20 @@ def fact_edits(a: str, b: str) -> list[tuple[str, str]]:
     matcher = SequenceMatcher(a=[_plain(w) for w in words_a], b=[_plain(w) for w in words_b], autojunk=False)
     edits = []
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-        if tag != "equal" and (_carries_fact(words_a, a1, a2) or _carries_fact(words_b, b1, b2)):
-            edits.append((" ".join(words_a[a1:a2]), " ".join(words_b[b1:b2])))
+        ours, theirs = " ".join(words_a[a1:a2]), " ".join(words_b[b1:b2])
+        if (tag != "equal" and (_carries_fact(words_a, a1, a2) or _carries_fact(words_b, b1, b2))
+                and not _spellings(ours, theirs)):
+            edits.append((ours, theirs))
     return edits
+
+
+def _spellings(a: str, b: str) -> bool:
+    """Two spellings of one word or name, not two facts: "Raqqa" / "Raqa", "neighborhoods" / "neighbourhoods"
+    (the same digits, and nearly the same letters)."""
+    plain_a, plain_b = _plain(a), _plain(b)
+    if re.sub(r"\D", "", plain_a) != re.sub(r"\D", "", plain_b):
+        return False
+    return bool(plain_a and plain_b) and SequenceMatcher(a=plain_a, b=plain_b).ratio() >= SPELLING_SIMILARITY
 
 
 def _carries_fact(words: list[str], start: int, end: int) -> bool:
