@@ -60,7 +60,24 @@ def ask(store: Corpus, question: str, model: ChatModel | None, k: int = 6, filte
                       model=model.name if model else None)
     if model is None:
         return _extractive(store, question, sentences, found)
-    return _generative(store, question, passages, model, engine)
+    return _generative(store, question, _with_disagreeing_copies(passages, found), model, engine)
+
+
+def _with_disagreeing_copies(kept: Sequence[Passage], found: Sequence[Passage]) -> list[Passage]:
+    """The passages a model reads, plus the copies of their stories dropped as repeats that say otherwise (a
+    figure, a date or a name edited): told to mention disagreements, the model must be able to see them."""
+    chosen = list(kept)
+    for passage in found:
+        if all(p.chunk_id != passage.chunk_id for p in chosen) and any(
+                other_copies(p, passage) and _says_otherwise(p.text, passage.text) for p in kept):
+            chosen.append(passage)
+    return chosen
+
+
+def _says_otherwise(a: str, b: str) -> bool:
+    sentences_b = [b[start:end] for start, end in sentence_spans(b)]
+    return any(edited_twins(x, y) and fact_edits(x, y)
+               for x in (a[start:end] for start, end in sentence_spans(a)) for y in sentences_b)
 
 
 # What a question asks for, when a sentence can be seen to lack it: "How many drones ..." wants a figure of drones,

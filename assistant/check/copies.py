@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
+from assistant.check.slots import same_name
 from assistant.types import Passage
 
 COPY_SIMILARITY = 0.8  # difflib ratio of two sentences' words: one sentence, edited in one copy of the story
@@ -42,11 +43,13 @@ def fact_edits(a: str, b: str) -> list[tuple[str, str]]:
 
 
 def _spellings(a: str, b: str) -> bool:
-    """Two spellings of one word or name, not two facts: "Raqqa" / "Raqa", "neighborhoods" / "neighbourhoods"
-    (the same digits, and nearly the same letters)."""
+    """Two spellings of one word or name, not two facts: "Raqqa" / "Raqa", "neighborhoods" / "neighbourhoods",
+    "Maj. Gen." / "Major General" (the same digits, and nearly the same letters or an abbreviation)."""
     plain_a, plain_b = _plain(a), _plain(b)
     if re.sub(r"\D", "", plain_a) != re.sub(r"\D", "", plain_b):
         return False
+    if a.split() and b.split() and same_name(a.split(), b.split()):  # "Maj. Gen." / "Major General"
+        return True
     return bool(plain_a and plain_b) and SequenceMatcher(a=plain_a, b=plain_b).ratio() >= SPELLING_SIMILARITY
 
 

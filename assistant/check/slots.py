@@ -318,10 +318,10 @@ def name_swaps(claim: str, evidence: str) -> list[tuple[str, str]]:
     """Substitutions of one name for another (not the sentence's first word, not two spellings of one name)."""
     return [(ours, theirs) for ours, theirs in substitutions(claim, evidence)
             if all(t[0].isupper() for t in ours.split()) and all(t[0].isupper() for t in theirs.split())
-            and not claim.startswith(ours) and not _same_name(ours.split(), theirs.split())]
+            and not claim.startswith(ours) and not same_name(ours.split(), theirs.split())]
 
 
-def _same_name(ours: list[str], theirs: list[str]) -> bool:
+def same_name(ours: list[str], theirs: list[str]) -> bool:
     """"U.S." = "US", "Maj. Gen." = "Major General": spellings and abbreviations of one name."""
     a = [t.replace(".", "").lower() for t in ours]
     b = [t.replace(".", "").lower() for t in theirs]

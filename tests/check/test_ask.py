@@ -201,8 +201,8 @@ def test_a_local_answer_says_when_no_sentence_states_the_figure_or_date_asked_fo
     assert "none of them states a date" in answer("When was Rupert Jones born?")["answer"]
 
 
-def test_a_local_answer_shows_a_copy_of_the_story_that_says_otherwise(run_cli: RunCli, corpus: Path,
-                                                                     open_store: OpenStore) -> None:
+def _harbour_story_in_two_copies(corpus: Path) -> None:
+    """One wire story as two outlets printed it, one of them with a figure edited ("eight-year" / "nine-year")."""
     story = ("NORTHPORT — Dana Okafor defeated incumbent Lewis Brandt by five votes to four on Tuesday to become "
              "chair of the Northport Harbour Board, ending Brandt's {years} tenure.\nOkafor, a former ferry captain, "
              "said her first priority would be dredging the eastern channel.\n")
@@ -210,6 +210,11 @@ def test_a_local_answer_shows_a_copy_of_the_story_that_says_otherwise(run_cli: R
                                                                                      "nine-year")):
         (corpus / name).write_text(f"---\ntitle: Harbour board picks a chair\nsource: {outlet}\ndate: 2026-10-14\n"
                                    "---\n" + story.format(years=years), encoding="utf-8")
+
+
+def test_a_local_answer_shows_a_copy_of_the_story_that_says_otherwise(run_cli: RunCli, corpus: Path,
+                                                                     open_store: OpenStore) -> None:
+    _harbour_story_in_two_copies(corpus)
     assert run_cli("ingest", corpus).exit_code == 0
     result = run_cli("ask", "How long had Brandt chaired the harbour board?", "--engine", "local", "--json")
     assert result.exit_code == 0, result.output
@@ -221,6 +226,17 @@ def test_a_local_answer_shows_a_copy_of_the_story_that_says_otherwise(run_cli: R
     # the seeds' two copies differ only in style ("U.S.-led" / "US-led"): no such note
     seeds = run_cli("ask", "Who leads the coalition fighting Daesh in Syria?", "--engine", "local", "--json")
     assert "another copy" not in seeds.json()["answer"]
+
+
+def test_the_model_reads_a_copy_of_the_story_that_says_otherwise(fake_openai: FakeOpenAI, run_cli: RunCli,
+                                                                corpus: Path) -> None:
+    _harbour_story_in_two_copies(corpus)
+    assert run_cli("ingest", corpus).exit_code == 0
+    fake_openai.queue({"answer": "The sources disagree.", "answerable": False, "citations": []})
+    code, _, _ = ask_json(run_cli, question="How long had Brandt chaired the harbour board?")
+    assert code == 0
+    sources = fake_openai.requests[0]["messages"][1]["content"]
+    assert "eight-year" in sources and "nine-year" in sources  # the repeat is dropped, the edited copy is not
 
 
 def test_a_quoted_statement_is_cited_through_to_its_speaker(run_cli: RunCli, open_store: OpenStore) -> None:

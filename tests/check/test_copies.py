@@ -15,6 +15,8 @@ def test_house_style_and_spelling_are_no_fact_edit() -> None:
     assert edited_twins(FIRST_COPY, SECOND_COPY)
     assert fact_edits(FIRST_COPY, SECOND_COPY) == []
     assert fact_edits("The U.S.-led coalition will stay.", "The US-led coalition will stay.") == []
+    assert fact_edits("British Maj. Gen. Rupert Jones told reporters.",
+                      "British Major General Rupert Jones told reporters.") == []
     assert fact_edits("The plan was bold and costly.", "The plan was bold and cheap.") == []  # no figure or name
 
 
