@@ -101,6 +101,14 @@ def same_measure(a: Quantity, b: Quantity) -> bool:
     return bool(a.context & b.context)
 
 
+def same_counted_thing(a: Quantity, b: Quantity) -> bool:
+    """Whether two figures count one thing beyond doubt: the same counted noun (not a unit of measure) and another
+    word around them in common ("a five-judge bench", "a seven-judge bench")."""
+    if not a.unit or a.unit != b.unit or a.unit in _MEASURES:
+        return False
+    return bool((a.context & b.context) - {stem(a.unit), a.unit})
+
+
 def convertible(quantity: Quantity) -> bool:
     """Whether a figure is in a unit of time or length, comparable with others of its family after conversion."""
     return quantity.unit in _CONVERTIBLE

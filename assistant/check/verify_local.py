@@ -35,6 +35,7 @@ from assistant.check.slots import (
     name_covers,
     name_swaps,
     same_amount,
+    same_counted_thing,
     same_entity,
     same_measure,
 )
@@ -45,6 +46,7 @@ from assistant.types import Citation, Passage, Verdict
 
 SUPPORT_COVERAGE = 0.75
 CONFLICT_COVERAGE = 0.45
+COUNTED_CONFLICT_COVERAGE = 0.3  # two figures counting the same thing ("a five-judge bench") are compared from here
 MAX_ALIGNED = 6
 
 
@@ -93,9 +95,11 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
                          and not same_entity(claim_slots.attribution, evidence.attribution)
                          and not _mentions(evidence, claim_slots.attribution)
                          and not _mentions(claim_slots, evidence.attribution))
-    if coverage >= CONFLICT_COVERAGE:
+    if coverage >= COUNTED_CONFLICT_COVERAGE:
         for quantity in claim_slots.quantities:
             rivals = [q for q in evidence.quantities if same_measure(q, quantity)]
+            if coverage < CONFLICT_COVERAGE:  # a sentence sharing fewer words: only a figure of the same thing
+                rivals = [q for q in rivals if same_counted_thing(q, quantity)]
             # the claim's number under another counted noun ("327.5 million units ... of its 1.63 billion shares")
             # is the same figure, not a conflict; a time or length is the same only in its own family of units
             same = (any(same_amount(q, quantity) for q in rivals) if convertible(quantity)
@@ -103,6 +107,7 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
             if rivals and not same and not other_speaker:
                 nearest = min(rivals, key=lambda q: abs(q.value - quantity.value))  # the figure a reader compares
                 return result("conflict", f"number: claim {_amount(quantity)}, source {_amount(nearest)}")
+    if coverage >= CONFLICT_COVERAGE:
         matched_numbers = bool(claim_slots.quantities) and all(
             any(same_amount(q, c) for q in evidence.quantities) for c in claim_slots.quantities)
         if other_speaker and (matched_numbers or coverage >= SUPPORT_COVERAGE):

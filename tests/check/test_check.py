@@ -121,6 +121,16 @@ def test_times_and_lengths_are_compared_after_conversion() -> None:
     assert judge(kilograms, extract(kilograms), evidence).relation != "conflict"
 
 
+def test_figures_of_one_counted_thing_are_compared_in_a_sentence_sharing_fewer_words() -> None:
+    # a Guardian page on India's ruling: the claim shares few of the sentence's words, but the bench is the same
+    evidence = _sentence("A five-judge bench at the country's highest court ruled that a 160-year-old law banning "
+                         "sex against the order of nature amounted to discrimination.")
+    claim = "A seven-judge bench struck down India's ban on gay sex."
+    assert judge(claim, extract(claim), evidence).decided_by == "number: claim 7, source 5"
+    other = "Seven judges of the bench visited Delhi on a state trip."  # judges, but nothing else in common
+    assert judge(other, extract(other), evidence).relation != "conflict"
+
+
 def test_a_span_in_other_units_is_the_same_amount() -> None:
     # a CNBC page: "the first federal executions in nearly two decades"
     decades, years = quantities("in nearly two decades")[0], quantities("in almost 20 years")[0]
