@@ -52,7 +52,8 @@ _NAME = re.compile(r"\b(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,}|[A-Z]\.(?:[
                    r"(?:\s+(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,}|of|de|al|bin)\b)*")
 _ACCORDING = re.compile(r"(?i:according to)\s+(?:the\s+)?([\w .'-]+?)(?:,|;|$|\s\d)")
 _SPEECH_VERB = re.compile(r"\b(?:says|said|say|reports|reported|estimates|estimated|claims|claimed|told|stated|"
-                          r"announced|counted|counts)\b")
+                          r"announced|counted|counts|confirmed|confirms|noted|argued|argues|insisted|insists|warned|"
+                          r"warns|explained|explains|admitted|admits|acknowledged|acknowledges|tweeted)\b")
 _SENTENCE_INITIAL = {"The", "A", "An", "But", "And", "He", "She", "They", "It", "In", "On", "At", "According",
                      "Speaking", "This", "That", "There", "We", "I", "If", "When", "While", "After", "Before"}
 

@@ -46,6 +46,7 @@ from assistant.types import Citation, Passage, Verdict
 
 SUPPORT_COVERAGE = 0.75
 CONFLICT_COVERAGE = 0.45
+SPEAKER_COVERAGE = 0.6  # the same statement from another speaker: most of the claim's words, its speaker aside
 COUNTED_CONFLICT_COVERAGE = 0.3  # two figures counting the same thing ("a five-judge bench") are compared from here
 MAX_ALIGNED = 6
 
@@ -110,7 +111,7 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
     if coverage >= CONFLICT_COVERAGE:
         matched_numbers = bool(claim_slots.quantities) and all(
             any(same_amount(q, c) for q in evidence.quantities) for c in claim_slots.quantities)
-        if other_speaker and (matched_numbers or coverage >= SUPPORT_COVERAGE):
+        if other_speaker and (matched_numbers or coverage >= SPEAKER_COVERAGE):
             return result("conflict", f"attribution: claim {claim_slots.attribution}, source {evidence.attribution}")
         swaps = [(ours, theirs) for ours, theirs in name_swaps(claim, sentence.text)
                  if ours.lower() not in sentence.passage.text.lower()]

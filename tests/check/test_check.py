@@ -131,6 +131,17 @@ def test_figures_of_one_counted_thing_are_compared_in_a_sentence_sharing_fewer_w
     assert judge(other, extract(other), evidence).relation != "conflict"
 
 
+def test_a_statement_confirmed_by_another_speaker_is_an_attribution_conflict() -> None:
+    # a Salt Lake Tribune page: the university's spokesman confirmed it, not the group's leader quoted elsewhere
+    evidence = _sentence("University spokesman Chris Nelson confirmed the group of about 11 men was on campus Saturday "
+                         "afternoon around 1:45 p.m.")
+    claim = "Patrick Casey confirmed that the group was on campus on Saturday afternoon."
+    assert judge(claim, extract(claim), evidence).decided_by == (
+        "attribution: claim patrick casey, source chris nelson")
+    same = "Chris Nelson confirmed that the group was on campus on Saturday afternoon."
+    assert judge(same, extract(same), evidence).relation != "conflict"
+
+
 def test_a_span_in_other_units_is_the_same_amount() -> None:
     # a CNBC page: "the first federal executions in nearly two decades"
     decades, years = quantities("in nearly two decades")[0], quantities("in almost 20 years")[0]
