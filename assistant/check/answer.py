@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from assistant.check.backing import guard_sentences
 from assistant.check.citations import verified
-from assistant.check.copies import edited_twins, fact_edits, other_copies
+from assistant.check.copies import other_copies, says_otherwise
 from assistant.check.evidence import RELEVANT, Sentence, score_sentences
 from assistant.check.guards import aimed_at_model, echoes
 from assistant.check.slots import extract, quantities
@@ -68,16 +68,17 @@ def _with_disagreeing_copies(kept: Sequence[Passage], found: Sequence[Passage]) 
     figure, a date or a name edited): told to mention disagreements, the model must be able to see them."""
     chosen = list(kept)
     for passage in found:
-        if all(p.chunk_id != passage.chunk_id for p in chosen) and any(
-                other_copies(p, passage) and _says_otherwise(p.text, passage.text) for p in kept):
+        if any(p.chunk_id == passage.chunk_id for p in chosen):
+            continue
+        theirs = _sentences(passage.text)
+        if any(other_copies(p, passage) and any(says_otherwise(ours, their) for ours in _sentences(p.text)
+                                                for their in theirs) for p in kept):
             chosen.append(passage)
     return chosen
 
 
-def _says_otherwise(a: str, b: str) -> bool:
-    sentences_b = [b[start:end] for start, end in sentence_spans(b)]
-    return any(edited_twins(x, y) and fact_edits(x, y)
-               for x in (a[start:end] for start, end in sentence_spans(a)) for y in sentences_b)
+def _sentences(text: str) -> list[str]:
+    return [text[start:end] for start, end in sentence_spans(text)]
 
 
 # What a question asks for, when a sentence can be seen to lack it: "How many drones ..." wants a figure of drones,
@@ -160,9 +161,8 @@ def _edited_twin(sentence: Sentence, found: Sequence[Passage]) -> tuple[Passage,
     for passage in found:
         if not other_copies(sentence.passage, passage):
             continue
-        for start, end in sentence_spans(passage.text):
-            text = passage.text[start:end]
-            if edited_twins(sentence.text, text) and fact_edits(sentence.text, text):
+        for text in _sentences(passage.text):
+            if says_otherwise(sentence.text, text):
                 return passage, text
     return None
 

@@ -28,6 +28,11 @@ def edited_twins(a: str, b: str) -> bool:
     return a != b and SequenceMatcher(a=a.lower().split(), b=b.lower().split()).ratio() >= COPY_SIMILARITY
 
 
+def says_otherwise(a: str, b: str) -> bool:
+    """Whether two sentences are one sentence whose copies differ in a figure, a date or a name."""
+    return edited_twins(a, b) and bool(fact_edits(a, b))
+
+
 def fact_edits(a: str, b: str) -> list[tuple[str, str]]:
     """The runs of words where two twins differ and either carries a figure, a date or a name
     ("eight-year" / "nine-year"; not "US-led" / "U.S.-led", nor a changed adjective)."""

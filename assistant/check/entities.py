@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from assistant.errors import FactcheckError
 
@@ -37,23 +38,33 @@ def _pipeline() -> Any:
 
 
 _PARSING = ["tagger", "parser", "attribute_ruler", "lemmatizer"]  # what entities do not need
-_cache: OrderedDict[str, frozenset[Entity]] = OrderedDict()
-_lock = threading.Lock()  # the Slack bot's thread workers share this process's pipeline and cache
+_lock = threading.Lock()  # the Slack bot's thread workers share this process's pipeline and caches
+Read = TypeVar("Read")
+
+
+def _cached(cache: OrderedDict[str, Read], text: str, read: Callable[[str], Read]) -> Read:
+    """`read(text)`, kept for the last CACHED_TEXTS texts."""
+    with _lock:
+        found = cache.get(text)
+        if found is None:
+            found = cache[text] = read(text)
+            if len(cache) > CACHED_TEXTS:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(text)
+        return found
+
+
+_entities: OrderedDict[str, frozenset[Entity]] = OrderedDict()
 
 
 def entities(text: str) -> frozenset[Entity]:
-    with _lock:
-        found = _cache.get(text)
-        if found is None:
-            doc = _pipeline()(text[:20_000], disable=_PARSING)
-            found = frozenset((e.text.lower().removeprefix("the ").strip(), e.label_) for e in doc.ents
-                              if e.label_ in TYPES)
-            _cache[text] = found
-            if len(_cache) > CACHED_TEXTS:
-                _cache.popitem(last=False)
-        else:
-            _cache.move_to_end(text)
-        return found
+    return _cached(_entities, text, _read_entities)
+
+
+def _read_entities(text: str) -> frozenset[Entity]:
+    doc = _pipeline()(text[:20_000], disable=_PARSING)
+    return frozenset((e.text.lower().removeprefix("the ").strip(), e.label_) for e in doc.ents if e.label_ in TYPES)
 
 
 def missing_and_rivals(claim: str, context: str, aligned: list[str]) -> tuple[int, int]:
@@ -77,32 +88,26 @@ class Role:
     target: str
 
 
-_roles_cache: OrderedDict[str, frozenset[Role]] = OrderedDict()
+_roles: OrderedDict[str, frozenset[Role]] = OrderedDict()
 
 
 def roles(text: str) -> frozenset[Role]:
     """Who did what to whom, where both are proper names (active and passive voice alike)."""
-    with _lock:
-        found = _roles_cache.get(text)
-        if found is not None:
-            _roles_cache.move_to_end(text)
-            return found
-        doc = _pipeline()(text[:5_000], disable=["ner"])
-        read: set[Role] = set()
-        for verb in doc:
-            if verb.pos_ != "VERB":
-                continue
-            children = list(verb.children)
-            pairs = [(d, t) for d in children if d.dep_ == "nsubj" for t in children if t.dep_ == "dobj"]
-            pairs += [(a, t) for by in children if by.dep_ == "agent" for a in by.children if a.dep_ == "pobj"
-                      for t in children if t.dep_ == "nsubjpass"]
-            read.update(Role(_name(doer), verb.text, verb.lemma_.lower(), _name(target)) for doer, target in pairs
-                        if doer.pos_ == "PROPN" and target.pos_ == "PROPN")
-        found = frozenset(read)
-        _roles_cache[text] = found
-        if len(_roles_cache) > CACHED_TEXTS:
-            _roles_cache.popitem(last=False)
-        return found
+    return _cached(_roles, text, _read_roles)
+
+
+def _read_roles(text: str) -> frozenset[Role]:
+    found: set[Role] = set()
+    for verb in _pipeline()(text[:5_000], disable=["ner"]):
+        if verb.pos_ != "VERB":
+            continue
+        children = list(verb.children)
+        pairs = [(d, t) for d in children if d.dep_ == "nsubj" for t in children if t.dep_ == "dobj"]
+        pairs += [(a, t) for by in children if by.dep_ == "agent" for a in by.children if a.dep_ == "pobj"
+                  for t in children if t.dep_ == "nsubjpass"]
+        found.update(Role(_name(doer), verb.text, verb.lemma_.lower(), _name(target)) for doer, target in pairs
+                     if doer.pos_ == "PROPN" and target.pos_ == "PROPN")
+    return frozenset(found)
 
 
 def _name(token: Any) -> str:

@@ -170,9 +170,9 @@ def quantities(text: str) -> list[Quantity]:
             found.append(Quantity(value=float(_NUMBER_WORDS[match.group("word").lower()]), unit=unit,
                                   text=match.group(0).strip(),
                                   context=_context(text, match.start(), match.end("word"))))
-    found.extend(Quantity(value=1.0, unit="fortnight", text=match.group(0), context=_context(text, match.start(),
-                                                                                             match.end()))
-                 for match in _FORTNIGHT.finditer(text))
+    for match in _FORTNIGHT.finditer(text):  # "a fortnight": one, of a unit that only ever comes as one
+        found.append(Quantity(value=1.0, unit="fortnight", text=match.group(0),
+                              context=_context(text, match.start(), match.end())))
     return found
 
 

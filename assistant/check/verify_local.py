@@ -20,7 +20,7 @@ import numpy as np
 
 from assistant.check.citations import verified
 from assistant.check.claims import looks_english
-from assistant.check.copies import edited_twins, fact_edits, other_copies
+from assistant.check.copies import other_copies, says_otherwise
 from assistant.check.entailment import EntailmentModel
 from assistant.check.entities import Role, roles
 from assistant.check.evidence import ALIGNED, Sentence
@@ -319,8 +319,7 @@ def _disagreeing_copies(judgements: Sequence[Judgement]) -> tuple[Judgement, Jud
     for conflict in (j for j in judgements if j.relation == "conflict"):
         for other in judgements:
             if (other.relation != "conflict" and other_copies(other.sentence.passage, conflict.sentence.passage)
-                    and edited_twins(other.sentence.text, conflict.sentence.text)
-                    and fact_edits(other.sentence.text, conflict.sentence.text)):
+                    and says_otherwise(other.sentence.text, conflict.sentence.text)):
                 return other, conflict
     return None
 
