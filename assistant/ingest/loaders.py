@@ -37,6 +37,9 @@ RECORD_SUFFIXES = (".jsonl", ".csv")  # one article per record, fields named by 
 # read, a title cleaned), so the next ingest reads those files again and updates what changed.
 READING_REVISIONS: dict[str, int] = {
     ".csv": 1,  # 1: a quote that never closes no longer reads the rows after it into one field
+    ".txt": 1,  # 1: a byline's author and date are read ("By Coastal Wire Service, 2026-10-14")
+    ".md": 1,  # 1: the same, below any front matter
+    ".markdown": 1,
 }
 
 

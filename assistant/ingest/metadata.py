@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from urllib.parse import urlparse
 
 from assistant.ingest.dates import CONFIDENCE, DateOrders, read_date, url_date
+from assistant.text import iso_date
 from assistant.types import ArticleMeta
 
 _LEADING_DATE = re.compile(
@@ -32,6 +33,14 @@ _CAPTION_CREDIT = re.compile(
     r"|\b(?:photo|picture|image)\s*(?:by|:|/)\s*[^.\n]{1,60})\s*\Z",
     re.IGNORECASE,
 )
+# A byline in the first lines of a copied story: "By Jane Doe, Reuters", "By Coastal Wire Service, 2026-10-14",
+# "By Jane Doe | Oct. 14, 2026", or a date alone on the line after it. It names the author and the date; the
+# line stays in the body (the text, so the article's id, is what the file holds).
+_BYLINE = re.compile(r"\A[ \t]*By[ \t]+(?P<rest>[^\n]{2,100}?)[ \t.]*\Z")
+_NAME_PART = re.compile(r"\A(?:[A-Z][\w.'’-]*|and|of|the|de|van|von|la|&)(?:\s+(?:[A-Z][\w.'’-]*|and|of|the|de|van|von"
+                        r"|la|&)){0,6}\Z")
+_YEAR = re.compile(r"\b(?:1[89]|2\d)\d{2}\b")
+_WHEN = re.compile(r"\A(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\A(?:Today|Tonight|Tomorrow|Yesterday|Then|Now)\b")
 _DATELINE = re.compile(r"\A[A-Z][A-Z .'-]{1,40},(?:\s[A-Z][\w .'-]{1,30})?\s*(?::|—|–|-{1,2})\s*")
 _TRAILING_DEBRIS = re.compile(r"[\s|]+\Z")
 
@@ -67,6 +76,29 @@ def split_preamble(text: str) -> tuple[str, str | None, str | None]:
         caption = first.strip()
         text = rest
     return _TRAILING_DEBRIS.sub("", text.strip()), found_date, caption
+
+
+def read_byline(body: str, lines: int = 4) -> tuple[str | None, str | None]:
+    """(author, date text) from a byline among the body's first `lines` lines; (None, None) when there is none.
+    A line reads as a byline only when what follows "By" is names (capitalised words), then at most a date: "By
+    Tuesday, the council had voted" is not one. The date text is read (and warned about) by `finish_meta`."""
+    head = [line.strip() for line in body.strip().splitlines()[:lines] if line.strip()]
+    for index, line in enumerate(head):
+        match = _BYLINE.match(line)
+        if not match:
+            continue
+        parts = [part.strip() for part in re.split(r"\s*[,|·•—–]\s*", match["rest"]) if part.strip()]
+        cut = next((k for k in range(1, len(parts)) if _YEAR.search(parts[-1])
+                    and iso_date(", ".join(parts[k:]), complete=True)), len(parts))
+        names, when = parts[:cut], ", ".join(parts[cut:]) or None
+        named = bool(names) and all(_NAME_PART.match(name) for name in names)
+        if not named or iso_date(names[0]) or _WHEN.match(names[0]):
+            continue
+        following = head[index + 1] if index + 1 < len(head) else ""
+        if when is None and _YEAR.search(following) and iso_date(following, complete=True):
+            when = following
+        return ", ".join(names), when
+    return None, None
 
 
 def lead_title(body: str, limit: int = 90) -> str:

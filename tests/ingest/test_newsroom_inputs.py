@@ -266,3 +266,23 @@ def test_a_page_copied_to_text_is_dated_and_titled_by_its_first_lines(corpus: Pa
         "Kate Winslet marries Ned RocknRoll in New York", "2012-12-27", "text")
     assert winslet.text.startswith("# Kate Winslet marries")  # the story's own lines are kept as written
     assert (council.meta.title, council.meta.date) == ("The council met on Monday.", None)
+
+
+def test_a_wire_copy_byline_gives_author_and_date(corpus: Path, ingest_ok: Ingest, open_store: OpenStore) -> None:
+    # a wire copy saved as text, as a wheel user fed it: the byline's date had not been read, so the copy was
+    # dated only from its syndicated twin (inferred_from_copy, 0.4)
+    (corpus / "wire.txt").write_text(
+        "Harbour board elects Okafor as chair\n\nBy Coastal Wire Service, 2026-10-14\n\n"
+        "Dana Okafor defeated incumbent Lewis Brandt in a 5-4 vote of the harbour board on Tuesday.\n")
+    (corpus / "two-lines.txt").write_text(
+        "Ferry fares to rise\nBy Jane Doe | Reuters\nOctober 3, 2026\nFerry fares will rise by 4 percent.\n")
+    (corpus / "not-a-byline.txt").write_text(
+        "Fund runs dry\nBy March, the emergency fund was empty, the treasurer said in 2026.\n")
+    ingest_ok(corpus)
+    with open_store() as store:
+        articles = {Path(a.origin).name: a.meta for a in store.articles()}
+    wire, fares, fund = articles["wire.txt"], articles["two-lines.txt"], articles["not-a-byline.txt"]
+    assert (wire.author, wire.date, wire.date_source, wire.title) == (
+        "Coastal Wire Service", "2026-10-14", "text", "Harbour board elects Okafor as chair")
+    assert (fares.author, fares.date) == ("Jane Doe, Reuters", "2026-10-03")
+    assert (fund.author, fund.date) == (None, None)
