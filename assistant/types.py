@@ -104,6 +104,14 @@ class IngestReport(BaseModel):
     errors: list[IngestProblem] = Field(default_factory=list)
     warnings: list[IngestProblem] = Field(default_factory=list)  # ingested, but something was left out or repaired
 
+    def summary(self) -> str:
+        """The one line `factcheck ingest` and chat's /ingest print."""
+        return (f"{self.files} files, {self.articles} articles, {self.chunks} chunks, {self.skipped} skipped "
+                "(unchanged), " + (f"{self.unchanged} articles unchanged in edited files, " if self.unchanged else "")
+                + f"{self.duplicates} duplicates, {self.updated} updated, {self.removed} replaced, "
+                + (f"{self.pruned} pruned, " if self.pruned else "")
+                + f"{self.failed} failed in {self.seconds:.1f} s")
+
 
 class Citation(BaseModel):
     """A quote proven to be the source's own text: `quote == article.text[start:end]`."""

@@ -106,9 +106,7 @@ def sources(articles: Sequence[Article], kept: set[str], filter_text: str) -> No
 def ingest_report(report: IngestReport) -> None:
     for problem in report.errors:
         err.print(f"[red]failed:[/] {escape(str(problem))}", soft_wrap=True)
-    out.print(f"{report.files} files, {report.articles} articles, {report.chunks} chunks, {report.skipped} skipped "
-              "(unchanged), " + (f"{report.unchanged} articles unchanged in edited files, " if report.unchanged else "")
-              + f"{report.duplicates} duplicates, {report.failed} failed in {report.seconds:.1f} s", soft_wrap=True)
+    out.print(report.summary(), soft_wrap=True)
 
 
 def help_table() -> None:

@@ -110,12 +110,4 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 
 
 def _print_summary(report: IngestReport) -> None:
-    out.print(
-        f"{report.files} files, {report.articles} articles, {report.chunks} chunks, {report.skipped} skipped "
-        f"(unchanged), "
-        + (f"{report.unchanged} articles unchanged in edited files, " if report.unchanged else "")
-        + f"{report.duplicates} duplicates, {report.updated} updated, {report.removed} replaced, "
-        + (f"{report.pruned} pruned, " if report.pruned else "")
-        + f"{report.failed} failed in {report.seconds:.1f} s",
-        soft_wrap=True,  # one line, whatever the terminal width
-    )
+    out.print(report.summary(), soft_wrap=True)  # one line, whatever the terminal width
