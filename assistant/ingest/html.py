@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.ingest.dates import url_date
-from assistant.ingest.metadata import best_title, one_line
+from assistant.ingest.metadata import best_title, one_line, site_from_title
 
 _TITLE_META = ("og:title", "twitter:title")
 
@@ -26,9 +26,13 @@ def read_html(text: str) -> tuple[str | None, dict[str, Any]]:
                                                                     "original_date": True})
     body = getattr(extracted, "text", None) if extracted is not None else None
     page = _page_meta(text)
-    site = one_line(page.get("og:site_name") or getattr(extracted, "sitename", None) or "")
-    candidates = [page.get(name) for name in _TITLE_META] + page.get("h1", []) + [
-        getattr(extracted, "title", None), page.get("title")]
+    headlines = [page.get(name) for name in _TITLE_META] + page.get("h1", [])
+    guessed = one_line(getattr(extracted, "sitename", None) or "")
+    if guessed.lower() in {one_line(h).lower() for h in headlines if h}:
+        guessed = ""  # trafilatura's guess of the site's name was the headline itself
+    site = (one_line(page.get("og:site_name") or "") or site_from_title(page.get("title"), headlines)
+            or guessed)
+    candidates = [*headlines, getattr(extracted, "title", None), page.get("title")]
     url = getattr(extracted, "url", None) or page.get("og:url") or page.get("canonical")
     found_date = getattr(extracted, "date", None)
     values: dict[str, Any] = {
@@ -47,7 +51,9 @@ def _page_meta(text: str) -> dict[str, Any]:
     import lxml.html
 
     try:
-        tree = lxml.html.document_fromstring(text.encode("utf-8"))
+        # bytes with the encoding said: the text is decoded already, and libxml2 reads undeclared bytes as
+        # Latin-1 ("GonzÃ¡lez" in a title); a str is refused when the page declares its encoding in XML style
+        tree = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except Exception:  # lxml raises several parser errors for broken markup; trafilatura already judged the text
         return {}
     found: dict[str, Any] = {}

@@ -36,10 +36,10 @@ RECORD_SUFFIXES = (".jsonl", ".csv")  # one article per record, fields named by 
 # with a change here or in metadata.py/dates.py that makes an unchanged file of it read differently (a date now
 # read, a title cleaned), so the next ingest reads those files again and updates what changed.
 READING_REVISIONS: dict[str, int] = {
-    ".csv": 1,  # 1: a quote that never closes no longer reads the rows after it into one field
-    ".txt": 1,  # 1: a byline's author and date are read ("By Coastal Wire Service, 2026-10-14")
-    ".md": 1,  # 1: the same, below any front matter
-    ".markdown": 1,
+    # csv 1: a quote that never closes no longer reads the rows after it into one field. All 1 or 2: a byline's
+    # author and date ("By Coastal Wire Service, 2026-10-14") and a "Published November 7, 2017" line are read;
+    # HTML's title and <h1> are read as UTF-8 when the page declares no charset ("González", not "GonzÃ¡lez").
+    ".csv": 2, ".txt": 1, ".md": 1, ".markdown": 1, ".html": 1, ".htm": 1, ".jsonl": 1,
 }
 
 

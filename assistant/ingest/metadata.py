@@ -101,6 +101,31 @@ def read_byline(body: str, lines: int = 4) -> tuple[str | None, str | None]:
     return None, None
 
 
+# A page's own "Published ..." line near its top, as pages copied to text or saved without meta tags keep it:
+# "Originally published November 7, 2017 at 8:21 pm", "Published 7:33 a.m. ET Aug. 10, 2014 | Updated ...",
+# "Last Updated: Friday, 25 February, 2005, 10:12 GMT". Publication wins over an update.
+_PUBLISHED_LINE = re.compile(r"\A(?:originally\s+|first\s+)?(?P<kind>published|posted|(?:last\s+)?updated)\b[\s:]*"
+                             r"(?:on\s+)?(?P<rest>.{6,80})\Z", re.IGNORECASE)
+_CLOCK = re.compile(r"\b(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?\s?m\.?)?(?:\s+[A-Z]{2,4}\b)?|\b[A-Z]{2,4}\s*$",
+                    re.IGNORECASE)
+
+
+def published_line_date(body: str, lines: int = 15) -> str | None:
+    """The date of a "Published ..." (else "Updated ...") line among the body's first `lines` lines."""
+    found: dict[str, str] = {}
+    for line in body.strip().splitlines()[:lines]:
+        match = _PUBLISHED_LINE.match(line.strip())
+        if not match:
+            continue
+        rest = match["rest"].split("|")[0]
+        rest = _CLOCK.sub(" ", rest)
+        rest = " ".join(rest.replace(" ET ", " ").split()).strip(" ,.-")
+        date = iso_date(rest, complete=True) if _YEAR.search(rest) else None
+        if date:
+            found.setdefault("updated" if "updated" in match["kind"].lower() else "published", rest)
+    return found.get("published") or found.get("updated")
+
+
 def lead_title(body: str, limit: int = 90) -> str:
     """A title when the file has none: a short first line that reads as a headline (no closing full stop; a
     Markdown "#" dropped), else the lead sentence, dateline removed, cut at a word boundary."""
@@ -141,6 +166,19 @@ def best_title(candidates: Sequence[str | None], *, generator: str = "", site: s
         title = _without_site_suffix(one_line(candidate), site)
         if not is_junk_title(title, generator=generator, site=site):
             return title
+    return ""
+
+
+def site_from_title(title: str | None, headlines: Sequence[str | None]) -> str:
+    """The site's name when the page's <title> is one of its headlines plus a suffix ("M. Lorena González wins |
+    The Seattle Times" beside that <h1>): the suffix, if it is short enough to be a name; else ""."""
+    parts = _TITLE_SEPARATORS.split(one_line(title))
+    if len(parts) < 2:
+        return ""
+    head, suffix = " - ".join(parts[:-1]).strip().lower(), parts[-1].strip()
+    known = {one_line(h).lower() for h in headlines if h}
+    if head in known and len(suffix.split()) <= 5 and len(suffix) <= 40:
+        return clean_source(suffix)
     return ""
 
 

@@ -24,7 +24,7 @@ from assistant.ingest.dates import DateOrders
 from assistant.ingest.decode import read_bytes
 from assistant.ingest.discover import discover
 from assistant.ingest.loaders import READING_REVISIONS, RECORD_SUFFIXES, load_file, parse_field_map
-from assistant.ingest.metadata import date_order_for, finish_meta, read_byline, split_preamble
+from assistant.ingest.metadata import date_order_for, finish_meta, published_line_date, read_byline, split_preamble
 from assistant.ingest.syndication import StoryClusters, signature
 from assistant.store.corpus import CorpusWriter, FileRecord, PreparedArticle, text_hash
 from assistant.store.writer_lock import hold
@@ -181,8 +181,8 @@ class Ingestor:
         if author and not meta.author:
             meta = meta.model_copy(update={"author": author})
         order = date_order_for(self.date_orders, meta, str(path), document.feed_date_order)
-        meta, notes = finish_meta(meta, body, fallback_source=path.stem, text_date=found_date or byline_date,
-                                  order=order)
+        meta, notes = finish_meta(meta, body, fallback_source=path.stem,
+                                  text_date=found_date or byline_date or published_line_date(body), order=order)
         report.warnings.extend(IngestProblem(path=str(path), line=line, reason=note) for note in notes)
         content_hash = text_hash(body)
         article_id = content_hash[:16]

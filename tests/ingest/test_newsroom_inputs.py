@@ -286,3 +286,25 @@ def test_a_wire_copy_byline_gives_author_and_date(corpus: Path, ingest_ok: Inges
         "Coastal Wire Service", "2026-10-14", "text", "Harbour board elects Okafor as chair")
     assert (fares.author, fares.date) == ("Jane Doe, Reuters", "2026-10-03")
     assert (fund.author, fund.date) == (None, None)
+
+
+def test_a_page_without_charset_or_date_meta_keeps_its_accents_and_its_published_line(
+        corpus: Path, ingest_ok: Ingest, open_store: OpenStore) -> None:
+    # a Seattle Times page saved with no <meta charset> and no date tags, as a wheel user fed it: its title had read
+    # "M. Lorena GonzÃ¡lez ..." and it had no date, though the page says when it was published
+    (corpus / "council.html").write_bytes(
+        "<html><head><title>M. Lorena González wins council seat | The Seattle Times</title></head><body><article>"
+        "<h1>M. Lorena González wins council seat</h1><p>Originally published November 7, 2017 at 8:21 pm</p>"
+        "<p>Updated November 8, 2017 at 11:33 pm</p><p>M. Lorena González was handily re-elected Tuesday to the "
+        "Seattle City Council, winning 68 percent of the vote against neighbourhood activist Pat Murakami.</p>"
+        "</article></body></html>".encode())
+    (corpus / "energy.txt").write_text(
+        "Germany split over green energy\nLast Updated: Friday, 25 February, 2005, 10:12 GMT\n"
+        "Germany has 16,000 wind turbines, mostly in the north of the country.\n")
+    ingest_ok(corpus)
+    with open_store() as store:
+        articles = {Path(a.origin).name: a.meta for a in store.articles()}
+    assert (articles["council.html"].title, articles["council.html"].source) == (
+        "M. Lorena González wins council seat", "The Seattle Times")
+    assert (articles["council.html"].date, articles["council.html"].date_source) == ("2017-11-07", "text")
+    assert articles["energy.txt"].date == "2005-02-25"
