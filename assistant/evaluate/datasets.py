@@ -221,28 +221,40 @@ def wice_local(bench: Workbench, scratch: Path) -> SuiteResult:
     return result
 
 
-NEWSROOM = "newsroom.yaml"
+NEWSROOM = "newsroom.yaml"  # pages of the test half, claims untouched by development
+NEWSROOM_DEV = "newsroom-dev.yaml"  # pages of the training half, claims used in development
 
 
 def newsroom_local(bench: Workbench, scratch: Path) -> SuiteResult:
     """Reporter-worded claims (the project's evals/newsroom.yaml, else the shipped copy) about real pages."""
-    source = evals_file(NEWSROOM)
+    return _page_claims("newsroom-local", NEWSROOM, bench, scratch)
+
+
+def newsroom_dev_local(bench: Workbench, scratch: Path) -> SuiteResult:
+    """Reporter-worded claims about training-half pages, written blind and then used in development."""
+    return _page_claims("newsroom-dev-local", NEWSROOM_DEV, bench, scratch)
+
+
+def _page_claims(name: str, file: str, bench: Workbench, scratch: Path) -> SuiteResult:
+    source = evals_file(file)
     spec = load_page_claims(source)
     by_id = {row["meta"]["id"]: row for row in _wice_rows()}
     missing = [page for page in spec.pages if page not in by_id]
     if missing:
         raise ConfigError(f"{source}: page {missing[0]} is not a WiCE dev claim id")
     records = [_wice_page(by_id[page]) for page in spec.pages]
-    store = bench.store(_write_jsonl(scratch / "newsroom-local" / "pages.jsonl", records))
+    store = bench.store(_write_jsonl(scratch / name / "pages.jsonl", records))
     cases = [_verdict_case(store, c.id, c.claim, c.expected) for c in spec.cases]
-    result = summarise("newsroom-local", "local", cases)
+    result = summarise(name, "local", cases)
     true = [c for c in cases if c.expected_verdict == "supported"]
     false = [c for c in cases if c.expected_verdict == "contradicted"]
     result.metrics["true_supported"] = mean([float(c.predicted_verdict == "supported") for c in true])
     result.metrics["false_contradicted"] = mean([float(c.predicted_verdict == "contradicted") for c in false])
     result.metrics["false_not_supported"] = mean([float(c.predicted_verdict != "supported") for c in false])
+    test_pages = sum(split_of(f"wice-{page}") == "test" for page in spec.pages)
     result.notes.append(f"{len(true)} true and {len(false)} false reporter-worded claims about {len(records)} WiCE "
-                        "test-half pages, checked against all of them")
+                        f"pages ({test_pages} of the test half, {len(records) - test_pages} of the training half), "
+                        "checked against all of them")
     return result
 
 
@@ -252,4 +264,5 @@ DATASET_SUITES: dict[str, tuple[tuple[str, ...], Callable[[Workbench, Path], Sui
     "climate-fever-local": (("local",), climate_fever_local),
     "wice-local": (("local",), wice_local),
     "newsroom-local": (("local",), newsroom_local),
+    "newsroom-dev-local": (("local",), newsroom_dev_local),
 }
