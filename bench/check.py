@@ -86,17 +86,18 @@ def rows_for(claimset: ClaimSet, desc: Described, everything: list[tuple[ClaimSe
     threshold = max(THRESHOLDS, key=lambda t: score(claimset.name, [desc.claims[i] for i in train],
                                                     _lexical(coverage[train], t))[HEADLINE[claimset.name]])
     shipped = [combine(desc.rules[i], model.probabilities(desc.features[i]), model.thresholds,
-                       desc.features[i]) for i in test]
+                       desc.features[i], desc.firm[i]) for i in test]
     x, y, w, _ = training_rows(others)
     lodo, mean, scale = fit(x, y, w)
     transferred = probabilities(lodo, mean, scale, desc.features[test])
     held_out = [combine(desc.rules[i], dict(zip(CLASSES, p, strict=True)), model.thresholds,
-                        desc.features[i])
+                        desc.features[i], desc.firm[i])
                 for i, p in zip(test, transferred, strict=True)]
     base = [i for i, name in enumerate(FEATURES) if name not in NLI_FEATURES]
     x, y, w, _ = training_rows(everything)
     plain, mean, scale = fit(x[:, base], y, w)
-    without = [combine(desc.rules[i], dict(zip(CLASSES, p, strict=True)), model.thresholds, desc.features[i])
+    without = [combine(desc.rules[i], dict(zip(CLASSES, p, strict=True)), model.thresholds, desc.features[i],
+                       desc.firm[i])
                for i, p in zip(test, probabilities(plain, mean, scale, desc.features[test][:, base]), strict=True)]
     rows = {
         "majority": scored([_majority(desc)] * len(test)),

@@ -37,6 +37,7 @@ class Described:
     claims: list[LabelledClaim]
     features: np.ndarray  # one row per claim, FEATURES columns (zeros for an empty SummEdits summary)
     rules: list[str]  # the rules-only verdict per claim ("" for an empty summary)
+    firm: list[bool]  # the rules' conflict is one the classifier may not overrule (verify_local.FIRM_CONFLICT)
     seconds: float  # time spent assessing (0 when read from the cache)
 
 
@@ -68,10 +69,12 @@ def described(claimset: ClaimSet, fresh: bool = False, twin: Path | None = None)
     path = RESULTS / f"features-{kind}{claimset.name}-{_cache_key(claimset, twin)}.npz"
     if path.exists() and not fresh:
         cached = np.load(path, allow_pickle=False)
-        if list(cached["names"]) == list(FEATURES):
-            return Described(claimset.claims, cached["features"], json.loads(str(cached["rules"])), 0.0)
+        if list(cached["names"]) == list(FEATURES) and "firm" in cached:
+            return Described(claimset.claims, cached["features"], json.loads(str(cached["rules"])),
+                             json.loads(str(cached["firm"])), 0.0)
     features = np.zeros((len(claimset.claims), len(FEATURES)))
     rules = [""] * len(claimset.claims)
+    firm = [False] * len(claimset.claims)
     started = time.perf_counter()
     model = EntailmentModel(twin) if twin is not None else None
     with built_store(claimset.name, claimset.articles, fresh) as (store, _info):
@@ -82,10 +85,12 @@ def described(claimset: ClaimSet, fresh: bool = False, twin: Path | None = None)
             assessment = assess(store, claim.text, filters, model=model)
             features[index] = assessment.features
             rules[index] = rules_verdict(store, assessment).verdict
+            firm[index] = assessment.firm_conflict
             if index % 250 == 0:
                 say(f"{claimset.name}: {index:,}/{len(claimset.claims):,} claims assessed "
                     f"({time.perf_counter() - started:.0f} s)")
     seconds = time.perf_counter() - started
     RESULTS.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, features=features, rules=json.dumps(rules), names=np.array(FEATURES))
-    return Described(claimset.claims, features, rules, seconds)
+    np.savez_compressed(path, features=features, rules=json.dumps(rules), names=np.array(FEATURES),
+                        firm=json.dumps(firm))
+    return Described(claimset.claims, features, rules, firm, seconds)

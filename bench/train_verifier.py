@@ -137,7 +137,7 @@ def tune(sets: list[tuple[ClaimSet, Described]], oof: dict[str, np.ndarray]
         for claimset, desc in sets:
             train = [i for i, c in enumerate(desc.claims) if learns_from(c)]
             verdicts = [combine(desc.rules[i], dict(zip(CLASSES, oof[claimset.name][i], strict=True)), thresholds,
-                                desc.features[i])
+                                desc.features[i], desc.firm[i])
                         if desc.claims[i].text else "" for i in train]
             claims = [desc.claims[i] for i in train]
             scores[claimset.name] = score(claimset.name, claims, verdicts)[HEADLINE[claimset.name]]
@@ -157,7 +157,7 @@ def calibrate(sets: list[tuple[ClaimSet, Described]], oof: dict[str, np.ndarray]
             if not learns_from(claim) or not claim.text:
                 continue
             p = dict(zip(CLASSES, oof[claimset.name][i], strict=True))
-            verdict = combine(desc.rules[i], p, thresholds, desc.features[i])
+            verdict = combine(desc.rules[i], p, thresholds, desc.features[i], desc.firm[i])
             correct = right(claimset.name, claim, verdict)
             if correct is not None and verdict in seen:
                 seen[verdict].append((p[verdict], correct))
@@ -178,11 +178,11 @@ def calibrate(sets: list[tuple[ClaimSet, Described]], oof: dict[str, np.ndarray]
 
 def _through_twin(desc: Described, twin: Described) -> Described:
     """The shipped model's features, with the twin's for the claims it reads."""
-    features, rules = desc.features.copy(), list(desc.rules)
+    features, rules, firm = desc.features.copy(), list(desc.rules), list(desc.firm)
     for i, claim in enumerate(desc.claims):
         if reads_through_twin(claim):
-            features[i], rules[i] = twin.features[i], twin.rules[i]
-    return Described(desc.claims, features, rules, desc.seconds + twin.seconds)
+            features[i], rules[i], firm[i] = twin.features[i], twin.rules[i], twin.firm[i]
+    return Described(desc.claims, features, rules, firm, desc.seconds + twin.seconds)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -82,16 +82,18 @@ def shipped_model() -> VerifierModel:
 
 
 def combine(rule_verdict: str, probabilities: dict[str, float] | None, thresholds: dict[str, float],
-            features: np.ndarray) -> str:
+            features: np.ndarray, firm_conflict: bool = False) -> str:
     """The final verdict from the rules' verdict, the classifier's class probabilities and the claim's features.
 
     Without an aligned evidence sentence, supported and contradicted cannot be shown with a quote, so they are
-    not given; the classifier alone gives them only at p >= UPGRADE_FLOOR.
+    not given; the classifier alone gives them only at p >= UPGRADE_FLOOR. `firm_conflict`: the rules' conflict is
+    one a parse names exactly (who did what to whom reversed), which no probability overrules.
     """
     if probabilities is None or rule_verdict == "disputed":
         return rule_verdict
     if rule_verdict == "contradicted":  # a named slot conflict stands unless support is all but certain
-        sure = probabilities["supported"] >= thresholds.get("overrule_conflict", 1.01) and citable(features)
+        sure = (probabilities["supported"] >= thresholds.get("overrule_conflict", 1.01) and citable(features)
+                and not firm_conflict)
         return "supported" if sure else rule_verdict
     best = max(probabilities, key=lambda label: probabilities[label] - thresholds.get(label, 0.0))
     if rule_verdict == "supported" and best != "supported" and probabilities[best] < thresholds.get("overrule", 1.0):

@@ -197,6 +197,7 @@ class Assessment:
     alignment: Alignment
     judgements: list[Judgement]
     features: np.ndarray
+    firm_conflict: bool  # a conflict the classifier may not overrule (learned.combine)
 
 
 def assess(store: Corpus, claim: str, filters: Filters | None = None, k: int = 10,
@@ -216,7 +217,10 @@ def assess(store: Corpus, claim: str, filters: Filters | None = None, k: int = 1
                         rule_conflict=bool(conflicts),
                         attribution_conflict=any(c.startswith("attribution") for c in conflicts),
                         quantity_conflict=any(c.startswith("number") for c in conflicts))
-    return Assessment(alignment, judgements, features)
+    return Assessment(alignment, judgements, features, any(c.startswith(FIRM_CONFLICT) for c in conflicts))
+
+
+FIRM_CONFLICT = "roles:"  # a reversal read from the parse: the sentence says who did what to whom
 
 
 ENGLISH_ONLY = "language: the local engine reads English only"
@@ -244,7 +248,7 @@ def decide(store: Corpus, assessment: Assessment, model: VerifierModel | None) -
     if model is None:
         return verdict
     probabilities = model.probabilities(assessment.features)
-    label = combine(verdict.verdict, probabilities, model.thresholds, assessment.features)
+    label = combine(verdict.verdict, probabilities, model.thresholds, assessment.features, assessment.firm_conflict)
     # disputed says the sources disagree, not which is right: its confidence is that the evidence bears on the claim
     p = probabilities[label] if label in probabilities else 1 - probabilities["not_enough_evidence"]
     confidence = round(model.confidence(label, p), 3)

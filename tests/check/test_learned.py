@@ -74,6 +74,8 @@ def test_a_named_conflict_yields_only_to_near_certain_support() -> None:
     assert combine("contradicted", sure, thresholds, vector) == "supported"
     assert combine("contradicted", likely, thresholds, vector) == "contradicted"
     assert combine("contradicted", sure, thresholds, features()) == "contradicted"  # nothing to quote
+    # a reversal read from the parse ("Jon Grant defeated Teresa Mosqueda", the page: Mosqueda defeated Grant)
+    assert combine("contradicted", sure, thresholds, vector, firm_conflict=True) == "contradicted"
 
 
 def test_confidence_is_the_calibrated_accuracy_of_the_verdict() -> None:
