@@ -330,6 +330,26 @@ def name_swaps(claim: str, evidence: str) -> list[tuple[str, str]]:
             and not claim.startswith(ours) and not same_name(ours.split(), theirs.split())]
 
 
+def opening_swap(claim: str, evidence: str) -> tuple[str, str] | None:
+    """(claim name, evidence name) when both open with a name, different ones, before the same four or more words:
+    "Paolo Maldini became a part owner of the Strikers" / "Ronaldo became a part owner of the Strikers"."""
+    a, b = _TOKEN.findall(claim), _TOKEN.findall(evidence)
+    codes = SequenceMatcher(a=[t.lower() for t in a], b=[t.lower() for t in b], autojunk=False).get_opcodes()
+    if len(codes) < 2:
+        return None
+    (tag, _, a2, _, b2), after = codes[0], codes[1]
+    if tag != "replace" or a2 > 3 or b2 > 3 or after[0] != "equal" or after[2] - after[1] < 4:
+        return None
+    ours, theirs = " ".join(a[:a2]), " ".join(b[:b2])
+    # names only: "Last April, he resigned as prime minister" opens with a date and a pronoun, not another person
+    words = a[:a2] + b[:b2]
+    if any(not w[0].isupper() or w.lower() in _MONTHS or w in _BEFORE_MONTH or w in _SENTENCE_INITIAL for w in words):
+        return None
+    if _names(ours) and _names(theirs) and not same_name(ours.split(), theirs.split()):
+        return ours, theirs
+    return None
+
+
 def same_name(ours: list[str], theirs: list[str]) -> bool:
     """"U.S." = "US", "Maj. Gen." = "Major General": spellings and abbreviations of one name."""
     a = [t.replace(".", "").lower() for t in ours]

@@ -34,6 +34,7 @@ from assistant.check.slots import (
     extract,
     name_covers,
     name_swaps,
+    opening_swap,
     same_amount,
     same_counted_thing,
     same_entity,
@@ -113,8 +114,13 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
             any(same_amount(q, c) for q in evidence.quantities) for c in claim_slots.quantities)
         if other_speaker and (matched_numbers or coverage >= SPEAKER_COVERAGE):
             return result("conflict", f"attribution: claim {claim_slots.attribution}, source {evidence.attribution}")
+        # a name the passage holds may be what the sentence calls otherwise ("the SDF" for the "Syrian Democratic
+        # Forces"), unless the sentence opens with another name before the claim's own words
         swaps = [(ours, theirs) for ours, theirs in name_swaps(claim, sentence.text)
                  if ours.lower() not in sentence.passage.text.lower()]
+        opening = opening_swap(claim, sentence.text)
+        if opening is not None:
+            swaps.append(opening)
         if swaps and not other_speaker:
             return result("conflict", f"name: claim {swaps[0][0]}, source {swaps[0][1]}")
         reversal = _reversed_roles(claim, sentence.text) if len(claim_slots.names) >= 2 else None
@@ -260,7 +266,11 @@ def decide(store: Corpus, assessment: Assessment, model: VerifierModel | None) -
         return _verdict(store, claim, label, confidence, "An aligned sentence shares the claim's words, but the "
                         "evidence read as a whole does not carry the claim.",
                         f"classifier: p(not_enough_evidence) {p:.2f} outweighs {verdict.decided_by}", [])
-    candidate = _strongest(assessment.alignment.candidates, label)
+    candidates = assessment.alignment.candidates
+    if label == "supported":  # quote what holds the claim's figures and names, if anything read as entailing does
+        candidates = [c for c in candidates if c.scores.entailment >= max(0.5, c.scores.contradiction)
+                      and _holds(assessment.alignment.slots, c.text)] or candidates
+    candidate = _strongest(candidates, label)
     if candidate is None:
         return verdict
     reading = candidate.scores.entailment if label == "supported" else candidate.scores.contradiction
@@ -270,6 +280,16 @@ def decide(store: Corpus, assessment: Assessment, model: VerifierModel | None) -
     return _verdict_from(store, claim, label, confidence, rationale,
                          f"entailment: p {reading:.2f} that the quoted passage {relation} the claim "
                          f"(classifier p({label}) {p:.2f})", [(candidate.sentence.passage, candidate.text)])
+
+
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’-]{2,}")
+
+
+def _holds(slots: Slots, text: str) -> bool:
+    """Whether a stretch of evidence holds the claim's figures and a word of each of its names."""
+    evidence, lowered = extract(text), text.lower()
+    figures = all(any(same_amount(q, c) or q.value == c.value for q in evidence.quantities) for c in slots.quantities)
+    return figures and all(any(word.lower() in lowered for word in _NAME_WORD.findall(name)) for name in slots.names)
 
 
 def _strongest(candidates: Sequence[Candidate], label: str) -> Candidate | None:

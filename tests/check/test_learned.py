@@ -10,7 +10,7 @@ import pytest
 
 from assistant.check.features import FEATURES
 from assistant.check.learned import CLASSES, WEIGHTS, VerifierModel, combine, parse, shipped_model
-from assistant.check.slots import name_swaps, quantities
+from assistant.check.slots import name_swaps, opening_swap, quantities
 from assistant.check.verify_local import assess, decide
 from assistant.errors import FactcheckError
 from tests.helpers import OpenStore, RunCli
@@ -115,6 +115,14 @@ def test_name_swaps_need_matching_words_on_both_sides() -> None:
     assert name_swaps("Airwars is a Paris-based collective of journalists and researchers.", source) == [
         ("Paris", "London")]
     assert name_swaps("Paris hosted a collective of journalists.", source) == []
+    # opening both, another name as the doer of the same words (a blind newsroom claim, supported before)
+    ronaldo = "Ronaldo became a part owner of the Fort Lauderdale Strikers in December, while Maldini and Silva came."
+    assert opening_swap("Paolo Maldini became a part owner of the Fort Lauderdale Strikers.", ronaldo) == (
+        "Paolo Maldini", "Ronaldo")
+    council = "A council became a part owner of the club."
+    assert opening_swap("The council became a part owner of the club.", council) is None
+    pronoun = "Last April, he resigned as Prime Minister in light of revelations from the Panama Papers leak."
+    assert opening_swap("Sigmundur resigned as prime minister after the Panama Papers revelations.", pronoun) is None
     spelled = "The U.S. said Maj. Gen. Jones arrived in Raqqa on Monday."
     assert name_swaps("The US said Major General Jones arrived in Raqa on Monday.", spelled) == []
 
