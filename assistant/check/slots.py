@@ -162,6 +162,9 @@ def quantities(text: str) -> list[Quantity]:
             unit = _UNITS[unit_word]
         else:
             unit = _counted_noun([match.group("unit") or "", *match.group("after").split()])
+        if not unit and _AGE_BEFORE.search(text, 0, match.start()) and _AGE_AFTER.match(text, match.end("num")) \
+                and value == int(value) and 0 < value < 120:
+            unit = "year"  # a person's age set off by commas: "Kevin Ward Jr., 20, who" is "the 20-year-old"
         found.append(Quantity(value=value, unit=unit, text=match.group(0).strip(),
                               context=_context(text, match.start(), number_end)))
     for match in _COUNTED_WORD.finditer(text):  # "five stores": spelled-out counts of a noun
@@ -175,6 +178,10 @@ def quantities(text: str) -> list[Quantity]:
                               context=_context(text, match.start(), match.end())))
     return found
 
+
+_AGE_BEFORE = re.compile(r"\b[A-Z][\w'’.-]*,\s?\Z")  # "... Ward Jr., " just before the number
+# and ", who" / ", said" / ", of Tipton" just after it (not "Dallas, 3, the rest" or "Paris, 5, 6 and 7")
+_AGE_AFTER = re.compile(r",\s(?:who|whose|said|says|told|was|is|died|dies|has|had|of|from|a|an|were|and)\b")
 
 _FILLER = {"and", "or", "to", "the", "in", "of", "a", "an", "more", "than", "about", "around", "some", "were",
            "was", "are", "is", "have", "had", "has", "per"}

@@ -462,3 +462,12 @@ def test_a_rationale_whose_facts_are_not_in_its_quotes_never_reaches_the_reader(
     assert verdict["verdict"] == "supported" and "744" in verdict["citations"][0]["quote"]
     assert "5,000" not in verdict["rationale"] and "households" not in verdict["rationale"]
     assert any("5,000" in w and "rationale" in w for w in payload["warnings"]), payload["warnings"]
+
+
+def test_an_age_set_off_by_commas_is_compared_with_a_claims_age() -> None:
+    # a blind newsroom claim: "the 22-year-old driver" had been supported; the page says "Kevin Ward Jr., 20, who"
+    evidence = _sentence("Stewart struck and killed driver Kevin Ward Jr., 20, who approached his car on foot after "
+                         "an on-track incident at Canandaigua Motorsports Park.")
+    claim = "Kevin Ward Jr., the 22-year-old driver killed by Stewart's car, had approached it on foot at Canandaigua."
+    assert judge(claim, extract(claim), evidence).decided_by == "number: claim 22 years, source 20 years"
+    assert [(q.value, q.unit) for q in quantities("Scores: Dallas, 3, the rest 2")] == [(3.0, ""), (2.0, "")]
