@@ -347,6 +347,8 @@ def opening_swap(claim: str, evidence: str) -> tuple[str, str] | None:
     (tag, _, a2, _, b2), after = codes[0], codes[1]
     if tag != "replace" or a2 > 3 or b2 > 3 or after[0] != "equal" or after[2] - after[1] < 4:
         return None
+    if a[a2][0].isupper():  # the same name goes on ("Republican Rep. Tim Walberg" / "GOP Rep. Tim Walberg"): a title
+        return None
     ours, theirs = " ".join(a[:a2]), " ".join(b[:b2])
     # names only: "Last April, he resigned as prime minister" opens with a date and a pronoun, not another person
     words = a[:a2] + b[:b2]

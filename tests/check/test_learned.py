@@ -123,6 +123,8 @@ def test_name_swaps_need_matching_words_on_both_sides() -> None:
     assert opening_swap("The council became a part owner of the club.", council) is None
     pronoun = "Last April, he resigned as Prime Minister in light of revelations from the Panama Papers leak."
     assert opening_swap("Sigmundur resigned as prime minister after the Panama Papers revelations.", pronoun) is None
+    gop = "GOP Rep. Tim Walberg of Tipton also will not support the bill."
+    assert opening_swap("Republican Rep. Tim Walberg of Tipton is backing the bill.", gop) is None  # one man
     spelled = "The U.S. said Maj. Gen. Jones arrived in Raqqa on Monday."
     assert name_swaps("The US said Major General Jones arrived in Raqa on Monday.", spelled) == []
 
