@@ -162,8 +162,8 @@ def quantities(text: str) -> list[Quantity]:
             unit = _UNITS[unit_word]
         else:
             unit = _counted_noun([match.group("unit") or "", *match.group("after").split()])
-        if not unit and _AGE_BEFORE.search(text, 0, match.start()) and _AGE_AFTER.match(text, match.end("num")) \
-                and value == int(value) and 0 < value < 120:
+        if (not unit and 0 < value < 120 and value == int(value) and _AGE_AFTER.match(text, match.end("num"))
+                and _AGE_BEFORE.search(text, max(0, match.start() - 60), match.start())):
             unit = "year"  # a person's age set off by commas: "Kevin Ward Jr., 20, who" is "the 20-year-old"
         found.append(Quantity(value=value, unit=unit, text=match.group(0).strip(),
                               context=_context(text, match.start(), number_end)))
