@@ -110,10 +110,11 @@ _CLOCK = re.compile(r"\b(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?\s?m\.?)?(?:\s+[A
                     re.IGNORECASE)
 
 
-def published_line_date(body: str, lines: int = 15) -> str | None:
-    """The date of a "Published ..." (else "Updated ...") line among the body's first `lines` lines."""
+def published_line_date(body: str, lines: int = 40) -> str | None:
+    """The date of a "Published ..." (else "Updated ...") line among the body's first `lines` non-blank lines (a page
+    copied to text keeps its menus above it: a BBC page's "Last Updated" line was its 31st)."""
     found: dict[str, str] = {}
-    for line in body.strip().splitlines()[:lines]:
+    for line in [line for line in body.strip().splitlines() if line.strip()][:lines]:
         match = _PUBLISHED_LINE.match(line.strip())
         if not match:
             continue
