@@ -27,11 +27,11 @@ def read_html(text: str) -> tuple[str | None, dict[str, Any]]:
     body = getattr(extracted, "text", None) if extracted is not None else None
     page = _page_meta(text)
     headlines = [page.get(name) for name in _TITLE_META] + page.get("h1", [])
+    known = {one_line(h).lower() for h in headlines if h}
     guessed = one_line(getattr(extracted, "sitename", None) or "")
-    if guessed.lower() in {one_line(h).lower() for h in headlines if h}:
+    if guessed.lower() in known:
         guessed = ""  # trafilatura's guess of the site's name was the headline itself
-    site = (one_line(page.get("og:site_name") or "") or site_from_title(page.get("title"), headlines)
-            or guessed)
+    site = one_line(page.get("og:site_name") or "") or site_from_title(page.get("title"), known) or guessed
     candidates = [*headlines, getattr(extracted, "title", None), page.get("title")]
     url = getattr(extracted, "url", None) or page.get("og:url") or page.get("canonical")
     found_date = getattr(extracted, "date", None)

@@ -88,8 +88,9 @@ def read_byline(body: str, lines: int = 4) -> tuple[str | None, str | None]:
         if not match:
             continue
         parts = [part.strip() for part in re.split(r"\s*[,|·•—–]\s*", match["rest"]) if part.strip()]
-        cut = next((k for k in range(1, len(parts)) if _YEAR.search(parts[-1])
-                    and iso_date(", ".join(parts[k:]), complete=True)), len(parts))
+        dated = bool(_YEAR.search(parts[-1])) if parts else False  # where the names end and a date begins
+        cut = next((k for k in range(1, len(parts)) if dated and iso_date(", ".join(parts[k:]), complete=True)),
+                   len(parts))
         names, when = parts[:cut], ", ".join(parts[cut:]) or None
         named = bool(names) and all(_NAME_PART.match(name) for name in names)
         if not named or iso_date(names[0]) or _WHEN.match(names[0]):
@@ -170,15 +171,14 @@ def best_title(candidates: Sequence[str | None], *, generator: str = "", site: s
     return ""
 
 
-def site_from_title(title: str | None, headlines: Sequence[str | None]) -> str:
-    """The site's name when the page's <title> is one of its headlines plus a suffix ("M. Lorena González wins |
-    The Seattle Times" beside that <h1>): the suffix, if it is short enough to be a name; else ""."""
+def site_from_title(title: str | None, headlines: set[str]) -> str:
+    """The site's name when the page's <title> is one of its `headlines` (one line, lower case) plus a suffix
+    ("M. Lorena González wins | The Seattle Times" beside that <h1>): the suffix, if short enough to be a name."""
     parts = _TITLE_SEPARATORS.split(one_line(title))
     if len(parts) < 2:
         return ""
     head, suffix = " - ".join(parts[:-1]).strip().lower(), parts[-1].strip()
-    known = {one_line(h).lower() for h in headlines if h}
-    if head in known and len(suffix.split()) <= 5 and len(suffix) <= 40:
+    if head in headlines and len(suffix.split()) <= 5 and len(suffix) <= 40:
         return clean_source(suffix)
     return ""
 
