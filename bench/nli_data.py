@@ -40,7 +40,7 @@ WORDNET = Path("/usr/share/wordnet")
 # The training half's stage (assistant/evaluate/splits.py: stage_of) that may give pairs; None: both.
 # bench/train_nli.py --hold-out-decision-groups sets "entailment" (the shipped model: the verifier's decision is
 # fitted on the "decision" groups, claims and evidence the model never read); --cross-fit-twin sets "decision" (a
-# twin that reads the entailment groups' claims for the decision, README "Verification": cross-fitting).
+# twin that reads the entailment groups' claims for the decision, bench/EXPERIMENTS.md: "the decision cross-fitted").
 TRAINED_STAGE: str | None = None
 
 

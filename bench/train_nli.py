@@ -14,9 +14,9 @@ neutral / contradiction), shipped in assistant/check/models/nli/.
     # --hold-out-decision-groups (every round): the training half's "decision" groups give no pair; the verifier's
     # decision is fitted on them (bench/train_verifier.py). Without it, as for round 3, the model reads the very
     # claims the decision is fitted on. --cross-fit-twin --out DIR: the opposite half only, a twin that is never
-    # shipped (README "Verification": cross-fitting).
+    # shipped (bench/EXPERIMENTS.md: "the decision cross-fitted").
     python bench/train_nli.py --workdir DIR --export-only   # export + quantise + report from DIR's checkpoint
-    # round 5 (tried 2026-12-01, not shipped: README "Verification"): windows as premises of every label, 1 epoch
+    # round 5 (tried 2026-12-01, not shipped: bench/EXPERIMENTS.md): windows as premises of every label, 1 epoch
     # from the shipped int8 model dequantised (--init-from accepts a model.onnx this script exported; ~12 min)
     python bench/train_nli.py --workdir ~/.cache/factcheck-train/nli5 --mix windows --epochs 1 --lr 2e-5 \
         --init-from assistant/check/models/nli/model.onnx --hold-out-decision-groups --out DIR
@@ -280,7 +280,7 @@ def main() -> None:
                              "which ships)")
     parser.add_argument("--cross-fit-twin", action="store_true",
                         help="train on the 'decision' groups only: the twin that reads the entailment groups' claims "
-                             "when the decision is cross-fitted (README 'Verification'); never shipped")
+                             "when the decision is cross-fitted (bench/EXPERIMENTS.md); never shipped")
     args = parser.parse_args()
     if args.hold_out_decision_groups and args.cross_fit_twin:
         sys.exit("--hold-out-decision-groups and --cross-fit-twin train on opposite halves: give one")
