@@ -187,16 +187,22 @@ _FILLER = {"and", "or", "to", "the", "in", "of", "a", "an", "more", "than", "abo
            "was", "are", "is", "have", "had", "has", "per"}
 
 
+# Words after a number that are never what it counts ("355 at the border", "12 of whom"): the count is bare.
+_NOT_COUNTED = {"at", "on", "for", "by", "from", "with", "into", "onto", "over", "under", "after", "before", "since",
+                "during", "as", "that", "which", "who", "whom", "when", "where", "while", "if", "but", "nor", "so",
+                "this", "these", "those", "its", "their", "his", "her", "be", "been", "will", "would", "could",
+                "can", "may", "might", "should", "against", "between", "among", "through", "across", "within",
+                "without", "toward", "towards", "until", "up", "out", "off", "down", "each", "last", "next"}
 _PERSON = {"people", "persons", "person", "individuals", "individual"}  # one count: "62 individuals" = "62 people"
 
 
 def _counted_noun(words: list[str]) -> str:
     """The noun a bare number counts: the first lower-case content word after it ("2,000 Daesh militants")."""
     for word in words[:3]:
-        if word and word[0].islower() and word not in _FILLER:
-            return "person" if word in _PERSON else _singular(word)
-        if word.lower() in _FILLER:
+        if word.lower() in _FILLER or word.lower() in _NOT_COUNTED:
             return ""
+        if word and word[0].islower():
+            return "person" if word in _PERSON else _singular(word)
     return ""
 
 

@@ -134,6 +134,12 @@ def test_spelled_out_counts_are_quantities() -> None:
     assert [(q.value, q.unit) for q in found] == [(11.0, "dealership"), (5.0, "store")]
 
 
+def test_a_function_word_after_a_number_is_not_what_it_counts() -> None:
+    # "355 at" had been read as 355 "at"s, compared only with figures of "at" something
+    found = quantities("Border agents stopped 355 at the crossing, 12 of whom were minors, and 40 migrants.")
+    assert [(q.value, q.unit) for q in found] == [(355.0, ""), (12.0, ""), (40.0, "migrant")]
+
+
 def test_the_classifier_alone_needs_more_likely_than_not() -> None:
     unsure = {"supported": 0.45, "contradicted": 0.25, "not_enough_evidence": 0.30}
     assert combine("not_enough_evidence", unsure, NO_OFFSETS, features(aligned_sentences=2)) == "not_enough_evidence"
