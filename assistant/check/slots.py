@@ -274,10 +274,24 @@ def extract(text: str) -> Slots:
     )
 
 
+# Words that open with "un" without negating what follows ("unless", "until", "united")
+_NOT_UN = {"unless", "unlike", "until", "under", "union", "unions", "unit", "units", "united", "unique", "uniform",
+           "universe", "university", "unanimous", "universal"}
+
+
+def _un_twin(word: str) -> str | None:
+    """The word an "un-" word negates: "undamaged" -> "damaged", "unable" -> "able"."""
+    return word[2:] if word.startswith("un") and len(word) >= 6 and word not in _NOT_UN else None
+
+
 def antonym_pairs(claim: Slots, evidence: Slots) -> list[tuple[str, str]]:
-    """(claim word, evidence word) pairs where the claim says one and the evidence its opposite."""
-    return [(w, _ANTONYM_OF[w]) for w in claim.words - evidence.words
-            if w in _ANTONYM_OF and _ANTONYM_OF[w] in evidence.words - claim.words]
+    """(claim word, evidence word) pairs where the claim says one and the evidence its opposite: a listed pair, or
+    a word and its "un-" twin ("undamaged" / "damaged")."""
+    ours, theirs = claim.words - evidence.words, evidence.words - claim.words
+    pairs = [(w, _ANTONYM_OF[w]) for w in ours if w in _ANTONYM_OF and _ANTONYM_OF[w] in theirs]
+    pairs += [(w, twin) for w in ours if (twin := _un_twin(w)) in theirs]
+    pairs += [(w, "un" + w) for w in ours if _un_twin("un" + w) == w and "un" + w in theirs]
+    return sorted(pairs)
 
 
 def same_entity(a: str, b: str) -> bool:

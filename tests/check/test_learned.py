@@ -10,7 +10,7 @@ import pytest
 
 from assistant.check.features import FEATURES
 from assistant.check.learned import CLASSES, WEIGHTS, VerifierModel, combine, parse, shipped_model
-from assistant.check.slots import name_swaps, opening_swap, quantities
+from assistant.check.slots import antonym_pairs, extract, name_swaps, opening_swap, quantities
 from assistant.check.verify_local import assess, decide
 from assistant.errors import FactcheckError
 from tests.helpers import OpenStore, RunCli
@@ -138,6 +138,16 @@ def test_a_function_word_after_a_number_is_not_what_it_counts() -> None:
     # "355 at" had been read as 355 "at"s, compared only with figures of "at" something
     found = quantities("Border agents stopped 355 at the crossing, 12 of whom were minors, and 40 migrants.")
     assert [(q.value, q.unit) for q in found] == [(355.0, ""), (12.0, ""), (40.0, "migrant")]
+
+
+def test_a_word_and_its_un_twin_are_opposites() -> None:
+    # "came through the hurricane undamaged", the page "irreparably damaged", had been supported
+    page = extract("The metal shell was irreparably damaged by the 1938 hurricane.")
+    assert antonym_pairs(extract("The shell came through the 1938 hurricane undamaged."), page) == [
+        ("undamaged", "damaged")]
+    assert antonym_pairs(extract("He was able to vote."), extract("He was unable to vote.")) == [("able", "unable")]
+    unless = extract("Unless it rains, the union will march.")
+    assert antonym_pairs(unless, extract("It rains; the march goes on.")) == []
 
 
 def test_the_classifier_alone_needs_more_likely_than_not() -> None:
