@@ -46,7 +46,12 @@ _ANTONYMS = [("increase", "decrease"), ("increased", "decreased"), ("rise", "fal
              ("win", "lose"), ("before", "after"), ("above", "below"), ("approved", "rejected"),
              ("accepted", "rejected"), ("north", "south"), ("east", "west"), ("strong", "weak"),
              ("success", "failure"), ("up", "down"), ("profit", "loss"), ("positive", "negative"),
-             ("largest", "smallest"), ("maximum", "minimum"), ("first", "last"), ("beginning", "end")]
+             ("largest", "smallest"), ("maximum", "minimum"), ("first", "last"), ("beginning", "end"),
+             ("supporter", "opponent"), ("supporters", "opponents"), ("support", "oppose"), ("supported", "opposed"),
+             ("winner", "loser"), ("winners", "losers"), ("victory", "defeat"), ("guilty", "innocent"),
+             ("convicted", "acquitted"), ("legal", "illegal"), ("majority", "minority"), ("ally", "enemy"),
+             ("allies", "enemies"), ("older", "younger"), ("oldest", "youngest"), ("allowed", "banned"),
+             ("hired", "fired")]
 _ANTONYM_OF = {a: b for a, b in _ANTONYMS} | {b: a for a, b in _ANTONYMS}
 _NAME = re.compile(r"\b(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+)"
                    r"(?:\s+(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,}|of|de|al|bin)\b)*")
@@ -354,7 +359,8 @@ def name_swaps(claim: str, evidence: str) -> list[tuple[str, str]]:
     """Substitutions of one name for another (not the sentence's first word, not two spellings of one name)."""
     return [(ours, theirs) for ours, theirs in substitutions(claim, evidence)
             if all(t[0].isupper() for t in ours.split()) and all(t[0].isupper() for t in theirs.split())
-            and not claim.startswith(ours) and not same_name(ours.split(), theirs.split())]
+            and not claim.startswith(ours) and not same_name(ours.split(), theirs.split())
+            and not {ours, theirs} & _SENTENCE_INITIAL]  # "London's Apollo" / "The Apollo": no name for another
 
 
 def opening_swap(claim: str, evidence: str) -> tuple[str, str] | None:

@@ -150,6 +150,14 @@ def test_a_word_and_its_un_twin_are_opposites() -> None:
     assert antonym_pairs(unless, extract("It rains; the march goes on.")) == []
 
 
+def test_a_function_word_is_no_name_and_opposites_are_listed() -> None:
+    # "reviewed at London's Apollo Theatre" had been a name conflict with "at The Apollo Theatre"
+    assert name_swaps("Barmy Britain was reviewed at London's Apollo Theatre in May.",
+                      "Barmy Britain was reviewed at The Apollo Theatre in May.") == []
+    assert antonym_pairs(extract("Laboulaye was a firm opponent of Lincoln."),
+                         extract("Laboulaye was a firm supporter of Lincoln.")) == [("opponent", "supporter")]
+
+
 def test_the_classifier_alone_needs_more_likely_than_not() -> None:
     unsure = {"supported": 0.45, "contradicted": 0.25, "not_enough_evidence": 0.30}
     assert combine("not_enough_evidence", unsure, NO_OFFSETS, features(aligned_sentences=2)) == "not_enough_evidence"
