@@ -223,6 +223,7 @@ def wice_local(bench: Workbench, scratch: Path) -> SuiteResult:
 
 NEWSROOM = "newsroom.yaml"  # pages of the test half, claims untouched by development
 NEWSROOM_DEV = "newsroom-dev.yaml"  # pages of the training half, claims used in development
+NEWSROOM_TEST = "newsroom-test.yaml"  # more pages of the test half, claims used in development once
 
 
 def newsroom_local(bench: Workbench, scratch: Path) -> SuiteResult:
@@ -233,6 +234,11 @@ def newsroom_local(bench: Workbench, scratch: Path) -> SuiteResult:
 def newsroom_dev_local(bench: Workbench, scratch: Path) -> SuiteResult:
     """Reporter-worded claims about training-half pages, written blind and then used in development."""
     return _page_claims("newsroom-dev-local", NEWSROOM_DEV, bench, scratch)
+
+
+def newsroom_test_local(bench: Workbench, scratch: Path) -> SuiteResult:
+    """Reporter-worded claims about six more test-half pages, written blind, run once through the wheel."""
+    return _page_claims("newsroom-test-local", NEWSROOM_TEST, bench, scratch)
 
 
 def _page_claims(name: str, file: str, bench: Workbench, scratch: Path) -> SuiteResult:
@@ -265,4 +271,5 @@ DATASET_SUITES: dict[str, tuple[tuple[str, ...], Callable[[Workbench, Path], Sui
     "wice-local": (("local",), wice_local),
     "newsroom-local": (("local",), newsroom_local),
     "newsroom-dev-local": (("local",), newsroom_dev_local),
+    "newsroom-test-local": (("local",), newsroom_test_local),
 }
