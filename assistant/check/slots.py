@@ -52,7 +52,13 @@ _ANTONYMS = [("increase", "decrease"), ("increased", "decreased"), ("rise", "fal
              ("convicted", "acquitted"), ("legal", "illegal"), ("majority", "minority"), ("ally", "enemy"),
              ("allies", "enemies"), ("older", "younger"), ("oldest", "youngest"), ("allowed", "banned"),
              ("hired", "fired")]
-_ANTONYM_OF = {a: b for a, b in _ANTONYMS} | {b: a for a, b in _ANTONYMS}
+# A word may have several opposites: "rejected" is that of "approved" and of "accepted".
+_ANTONYM_OF: dict[str, set[str]] = {}
+for _a, _b in _ANTONYMS:
+    _ANTONYM_OF.setdefault(_a, set()).add(_b)
+    _ANTONYM_OF.setdefault(_b, set()).add(_a)
+# One way only: a claim that someone won where the source says nominated overstates it (the reverse need not).
+_OVERSTATED = {"won": {"nominated"}, "wins": {"nominated"}}
 _NAME = re.compile(r"\b(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+)"
                    r"(?:\s+(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]{2,}|of|de|al|bin)\b)*")
 _ACCORDING = re.compile(r"(?i:according to)\s+(?:the\s+)?([\w .'-]+?)(?:,|;|$|\s\d)")
@@ -293,7 +299,8 @@ def antonym_pairs(claim: Slots, evidence: Slots) -> list[tuple[str, str]]:
     """(claim word, evidence word) pairs where the claim says one and the evidence its opposite: a listed pair, or
     a word and its "un-" twin ("undamaged" / "damaged")."""
     ours, theirs = claim.words - evidence.words, evidence.words - claim.words
-    pairs = [(w, _ANTONYM_OF[w]) for w in ours if w in _ANTONYM_OF and _ANTONYM_OF[w] in theirs]
+    pairs = [(w, opposite) for w in ours
+             for opposite in (_ANTONYM_OF.get(w, set()) | _OVERSTATED.get(w, set())) & theirs]
     pairs += [(w, twin) for w in ours if (twin := _un_twin(w)) in theirs]
     pairs += [(w, "un" + w) for w in ours if _un_twin("un" + w) == w and "un" + w in theirs]
     return sorted(pairs)

@@ -158,6 +158,14 @@ def test_a_function_word_is_no_name_and_opposites_are_listed() -> None:
                          extract("Laboulaye was a firm supporter of Lincoln.")) == [("opponent", "supporter")]
 
 
+def test_a_word_may_have_several_opposites_and_won_overstates_nominated() -> None:
+    approved = extract("The board approved the plan on Monday.")
+    assert antonym_pairs(extract("The board rejected the plan on Monday."), approved) == [("rejected", "approved")]
+    nominated = extract("Restrepo went on to be nominated for an Academy Award.")
+    assert antonym_pairs(extract("Restrepo won an Academy Award."), nominated) == [("won", "nominated")]
+    assert antonym_pairs(extract("Restrepo was nominated for an Academy Award."), extract("Restrepo won it.")) == []
+
+
 def test_the_classifier_alone_needs_more_likely_than_not() -> None:
     unsure = {"supported": 0.45, "contradicted": 0.25, "not_enough_evidence": 0.30}
     assert combine("not_enough_evidence", unsure, NO_OFFSETS, features(aligned_sentences=2)) == "not_enough_evidence"
