@@ -121,9 +121,9 @@ endef
 train-nli: $(STAMP)
 	$(call nli-rounds,$(NLI_WORK)/nli,--hold-out-decision-groups)
 
-# The cross-fitting twin (bench/EXPERIMENTS.md, "the decision cross-fitted"): the same rounds on the decision groups only, exported outside
-# the package (never shipped); `bench/train_verifier.py --cross-fit-twin` then reads the entailment groups'
-# claims through it, so the decision is fitted on every training-half claim.
+# The cross-fitting twin (bench/EXPERIMENTS.md, "the decision cross-fitted"): the same rounds on the decision
+# groups only, exported outside the package (never shipped); `bench/train_verifier.py --cross-fit-twin` then reads
+# the entailment groups' claims through it, so the decision is fitted on every training-half claim.
 train-nli-twin: $(STAMP)
 	$(call nli-rounds,$(NLI_WORK)/twin,--cross-fit-twin --out $(NLI_WORK)/twin-model)
 	$(BIN)/python bench/train_verifier.py --cross-fit-twin $(NLI_WORK)/twin-model

@@ -194,23 +194,22 @@ _AGE_BEFORE = re.compile(r"\b[A-Z][\w'’.-]*,\s?\Z")  # "... Ward Jr., " just b
 # and ", who" / ", said" / ", of Tipton" just after it (not "Dallas, 3, the rest" or "Paris, 5, 6 and 7")
 _AGE_AFTER = re.compile(r",\s(?:who|whose|said|says|told|was|is|died|dies|has|had|of|from|a|an|were|and)\b")
 
-_FILLER = {"and", "or", "to", "the", "in", "of", "a", "an", "more", "than", "about", "around", "some", "were",
-           "was", "are", "is", "have", "had", "has", "per"}
-
-
-# Words after a number that are never what it counts ("355 at the border", "12 of whom"): the count is bare.
-_NOT_COUNTED = {"at", "on", "for", "by", "from", "with", "into", "onto", "over", "under", "after", "before", "since",
-                "during", "as", "that", "which", "who", "whom", "when", "where", "while", "if", "but", "nor", "so",
-                "this", "these", "those", "its", "their", "his", "her", "be", "been", "will", "would", "could",
-                "can", "may", "might", "should", "against", "between", "among", "through", "across", "within",
-                "without", "toward", "towards", "until", "up", "out", "off", "down", "each", "last", "next"}
+# Words after a number that are not what it counts: fillers ("2,000 more troops") and function words ("355 at the
+# border", "12 of whom"); at one of them the count is bare.
+_NOT_COUNTED = {"and", "or", "to", "the", "in", "of", "a", "an", "more", "than", "about", "around", "some", "were",
+                "was", "are", "is", "have", "had", "has", "per", "at", "on", "for", "by", "from", "with", "into",
+                "onto", "over", "under", "after", "before", "since", "during", "as", "that", "which", "who", "whom",
+                "when", "where", "while", "if", "but", "nor", "so", "this", "these", "those", "its", "their", "his",
+                "her", "be", "been", "will", "would", "could", "can", "may", "might", "should", "against", "between",
+                "among", "through", "across", "within", "without", "toward", "towards", "until", "up", "out", "off",
+                "down", "each", "last", "next"}
 _PERSON = {"people", "persons", "person", "individuals", "individual"}  # one count: "62 individuals" = "62 people"
 
 
 def _counted_noun(words: list[str]) -> str:
     """The noun a bare number counts: the first lower-case content word after it ("2,000 Daesh militants")."""
     for word in words[:3]:
-        if word.lower() in _FILLER or word.lower() in _NOT_COUNTED:
+        if word.lower() in _NOT_COUNTED:
             return ""
         if word and word[0].islower():
             return "person" if word in _PERSON else _singular(word)
@@ -302,7 +301,7 @@ def antonym_pairs(claim: Slots, evidence: Slots) -> list[tuple[str, str]]:
     pairs = [(w, opposite) for w in ours
              for opposite in (_ANTONYM_OF.get(w, set()) | _OVERSTATED.get(w, set())) & theirs]
     pairs += [(w, twin) for w in ours if (twin := _un_twin(w)) in theirs]
-    pairs += [(w, "un" + w) for w in ours if _un_twin("un" + w) == w and "un" + w in theirs]
+    pairs += [(twin, w) for w in theirs if (twin := _un_twin(w)) in ours]
     return sorted(pairs)
 
 
