@@ -97,3 +97,12 @@ def test_a_pair_scores_the_same_alone_and_among_others() -> None:
     assert alone == among
     scorer = sentence_scorer(LocalMiniLM())
     assert (scorer.embed([pair[0]])[0] == scorer.embed([*(o[1] for o in others), pair[0]])[-1]).all()
+
+
+def test_pairs_read_side_by_side_score_as_when_read_one_at_a_time() -> None:
+    """Two cores read one pair each at once (assistant/inference.py): every row keeps its own scores, in order."""
+    premises = [premise for premise, _, _ in PAIRS] * 3
+    one_core = EntailmentModel(model_dir(), threads=1).score(premises, "Airwars is based in London.")
+    two_cores = EntailmentModel(model_dir(), threads=2)
+    assert two_cores._model.workers == 2
+    assert two_cores.score(premises, "Airwars is based in London.") == one_core
