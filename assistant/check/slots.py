@@ -41,20 +41,47 @@ _NUMBER = re.compile(
     r"(?P<after>(?:\s+[A-Za-z][\w-]*){0,2})")
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|n't|denied|denies|deny|"
                        r"refused|failed to)\b|n't\b", re.IGNORECASE)
-_ANTONYMS = [("increase", "decrease"), ("increased", "decreased"), ("rise", "fall"), ("rose", "fell"),
-             ("higher", "lower"), ("more", "less"), ("more", "fewer"), ("gain", "loss"), ("won", "lost"),
-             ("win", "lose"), ("before", "after"), ("above", "below"), ("approved", "rejected"),
-             ("accepted", "rejected"), ("north", "south"), ("east", "west"), ("strong", "weak"),
-             ("success", "failure"), ("up", "down"), ("profit", "loss"), ("positive", "negative"),
-             ("largest", "smallest"), ("maximum", "minimum"), ("first", "last"), ("beginning", "end"),
-             ("supporter", "opponent"), ("supporters", "opponents"), ("support", "oppose"), ("supported", "opposed"),
-             ("winner", "loser"), ("winners", "losers"), ("victory", "defeat"), ("guilty", "innocent"),
-             ("convicted", "acquitted"), ("legal", "illegal"), ("majority", "minority"), ("ally", "enemy"),
-             ("allies", "enemies"), ("older", "younger"), ("oldest", "youngest"), ("allowed", "banned"),
-             ("hired", "fired")]
+_ANTONYMS = [("higher", "lower"), ("more", "less"), ("more", "fewer"), ("gain", "loss"), ("before", "after"),
+             ("above", "below"), ("north", "south"), ("east", "west"), ("strong", "weak"), ("success", "failure"),
+             ("up", "down"), ("profit", "loss"), ("positive", "negative"), ("largest", "smallest"),
+             ("larger", "smaller"), ("warmer", "colder"), ("easier", "harder"), ("early", "late"),
+             ("earlier", "later"), ("most", "least"), ("maximum", "minimum"), ("first", "last"),
+             ("beginning", "end"), ("supporter", "opponent"), ("supporters", "opponents"), ("winner", "loser"),
+             ("winners", "losers"), ("victory", "defeat"), ("guilty", "innocent"), ("legal", "illegal"),
+             ("majority", "minority"), ("ally", "enemy"), ("allies", "enemies"), ("older", "younger"),
+             ("oldest", "youngest"), ("hired", "fired")]
+# Opposite verbs: every form of one stands against every form of the other ("rose" / "falling", "keeps" /
+# "replacing"): a reporter rarely keeps the source's tense.
+_FORMS = {
+    "increase": ("increase", "increases", "increased", "increasing"),
+    "decrease": ("decrease", "decreases", "decreased", "decreasing"),
+    "rise": ("rise", "rises", "rose", "rising", "risen"),
+    "fall": ("fall", "falls", "fell", "falling", "fallen"),
+    "grow": ("grow", "grows", "grew", "growing", "grown"),
+    "shrink": ("shrink", "shrinks", "shrank", "shrinking", "shrunk"),
+    "win": ("win", "wins", "won", "winning"),
+    "lose": ("lose", "loses", "lost", "losing"),
+    "gain": ("gained", "gaining"),  # "gain" and "gains" are nouns too: "gain" / "loss" is listed above
+    "approve": ("approve", "approves", "approved", "approving"),
+    "accept": ("accept", "accepts", "accepted", "accepting"),
+    "reject": ("reject", "rejects", "rejected", "rejecting"),
+    "support": ("support", "supports", "supported", "supporting"),
+    "oppose": ("oppose", "opposes", "opposed", "opposing"),
+    "strengthen": ("strengthen", "strengthens", "strengthened", "strengthening"),
+    "weaken": ("weaken", "weakens", "weakened", "weakening"),
+    "allow": ("allow", "allows", "allowed", "allowing"),
+    "ban": ("ban", "bans", "banned", "banning"),
+    "convict": ("convicted", "convicting"),  # "convicts" are people
+    "acquit": ("acquit", "acquits", "acquitted", "acquitting"),
+    "keep": ("keep", "keeps", "kept", "keeping"),
+    "replace": ("replace", "replaces", "replaced", "replacing"),
+}
+_OPPOSITE_VERBS = [("increase", "decrease"), ("rise", "fall"), ("grow", "shrink"), ("win", "lose"),
+                   ("gain", "lose"), ("approve", "reject"), ("accept", "reject"), ("support", "oppose"),
+                   ("strengthen", "weaken"), ("allow", "ban"), ("convict", "acquit"), ("keep", "replace")]
 # A word may have several opposites: "rejected" is that of "approved" and of "accepted".
 _ANTONYM_OF: dict[str, set[str]] = {}
-for _a, _b in _ANTONYMS:
+for _a, _b in _ANTONYMS + [(a, b) for x, y in _OPPOSITE_VERBS for a in _FORMS[x] for b in _FORMS[y]]:
     _ANTONYM_OF.setdefault(_a, set()).add(_b)
     _ANTONYM_OF.setdefault(_b, set()).add(_a)
 # One way only: a claim that someone won where the source says nominated overstates it (the reverse need not).

@@ -166,6 +166,17 @@ def test_a_word_may_have_several_opposites_and_won_overstates_nominated() -> Non
     assert antonym_pairs(extract("Restrepo was nominated for an Academy Award."), extract("Restrepo won it.")) == []
 
 
+def test_opposite_verbs_stand_against_each_other_in_any_form() -> None:
+    # "The new federal protocol keeps the three-drug cocktail", the page "replacing the three-drug cocktail", had
+    # been supported; a reporter's "rose" against the source's "falling" is as opposite as "rose" / "fell"
+    replacing = extract("The new protocol, replacing the three-drug cocktail, uses a single drug.")
+    assert antonym_pairs(extract("The new protocol keeps the three-drug cocktail."), replacing) == [
+        ("keeps", "replacing")]
+    assert antonym_pairs(extract("Coal generation rose last year."), extract("Coal generation kept falling.")) == [
+        ("rose", "falling")]
+    assert antonym_pairs(extract("Coal generation fell last year."), extract("Coal generation fell again.")) == []
+
+
 def test_the_classifier_alone_needs_more_likely_than_not() -> None:
     unsure = {"supported": 0.45, "contradicted": 0.25, "not_enough_evidence": 0.30}
     assert combine("not_enough_evidence", unsure, NO_OFFSETS, features(aligned_sentences=2)) == "not_enough_evidence"
