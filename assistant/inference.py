@@ -52,6 +52,7 @@ class OnnxModel:
         self.tokenizer.no_padding()
         self.workers = _threads(threads)
         self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = 0
         self._pool_lock = threading.Lock()
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1  # batches run side by side instead (see above)
@@ -104,8 +105,9 @@ class OnnxModel:
 
     def _executor(self) -> ThreadPoolExecutor:
         with self._pool_lock:  # the Slack bot's workers may share one model
-            if self._pool is None:
+            if self._pool is None or self._pool_pid != os.getpid():  # a forked child inherits no pool threads
                 self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="onnx")
+                self._pool_pid = os.getpid()
             return self._pool
 
 

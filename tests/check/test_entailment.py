@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,16 @@ def test_pairs_read_side_by_side_score_as_when_read_one_at_a_time() -> None:
     two_cores = EntailmentModel(model_dir(), threads=2)
     assert two_cores._model.workers == 2
     assert two_cores.score(premises, "Airwars is based in London.") == one_core
+
+
+def test_a_forked_child_runs_its_own_pool() -> None:
+    """A child forked after the pool started inherits the pool but not its threads: it must start its own, not hang."""
+    model = EntailmentModel(model_dir(), threads=2)
+    model.score([premise for premise, _, _ in PAIRS], "Airwars is based in London.")
+    pid = os.fork()
+    if pid == 0:  # the child: exit 0 when its run finishes in time
+        signal.alarm(30)
+        [scores] = model.score([PAIRS[1][0], PAIRS[2][0]], "A man is making music.")[:1]
+        os._exit(0 if scores.label else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
