@@ -23,7 +23,8 @@ _MONEY_SCALE = {"k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12} 
 _UNITS = {"km": "kilometre", "kilometers": "kilometre", "kilometres": "kilometre", "kilometer": "kilometre",
           "kilometre": "kilometre", "mi": "mile", "miles": "mile", "mile": "mile", "m": "metre", "meters": "metre",
           "metres": "metre", "%": "percent", "percent": "percent", "per cent": "percent", "kg": "kilogram",
-          "kilograms": "kilogram", "tonnes": "tonne", "tons": "tonne", "$": "dollar", "dollars": "dollar",
+          "kilograms": "kilogram", "kilogram": "kilogram", "tonnes": "tonne", "tons": "tonne", "tonne": "tonne",
+          "ton": "tonne", "metre": "metre", "meter": "metre", "$": "dollar", "dollars": "dollar",
           "usd": "dollar", "€": "euro", "euros": "euro", "£": "pound", "pounds": "pound"}
 _COUNTED_WORD = re.compile(r"\b(?P<word>(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
                            r"dozen))(?P<after>(?:(?:\s+|-)[A-Za-z][\w-]*){1,2})")  # "five stores", "eight-year"

@@ -10,7 +10,15 @@ import pytest
 
 from assistant.check.features import FEATURES
 from assistant.check.learned import CLASSES, WEIGHTS, VerifierModel, combine, parse, shipped_model
-from assistant.check.slots import antonym_pairs, extract, name_swaps, opening_swap, quantities
+from assistant.check.slots import (
+    antonym_pairs,
+    extract,
+    name_swaps,
+    opening_swap,
+    quantities,
+    same_amount,
+    same_measure,
+)
 from assistant.check.verify_local import assess, decide
 from assistant.errors import FactcheckError
 from tests.helpers import OpenStore, RunCli
@@ -175,6 +183,15 @@ def test_opposite_verbs_stand_against_each_other_in_any_form() -> None:
     assert antonym_pairs(extract("Coal generation rose last year."), extract("Coal generation kept falling.")) == [
         ("rose", "falling")]
     assert antonym_pairs(extract("Coal generation fell last year."), extract("Coal generation fell again.")) == []
+
+
+def test_a_figure_in_a_singular_unit_is_a_measure_not_a_count() -> None:
+    # "the second of four Hobart-class destroyers" had been contradicted as "number: claim 4, source 7000"
+    [tonnage] = quantities("Brisbane is the second of three 7,000-ton Hobart-class destroyers.")
+    [count] = quantities("Brisbane is the second of four Hobart-class destroyers.")
+    assert tonnage.unit == "tonne" and not same_measure(tonnage, count)
+    [metres] = quantities("She swam the 50-metre pool.")
+    assert metres.unit == "metre" and same_amount(metres, quantities("She swam the 50 m pool.")[0])
 
 
 def test_the_classifier_alone_needs_more_likely_than_not() -> None:
