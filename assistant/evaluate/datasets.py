@@ -224,6 +224,7 @@ def wice_local(bench: Workbench, scratch: Path) -> SuiteResult:
 NEWSROOM = "newsroom.yaml"  # pages of the test half, claims untouched by development
 NEWSROOM_DEV = "newsroom-dev.yaml"  # pages of the training half, claims used in development
 NEWSROOM_TEST = "newsroom-test.yaml"  # more pages of the test half, claims used in development once
+NEWSROOM_TEST2 = "newsroom-test2.yaml"  # six more pages of the test half, claims used in development once
 
 
 def newsroom_local(bench: Workbench, scratch: Path) -> SuiteResult:
@@ -239,6 +240,11 @@ def newsroom_dev_local(bench: Workbench, scratch: Path) -> SuiteResult:
 def newsroom_test_local(bench: Workbench, scratch: Path) -> SuiteResult:
     """Reporter-worded claims about six more test-half pages, written blind, run once through the wheel."""
     return _page_claims("newsroom-test-local", NEWSROOM_TEST, bench, scratch)
+
+
+def newsroom_test2_local(bench: Workbench, scratch: Path) -> SuiteResult:
+    """Reporter-worded claims about six further test-half pages, written blind, run once through the wheel."""
+    return _page_claims("newsroom-test2-local", NEWSROOM_TEST2, bench, scratch)
 
 
 def _page_claims(name: str, file: str, bench: Workbench, scratch: Path) -> SuiteResult:
@@ -272,4 +278,5 @@ DATASET_SUITES: dict[str, tuple[tuple[str, ...], Callable[[Workbench, Path], Sui
     "newsroom-local": (("local",), newsroom_local),
     "newsroom-dev-local": (("local",), newsroom_dev_local),
     "newsroom-test-local": (("local",), newsroom_test_local),
+    "newsroom-test2-local": (("local",), newsroom_test2_local),
 }
