@@ -55,12 +55,10 @@ class OnnxModel:
         self._pool_pid = 0
         self._pool_lock = threading.Lock()
         options = ort.SessionOptions()
-        options.intra_op_num_threads = 1  # batches run side by side instead (see above)
+        # Batches run side by side instead (see above). With one thread a session starts no thread pool, so no
+        # thread spin-waits after a run and steals the cores from the next model's run (as two did, spinning).
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
-        # A check runs three sessions in turn (embedder, sentence scorer, entailment model); threads that spin-wait
-        # after a run steal the cores from the next session's run. Off: identical outputs, the local eval's
-        # Climate-FEVER suite 29.2 s -> 19.1 s of check time on 2 cores (the entailment model's share 15.7 -> 8.8 s).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         try:

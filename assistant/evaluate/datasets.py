@@ -226,28 +226,16 @@ NEWSROOM_DEV = "newsroom-dev.yaml"  # pages of the training half, claims used in
 NEWSROOM_TEST = "newsroom-test.yaml"  # more pages of the test half, claims used in development once
 NEWSROOM_TEST2 = "newsroom-test2.yaml"  # six more pages of the test half, claims used in development once
 
-
-def newsroom_local(bench: Workbench, scratch: Path) -> SuiteResult:
-    """Reporter-worded claims (the project's evals/newsroom.yaml, else the shipped copy) about real pages."""
-    return _page_claims("newsroom-local", NEWSROOM, bench, scratch)
+_PAGE_CLAIM_SUITES = {"newsroom-local": NEWSROOM, "newsroom-dev-local": NEWSROOM_DEV,
+                      "newsroom-test-local": NEWSROOM_TEST, "newsroom-test2-local": NEWSROOM_TEST2}
 
 
-def newsroom_dev_local(bench: Workbench, scratch: Path) -> SuiteResult:
-    """Reporter-worded claims about training-half pages, written blind and then used in development."""
-    return _page_claims("newsroom-dev-local", NEWSROOM_DEV, bench, scratch)
+def _page_claims(name: str, file: str) -> Callable[[Workbench, Path], SuiteResult]:
+    """The suite of reporter-worded claims in `file` (the project's evals/ copy, else the shipped one)."""
+    return lambda bench, scratch: _run_page_claims(name, file, bench, scratch)
 
 
-def newsroom_test_local(bench: Workbench, scratch: Path) -> SuiteResult:
-    """Reporter-worded claims about six more test-half pages, written blind, run once through the wheel."""
-    return _page_claims("newsroom-test-local", NEWSROOM_TEST, bench, scratch)
-
-
-def newsroom_test2_local(bench: Workbench, scratch: Path) -> SuiteResult:
-    """Reporter-worded claims about six further test-half pages, written blind, run once through the wheel."""
-    return _page_claims("newsroom-test2-local", NEWSROOM_TEST2, bench, scratch)
-
-
-def _page_claims(name: str, file: str, bench: Workbench, scratch: Path) -> SuiteResult:
+def _run_page_claims(name: str, file: str, bench: Workbench, scratch: Path) -> SuiteResult:
     source = evals_file(file)
     spec = load_page_claims(source)
     by_id = {row["meta"]["id"]: row for row in _wice_rows()}
@@ -275,8 +263,5 @@ DATASET_SUITES: dict[str, tuple[tuple[str, ...], Callable[[Workbench, Path], Sui
     "summedits-local": (("local",), summedits_local),
     "climate-fever-local": (("local",), climate_fever_local),
     "wice-local": (("local",), wice_local),
-    "newsroom-local": (("local",), newsroom_local),
-    "newsroom-dev-local": (("local",), newsroom_dev_local),
-    "newsroom-test-local": (("local",), newsroom_test_local),
-    "newsroom-test2-local": (("local",), newsroom_test2_local),
+    **{name: (("local",), _page_claims(name, file)) for name, file in _PAGE_CLAIM_SUITES.items()},
 }
