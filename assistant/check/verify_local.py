@@ -5,9 +5,10 @@ by slot. Supported needs the claim's content covered by one aligned sentence (na
 with every number matched; contradicted needs an aligned sentence that conflicts on a checked slot (a number
 with the same unit or, for times and lengths, after conversion; the speaker of the same statement; a name put in
 another's place; the doer and target of one verb swapped; a word the claim asserts that the sentence's parse
-denies; an antonym; a year or month that no other aligned sentence states); disputed means one story supports and another contradicts, or copies of one story disagree
-(one copy's sentence conflicts with the claim, its edited twin in another copy does not); otherwise there is
-not enough evidence. `decided_by` names the deciding slot.
+denies; an antonym; a year or month that no other aligned sentence states); disputed means one story supports
+and another contradicts, or copies of one story disagree (one copy's sentence conflicts with the claim, its
+edited twin in another copy does not); otherwise there is not enough evidence. `decided_by` names the deciding
+slot.
 """
 
 from __future__ import annotations
