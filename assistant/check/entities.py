@@ -104,7 +104,10 @@ def _read_roles(text: str) -> frozenset[Role]:
         if verb.pos_ != "VERB":
             continue
         children = list(verb.children)
-        pairs = [(d, t) for d in children if d.dep_ == "nsubj" for t in children if t.dep_ == "dobj"]
+        doers = [d for d in children if d.dep_ == "nsubj"]
+        if not doers and verb.dep_ == "conj":  # "Russell advocated precautions and criticized Treadwell"
+            doers = [d for d in verb.head.children if d.dep_ == "nsubj"]
+        pairs = [(d, t) for d in doers for t in children if t.dep_ == "dobj"]
         pairs += [(a, t) for by in children if by.dep_ == "agent" for a in by.children if a.dep_ == "pobj"
                   for t in children if t.dep_ == "nsubjpass"]
         found.update(Role(_name(doer), verb.text, verb.lemma_.lower(), _name(target)) for doer, target in pairs

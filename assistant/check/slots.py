@@ -28,6 +28,7 @@ _UNITS = {"km": "kilometre", "kilometers": "kilometre", "kilometres": "kilometre
           "usd": "dollar", "€": "euro", "euros": "euro", "£": "pound", "pounds": "pound"}
 _COUNTED_WORD = re.compile(r"\b(?P<word>(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
                            r"dozen))(?P<after>(?:(?:\s+|-)[A-Za-z][\w-]*){1,2})")  # "five stores", "eight-year"
+_ONE_SPAN = re.compile(r"\bone\s+(year|month|week|decade)\b", re.IGNORECASE)  # not "one day" ("some day")
 _FORTNIGHT = re.compile(r"\b(?:a|one)\s+fortnight\b", re.IGNORECASE)
 _MONTHS = ("january february march april may june july august september october november december").split()
 MONTH = re.compile(r"\b(" + "|".join(m.title() for m in _MONTHS) + r")\b")  # capitalised: not "may"
@@ -212,6 +213,9 @@ def quantities(text: str) -> list[Quantity]:
             found.append(Quantity(value=float(_NUMBER_WORDS[match.group("word").lower()]), unit=unit,
                                   text=match.group(0).strip(),
                                   context=_context(text, match.start(), match.end("word"))))
+    for match in _ONE_SPAN.finditer(text):  # "in just one year": "one" counts only a span of time here
+        found.append(Quantity(value=1.0, unit=match.group(1).lower(), text=match.group(0),
+                              context=_context(text, match.start(), match.end())))
     for match in _FORTNIGHT.finditer(text):  # "a fortnight": one, of a unit that only ever comes as one
         found.append(Quantity(value=1.0, unit="fortnight", text=match.group(0),
                               context=_context(text, match.start(), match.end())))

@@ -242,6 +242,19 @@ def test_a_word_the_claim_asserts_and_the_parse_shows_denied_is_a_negation_confl
         assert judge(claim, extract(claim), _sentence(text)).relation != "conflict", claim
 
 
+def test_a_verb_joined_to_another_shares_its_doer_and_one_year_is_a_span() -> None:
+    evidence = _sentence("Charlie Russell, though, had always advocated taking precautions, like carrying pepper "
+                         "spray, and had criticized Timothy Treadwell for not doing so.")
+    reversed_ = "Timothy Treadwell had criticized Charlie Russell for failing to carry pepper spray."
+    assert judge(reversed_, extract(reversed_), evidence).decided_by == (
+        "roles: claim Timothy Treadwell criticized Charlie Russell, "
+        "source Charlie Russell criticized Timothy Treadwell")
+    assert [(q.value, q.unit) for q in quantities("in just one year, one day")] == [(1.0, "year")]
+    span = _sentence("Union membership among government workers collapsed, dropping to 37 percent in just one year.")
+    four = "Union membership among government workers dropped to 37 percent over four years."
+    assert judge(four, extract(four), span).decided_by == "number: claim 4 years, source 1 year"
+
+
 def test_hyphenated_figures_and_a_fortnight_are_read_with_their_unit() -> None:
     assert [(q.value, q.unit) for q in quantities("ending Brandt's eight-year tenure on a 50-mile route")] == [
         (50.0, "mile"), (8.0, "year")]
