@@ -118,7 +118,7 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
         # a name the passage holds may be what the sentence calls otherwise ("the SDF" for the "Syrian Democratic
         # Forces"), unless the sentence opens with another name before the claim's own words
         swaps = [(ours, theirs) for ours, theirs in name_swaps(claim, sentence.text)
-                 if ours.lower() not in sentence.passage.text.lower()]
+                 if ours.lower() not in sentence.passage.text.lower() or _two_full_names(ours, theirs)]
         opening = opening_swap(claim, sentence.text)
         if opening is not None:
             swaps.append(opening)
@@ -200,6 +200,19 @@ def _denied(claim: str, claim_slots: Slots, sentence: str, evidence: Slots) -> s
 
 
 _LIGHT_VERBS = {"be", "have", "do", "say"}
+
+
+def _two_full_names(ours: str, theirs: str) -> bool:
+    """Two names of two words or more with no word in common ("Rene Adler" / "Jens Lehmann"): never one thing called
+    two ways, as "the SDF" may be the passage's "Syrian Democratic Forces"; nor an office ("the Prime Minister")."""
+    a, b = ours.lower().split(), theirs.lower().split()
+    return len(a) >= 2 and len(b) >= 2 and not set(a) & set(b) and not (set(a) | set(b)) & _TITLES
+
+
+# An office may stand for its holder ("the Prime Minister" / "Boris Johnson")
+_TITLES = {"president", "prime", "minister", "secretary", "chancellor", "governor", "mayor", "general", "commissioner",
+           "chairman", "chairwoman", "chair", "director", "chief", "executive", "senator", "rep.", "representative",
+           "judge", "justice", "king", "queen", "prince", "princess", "pope", "ceo", "coach", "manager", "leader"}
 
 
 def _mentions(slots: Slots, who: str) -> bool:

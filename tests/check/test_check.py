@@ -10,7 +10,7 @@ import pytest
 
 from assistant.check.evidence import Sentence
 from assistant.check.slots import extract, months, name_swaps, quantities, same_amount
-from assistant.check.verify_local import judge
+from assistant.check.verify_local import _two_full_names, judge
 from assistant.types import Passage
 from tests.check.conftest import sources_in
 from tests.fakes.openai_server import FakeOpenAI
@@ -253,6 +253,17 @@ def test_a_verb_joined_to_another_shares_its_doer_and_one_year_is_a_span() -> No
     span = _sentence("Union membership among government workers collapsed, dropping to 37 percent in just one year.")
     four = "Union membership among government workers dropped to 37 percent over four years."
     assert judge(four, extract(four), span).decided_by == "number: claim 4 years, source 1 year"
+
+
+def test_a_full_name_in_another_full_names_place_is_a_swap_though_the_passage_names_both() -> None:
+    text = ("Understudy to Jens Lehmann at Euro 2008, he was in line to secure the starting place before falling ill. "
+            "In that time Rene Adler increased his chances of taking the role.")
+    passage = Passage(chunk_id="a:0", article_id="a", title="t", source="s", date=None, text=text, start=0,
+                      end=len(text), score=1.0)
+    sentence = Sentence(passage=passage, number=1, start=0, end=text.index(" In that"), score=1.0)
+    claim = "Robert Enke was understudy to Rene Adler at Euro 2008 and in line to secure the starting place."
+    assert judge(claim, extract(claim), sentence).decided_by == "name: claim Rene Adler, source Jens Lehmann"
+    assert not _two_full_names("Prime Minister", "Jens Lehmann")  # an office may stand for its holder
 
 
 def test_hyphenated_figures_and_a_fortnight_are_read_with_their_unit() -> None:
