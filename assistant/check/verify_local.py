@@ -131,7 +131,7 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
                                       f"source {stated.doer} {stated.verb} {stated.target}")
         denied = _denied(claim, claim_slots, sentence.text, evidence)
         if denied and not other_speaker:
-            return result("conflict", f"negation: claim {denied}, source not {denied}")
+            return result("conflict", f"negation: {denied}")
     if max(coverage, support_coverage) >= CONFLICT_COVERAGE:
         for ours, theirs in ((claim_slots.years, evidence.years), (claim_slots.months, evidence.months)):
             # the claim's date stated in other evidence: this sentence's date is that of something else
@@ -192,11 +192,15 @@ def _reversed_roles(claim: str, sentence: str) -> tuple[Role, Role] | None:
 
 
 def _denied(claim: str, claim_slots: Slots, sentence: str, evidence: Slots) -> str | None:
-    """A word the claim asserts and the sentence denies, by its parse ("there are plans" / "there are not
-    currently any plans"). A claim with a negation of its own is left to the entailment model."""
+    """The conflict, named, where the sentence's parse denies a word the claim asserts ("there are plans" / "there
+    are not currently any plans"), or the reverse; where both have a negation, the entailment model decides."""
+    if claim_slots.negated and not evidence.negated:  # "CO2 is not a pollutant" / "CO2 is a pollutant"
+        word = min(negated_words(claim) & asserted_words(sentence) - _LIGHT_VERBS, default=None)
+        return None if word is None else f"claim not {word}, source {word}"
     if claim_slots.negated or not evidence.negated:
         return None
-    return min(negated_words(sentence) & asserted_words(claim) - _LIGHT_VERBS, default=None)
+    word = min(negated_words(sentence) & asserted_words(claim) - _LIGHT_VERBS, default=None)
+    return None if word is None else f"claim {word}, source not {word}"
 
 
 _LIGHT_VERBS = {"be", "have", "do", "say"}

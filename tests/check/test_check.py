@@ -227,6 +227,9 @@ def test_a_word_the_claim_asserts_and_the_parse_shows_denied_is_a_negation_confl
     assert judge(claim, extract(claim), plans).decided_by == "negation: claim plan, source not plan"
     negated = "Jones said no more forces are currently planned."  # a negation of its own: the model's call
     assert judge(negated, extract(negated), plans).relation != "conflict"
+    approved = _sentence("The harbour board approved the dredging budget on Tuesday.")
+    denied = "The harbour board did not approve the dredging budget on Tuesday."  # the claim denies, the source says
+    assert judge(denied, extract(denied), approved).decided_by == "negation: claim not approve, source approve"
     ceo = _sentence("Maria Lind is no longer the chief executive of Harbour Freight, the company said on Monday.")
     still = "Maria Lind is the chief executive of Harbour Freight, the company said."
     assert judge(still, extract(still), ceo).decided_by == "negation: claim executive, source not executive"
