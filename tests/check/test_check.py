@@ -252,6 +252,13 @@ def test_a_verb_joined_to_another_shares_its_doer_and_one_year_is_a_span() -> No
     assert judge(reversed_, extract(reversed_), evidence).decided_by == (
         "roles: claim Timothy Treadwell criticized Charlie Russell, "
         "source Charlie Russell criticized Timothy Treadwell")
+    text = ("Charlie Russell befriended bears. Mr. Russell, though, had always advocated taking precautions, like "
+            "carrying pepper spray, and had criticized Mr. Treadwell for not doing so.")
+    passage = Passage(chunk_id="a:0", article_id="a", title="t", source="s", date=None, text=text, start=0,
+                      end=len(text), score=1.0)
+    honorifics = Sentence(passage=passage, number=2, start=text.index("Mr."), end=len(text), score=1.0)
+    assert judge(reversed_, extract(reversed_), honorifics).decided_by == (
+        "roles: claim Timothy Treadwell criticized Charlie Russell, source Russell criticized Treadwell")
     assert [(q.value, q.unit) for q in quantities("in just one year, one day")] == [(1.0, "year")]
     span = _sentence("Union membership among government workers collapsed, dropping to 37 percent in just one year.")
     four = "Union membership among government workers dropped to 37 percent over four years."
