@@ -165,8 +165,8 @@ def _read_negated(text: str) -> frozenset[str]:
 def _name(token: Any) -> str:
     """A proper noun with the proper nouns compounded before it ("Lewis Brandt", not "incumbent Lewis Brandt")."""
     words = [t.text for t in token.children if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < token.i
-             and t.text.rstrip(".").lower() not in _HONORIFICS]
+             and t.text.rstrip(".").lower() not in HONORIFICS]
     return " ".join([*words, token.text])
 
 
-_HONORIFICS = {"mr", "mrs", "ms", "dr", "miss", "mx"}  # "Mr. Russell" is the passage's "Charlie Russell"
+HONORIFICS = {"mr", "mrs", "ms", "dr", "miss", "mx"}  # "Mr. Russell" is the passage's "Charlie Russell"

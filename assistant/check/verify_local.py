@@ -23,7 +23,7 @@ from assistant.check.citations import verified
 from assistant.check.claims import looks_english
 from assistant.check.copies import other_copies, says_otherwise
 from assistant.check.entailment import EntailmentModel
-from assistant.check.entities import Role, asserted_words, negated_words, roles
+from assistant.check.entities import HONORIFICS, Role, asserted_words, negated_words, roles
 from assistant.check.evidence import ALIGNED, Sentence
 from assistant.check.features import Alignment, Candidate, align, describe
 from assistant.check.learned import VerifierModel, combine, shipped_model
@@ -209,7 +209,8 @@ _LIGHT_VERBS = {"be", "have", "do", "say"}
 def _two_full_names(ours: str, theirs: str) -> bool:
     """Two names of two words or more with no word in common ("Rene Adler" / "Jens Lehmann"): never one thing called
     two ways, as "the SDF" may be the passage's "Syrian Democratic Forces"; nor an office ("the Prime Minister")."""
-    a, b = ours.lower().split(), theirs.lower().split()
+    # "Mr Treadwell" is one word of name
+    a, b = ([w for w in name.lower().split() if w.rstrip(".") not in HONORIFICS] for name in (ours, theirs))
     return len(a) >= 2 and len(b) >= 2 and not set(a) & set(b) and not (set(a) | set(b)) & _TITLES
 
 

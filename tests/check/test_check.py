@@ -274,6 +274,7 @@ def test_a_full_name_in_another_full_names_place_is_a_swap_though_the_passage_na
     claim = "Robert Enke was understudy to Rene Adler at Euro 2008 and in line to secure the starting place."
     assert judge(claim, extract(claim), sentence).decided_by == "name: claim Rene Adler, source Jens Lehmann"
     assert not _two_full_names("Prime Minister", "Jens Lehmann")  # an office may stand for its holder
+    assert not _two_full_names("Charlie Russell", "Mr. Treadwell")  # an honorific is no word of the name
 
 
 def test_hyphenated_figures_and_a_fortnight_are_read_with_their_unit() -> None:
