@@ -113,7 +113,8 @@ _CONVERTIBLE = {"second": ("time", 1 / 86400), "minute": ("time", 1 / 1440), "ho
                 "year": ("time", 365.25), "decade": ("time", 3652.5), "metre": ("length", 1.0),
                 "kilometre": ("length", 1000.0), "mile": ("length", 1609.34)}
 _CONVERSION_TOLERANCE = 0.03  # "6 months" is 26 weeks, 31 miles is 50 km: a conversion is never exact
-_MEASURES = set(_UNITS.values()) | set(_CONVERTIBLE)
+DAY_OF_MONTH = "day of the month"
+_MEASURES = set(_UNITS.values()) | set(_CONVERTIBLE) | {DAY_OF_MONTH}
 _CONTEXT_BEFORE, _CONTEXT_AFTER = 2, 3
 _NOT_CONTEXT = set(_NUMBER_WORDS) | set(_SCALE) | {"say", "said", "says", "report", "reported", "according", "some",
                                                    "about", "around", "nearly", "almost", "over", "more", "than",
@@ -196,7 +197,9 @@ def quantities(text: str) -> list[Quantity]:
         if match.group("cur") and unit_word in _MONEY_SCALE:  # "$4.5m", "€10k": a scale, not metres
             value *= _MONEY_SCALE[unit_word]
             unit_word, number_end = "", match.end("unit")
-        if match.group("cur"):
+        if value <= 31 and raw.isdigit() and _day_of_month(text, match.start("num"), match.end("num")):
+            unit = DAY_OF_MONTH  # "May 7": compared with other days ("May 17"), never with a count or an age
+        elif match.group("cur"):
             unit = _UNITS[match.group("cur")]
         elif unit_word in _UNITS:
             unit = _UNITS[unit_word]
@@ -222,6 +225,14 @@ def quantities(text: str) -> list[Quantity]:
     return found
 
 
+def _day_of_month(text: str, start: int, end: int) -> bool:
+    """Whether the number at text[start:end] is a day of a named month: "May 7", "Sept. 30", "7th of May"."""
+    return bool(_MONTH_BEFORE.search(text, max(0, start - 12), start) or _MONTH_AFTER.match(text, end))
+
+
+_MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(m.title() for m in _MONTHS)
+                           + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)\s\Z")
+_MONTH_AFTER = re.compile(r"(?:st|nd|rd|th)?\s(?:of\s)?(?:" + "|".join(m.title() for m in _MONTHS) + r")\b")
 _AGE_BEFORE = re.compile(r"\b[A-Z][\w'’.-]*,\s?\Z")  # "... Ward Jr., " just before the number
 # and ", who" / ", said" / ", of Tipton" just after it (not "Dallas, 3, the rest" or "Paris, 5, 6 and 7")
 _AGE_AFTER = re.compile(r",\s(?:who|whose|said|says|told|was|is|died|dies|has|had|of|from|a|an|were|and)\b")

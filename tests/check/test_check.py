@@ -277,6 +277,16 @@ def test_a_full_name_in_another_full_names_place_is_a_swap_though_the_passage_na
     assert not _two_full_names("Charlie Russell", "Mr. Treadwell")  # an honorific is no word of the name
 
 
+def test_a_day_of_the_month_is_compared_only_with_days() -> None:
+    died = _sentence("Charlie Russell, a Canadian naturalist, died on May 7 in Calgary, Alberta.")
+    claim = "Canadian naturalist Charlie Russell died at 76 in Calgary on May 7, his brother Gordon said."
+    assert judge(claim, extract(claim), died).relation != "conflict"  # 76 is his age, 7 the day
+    assert [(q.value, q.unit) for q in quantities("on Sept. 30, the 7th of May, after 30 days")] == [
+        (30.0, "day of the month"), (7.0, "day of the month"), (30.0, "day")]
+    seventeenth = "Canadian naturalist Charlie Russell died in Calgary on May 17."
+    assert judge(seventeenth, extract(seventeenth), died).decided_by == "number: claim 17, source 7"
+
+
 def test_hyphenated_figures_and_a_fortnight_are_read_with_their_unit() -> None:
     assert [(q.value, q.unit) for q in quantities("ending Brandt's eight-year tenure on a 50-mile route")] == [
         (50.0, "mile"), (8.0, "year")]
