@@ -100,7 +100,9 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
                          and not _mentions(claim_slots, evidence.attribution))
     if coverage >= COUNTED_CONFLICT_COVERAGE:
         for quantity in claim_slots.quantities:
-            rivals = [q for q in evidence.quantities if same_measure(q, quantity)]
+            # a figure the claim itself states elsewhere is no rival ("topped $1 billion ... did not exceed $600m")
+            rivals = [q for q in evidence.quantities if same_measure(q, quantity)
+                      and not any(same_amount(q, other) for other in claim_slots.quantities if other is not quantity)]
             if coverage < CONFLICT_COVERAGE:  # a sentence sharing fewer words: only a figure of the same thing
                 rivals = [q for q in rivals if same_counted_thing(q, quantity)]
             # the claim's number under another counted noun ("327.5 million units ... of its 1.63 billion shares")

@@ -101,6 +101,18 @@ def test_a_number_conflict_names_the_nearest_figure_of_the_same_unit() -> None:
     assert judge(claim, extract(claim), evidence).decided_by == "number: claim 45, source 40"
 
 
+def test_a_figure_the_claim_itself_states_is_no_rival_of_its_other_figures() -> None:
+    # a blind newsroom claim (Al-Monitor on Jordan and Iraq): "topped $1 billion ... did not exceed $600 million"
+    # had been contradicted as "claim 1 billion, source 600 million" by the sentence holding the claim's own $600m
+    evidence = _sentence("Darawi said that in the first 10 months of 2018, Jordanian exports to Iraq did not exceed "
+                         "$600 million.")
+    claim = ("Jordan's exports to Iraq, once above $1 billion a year, did not exceed $600 million in the first 10 "
+             "months of 2018.")
+    assert judge(claim, extract(claim), evidence).relation != "conflict"
+    edited = claim.replace("$600 million", "$700 million")
+    assert judge(edited, extract(edited), evidence).decided_by.endswith("source 600000000")
+
+
 def test_a_figure_with_no_counted_noun_is_compared_by_the_words_around_it() -> None:
     # a BBC page on Russia's pensions: "12 million are still working" counts pensioners as much as the claim does
     evidence = _sentence("Of Russia's 43 million pensioners, 12 million are still working.")
