@@ -308,11 +308,19 @@ def decide(store: Corpus, assessment: Assessment, model: VerifierModel | None) -
         return verdict
     reading = candidate.scores.entailment if label == "supported" else candidate.scores.contradiction
     relation = "entails" if label == "supported" else "contradicts"
-    rationale = ("The quoted evidence states the claim's content, in other words." if label == "supported" else
-                 "The quoted evidence speaks of this but says otherwise.")
-    return _verdict_from(store, claim, label, confidence, rationale,
-                         f"entailment: p {reading:.2f} that the quoted passage {relation} the claim "
-                         f"(classifier p({label}) {p:.2f})", [(candidate.sentence.passage, candidate.text)])
+    if reading >= 0.5:
+        rationale = ("The quoted evidence states the claim's content, in other words." if label == "supported" else
+                     "The quoted evidence speaks of this but says otherwise.")
+        decided_by = (f"entailment: p {reading:.2f} that the quoted passage {relation} the claim "
+                      f"(classifier p({label}) {p:.2f})")
+    else:  # the classifier's word rests on coverage, figures and names: say so, not that the model read it
+        rationale = ("The closest evidence carries the claim's words, figures and names, though no passage restates "
+                     "it outright." if label == "supported" else
+                     "The closest evidence speaks of this, but its words, figures or names differ from the claim's.")
+        decided_by = (f"classifier: p({label}) {p:.2f} from the evidence's coverage, figures and names; the model "
+                      f"reads p {reading:.2f} that the quoted passage {relation} the claim")
+    return _verdict_from(store, claim, label, confidence, rationale, decided_by,
+                         [(candidate.sentence.passage, candidate.text)])
 
 
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’-]{2,}")

@@ -114,6 +114,11 @@ def test_classifier_verdicts_quote_the_source_and_say_so(run_cli: RunCli, seeds:
         assert verdict.citations and all(
             store.article(c.article_id).text[c.start:c.end] == c.quote  # type: ignore[union-attr]
             for c in verdict.citations)
+        # the model reads no passage as contradicting this one: a contradiction would be the classifier's alone
+        entailed = assess(store, "The Syrian Democratic Forces are a US-backed Arab-Kurdish alliance.")
+        contradicted = decide(store, entailed, biased_model("contradicted"))
+        assert contradicted.verdict == "contradicted"
+        assert contradicted.decided_by.startswith("classifier: p(contradicted)"), contradicted.decided_by
         unrelated = assess(store, "The mayor of Raqqa resigned on Tuesday after a corruption scandal.")
         assert decide(store, unrelated, biased_model("contradicted")).verdict == "not_enough_evidence"
 
