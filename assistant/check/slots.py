@@ -130,6 +130,19 @@ def _context(text: str, start: int, end: int) -> frozenset[str]:
     return frozenset(stem(w) for w in words if not w[0].isdigit() and w not in _NOT_CONTEXT)
 
 
+# "compared with $1.67 billion", "the prior-year levels of $64.2 million and $0.53": a figure of an earlier period
+_EARLIER_FIGURE = re.compile(r"(?:\bcompared (?:with|to)|\bversus|\bvs\.?|\b(?:prior|previous)[- ]year(?:'s)?"
+                             r"(?: \w+)?(?: of)?|\byear[- ]ago)\s*(?:[$€£]?[\d.,]+\s*(?:million|billion|%)?"
+                             r"(?: [a-z]+){0,3}\s*(?:and|or|,)\s*)?$", re.IGNORECASE)
+
+
+def earlier_figure(quantity: Quantity, text: str) -> bool:
+    """Whether the text gives the figure as that of an earlier period, to compare with ("sales of $441 million,
+    compared with $1.67 billion in the prior year"): no rival of a claim's figure for now."""
+    at = text.find(quantity.text)
+    return at >= 0 and _EARLIER_FIGURE.search(text[max(0, at - 80):at]) is not None
+
+
 def same_measure(a: Quantity, b: Quantity) -> bool:
     """Whether two figures count the same thing, so that different values conflict: the same unit of measurement
     (never kilometres against miles), else the same counted noun, else a word they share around them

@@ -32,6 +32,7 @@ from assistant.check.slots import (
     Slots,
     antonym_pairs,
     convertible,
+    earlier_figure,
     extract,
     name_covers,
     name_swaps,
@@ -101,8 +102,10 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
     if coverage >= COUNTED_CONFLICT_COVERAGE:
         for quantity in claim_slots.quantities:
             # a figure the claim itself states elsewhere is no rival ("topped $1 billion ... did not exceed $600m")
+            # nor is the year it names, nor a figure the sentence gives for an earlier period
             rivals = [q for q in evidence.quantities if same_measure(q, quantity)
-                      and not any(same_amount(q, other) for other in claim_slots.quantities if other is not quantity)]
+                      and not any(same_amount(q, other) for other in claim_slots.quantities if other is not quantity)
+                      and q.value not in claim_slots.years and not earlier_figure(q, sentence.text)]
             if coverage < CONFLICT_COVERAGE:  # a sentence sharing fewer words: only a figure of the same thing
                 rivals = [q for q in rivals if same_counted_thing(q, quantity)]
             # the claim's number under another counted noun ("327.5 million units ... of its 1.63 billion shares")

@@ -113,6 +113,19 @@ def test_a_figure_the_claim_itself_states_is_no_rival_of_its_other_figures() -> 
     assert judge(edited, extract(edited), evidence).decided_by.endswith("source 600000000")
 
 
+def test_a_figure_of_an_earlier_period_or_a_year_the_claim_names_is_no_rival() -> None:
+    # SummEdits' training half: consistent earnings-call summaries had been contradicted by prior-year figures
+    evidence = _sentence("We reported record earnings from continuing operations of $130.4 million, roughly double "
+                         "the prior-year levels of $64.2 million.")
+    claim = "Earnings from continuing operations reached $130.4 million, and adjusted earnings were $127.1 million."
+    assert judge(claim, extract(claim), evidence).relation != "conflict"
+    evidence = _sentence("Home deliveries for the 2020 fourth quarter are expected to reach 2,500 units.")
+    claim = "Home deliveries for 4Q 2020 are expected to reach 2,500 units."
+    assert judge(claim, extract(claim), evidence).relation != "conflict"
+    edited = "Home deliveries for 4Q 2020 are expected to reach 2,900 units."
+    assert judge(edited, extract(edited), evidence).decided_by == "number: claim 2900, source 2500"
+
+
 def test_a_figure_with_no_counted_noun_is_compared_by_the_words_around_it() -> None:
     # a BBC page on Russia's pensions: "12 million are still working" counts pensioners as much as the claim does
     evidence = _sentence("Of Russia's 43 million pensioners, 12 million are still working.")
