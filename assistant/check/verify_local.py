@@ -101,6 +101,8 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
                          and not _mentions(claim_slots, evidence.attribution))
     if coverage >= COUNTED_CONFLICT_COVERAGE:
         for quantity in claim_slots.quantities:
+            if quantity.value in claim_slots.years:  # "since 1970" is a date, the date rule's to compare
+                continue
             # a figure the claim itself states elsewhere is no rival ("topped $1 billion ... did not exceed $600m")
             # nor is the year it names, nor a figure the sentence gives for an earlier period
             rivals = [q for q in evidence.quantities if same_measure(q, quantity)

@@ -126,6 +126,16 @@ def test_a_figure_of_an_earlier_period_or_a_year_the_claim_names_is_no_rival() -
     assert judge(edited, extract(edited), evidence).decided_by == "number: claim 2900, source 2500"
 
 
+def test_a_year_the_claim_names_is_not_compared_as_a_count() -> None:
+    # Climate-FEVER's training half: "since 1970" had been contradicted as "number: claim 1970, source 1"
+    evidence = _sentence("The temperature record shows global warming of around 1 °C since the pre-industrial period, "
+                         "although the bulk of this (0.9°C) has occurred since 1970.")
+    claim = "The sun has not warmed since 1970 and so cannot be driving global warming."
+    assert not judge(claim, extract(claim), evidence).decided_by.startswith("number:")
+    counted = "The sun has not warmed since 1970 and warming of around 3 °C since the pre-industrial period."
+    assert judge(counted, extract(counted), evidence).decided_by == "number: claim 3, source 1"
+
+
 def test_a_figure_with_no_counted_noun_is_compared_by_the_words_around_it() -> None:
     # a BBC page on Russia's pensions: "12 million are still working" counts pensioners as much as the claim does
     evidence = _sentence("Of Russia's 43 million pensioners, 12 million are still working.")
