@@ -180,6 +180,33 @@ def same_amount(a: Quantity, b: Quantity) -> bool:
     return abs(base_a - base_b) <= _CONVERSION_TOLERANCE * max(base_a, base_b)
 
 
+_HEDGE = re.compile(r"\b(?:around|about|roughly|some|nearly|almost|approximately|close to|an estimated|estimated)"
+                    r"\s*$", re.IGNORECASE)
+_WRITTEN_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def hedged(quantity: Quantity, text: str) -> bool:
+    """Whether the text gives the figure as an approximation ("around 7m", "about 3,000 people")."""
+    at = text.find(quantity.text)
+    return at >= 0 and _HEDGE.search(text[max(0, at - 30):at].rstrip(" $€£")) is not None
+
+
+def rounds_to(precise: Quantity, rounded: Quantity) -> bool:
+    """Whether `precise` rounds to `rounded` at the precision `rounded` is written with: 7.2 m is "around 7m",
+    3,140 is "about 3,000", 4.9 billion is not "about 4.5 billion"."""
+    written = _WRITTEN_NUMBER.search(rounded.text)
+    if precise.unit != rounded.unit or written is None:
+        return False
+    digits = written.group().replace(",", "")
+    mantissa = float(digits)
+    if mantissa == 0:
+        return False
+    scale = rounded.value / mantissa  # "4.5 billion": the written 4.5 counts billions
+    decimals = len(digits.partition(".")[2])
+    step = 10.0 ** -decimals if decimals else 10.0 ** (len(digits) - len(digits.rstrip("0")))
+    return abs(precise.value - rounded.value) <= scale * step / 2 + 1e-9
+
+
 @dataclass
 class Slots:
     quantities: list[Quantity] = field(default_factory=list)

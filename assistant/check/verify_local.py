@@ -34,9 +34,11 @@ from assistant.check.slots import (
     convertible,
     earlier_figure,
     extract,
+    hedged,
     name_covers,
     name_swaps,
     opening_swap,
+    rounds_to,
     same_amount,
     same_counted_thing,
     same_entity,
@@ -114,6 +116,8 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
             # is the same figure, not a conflict; a time or length is the same only in its own family of units
             same = (any(same_amount(q, quantity) for q in rivals) if convertible(quantity)
                     else any(abs(q.value - quantity.value) < 1e-9 for q in evidence.quantities))
+            # "around 7m" is the sentence's 7.2 metres, said at the precision it is written with
+            same = same or (hedged(quantity, claim) and any(rounds_to(q, quantity) for q in rivals))
             if rivals and not same and not other_speaker:
                 nearest = min(rivals, key=lambda q: abs(q.value - quantity.value))  # the figure a reader compares
                 return result("conflict", f"number: claim {_amount(quantity)}, source {_amount(nearest)}")

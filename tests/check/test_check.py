@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from assistant.check.evidence import Sentence
-from assistant.check.slots import extract, months, name_swaps, quantities, same_amount
+from assistant.check.slots import extract, months, name_swaps, quantities, rounds_to, same_amount
 from assistant.check.verify_local import _two_full_names, judge
 from assistant.types import Passage
 from tests.check.conftest import sources_in
@@ -134,6 +134,17 @@ def test_a_year_the_claim_names_is_not_compared_as_a_count() -> None:
     assert not judge(claim, extract(claim), evidence).decided_by.startswith("number:")
     counted = "The sun has not warmed since 1970 and warming of around 3 °C since the pre-industrial period."
     assert judge(counted, extract(counted), evidence).decided_by == "number: claim 3, source 1"
+
+
+def test_a_hedged_figure_is_the_sentences_figure_at_its_own_precision() -> None:
+    # Climate-FEVER's training half: "around 7m" had been contradicted by "7.2 metres"
+    evidence = _sentence("The Greenland ice sheet, if melted, would cause sea levels to rise by 7.2 metres.")
+    claim = "The Greenland ice sheet would raise sea levels by around 7m should it melt."
+    assert judge(claim, extract(claim), evidence).relation != "conflict"
+    for edited in ("The Greenland ice sheet would raise sea levels by 7m should it melt.",
+                   "The Greenland ice sheet would raise sea levels by around 9m should it melt."):
+        assert judge(edited, extract(edited), evidence).decided_by.startswith("number: claim ")
+    assert not rounds_to(quantities("$4.9 billion")[0], quantities("$4.5 billion")[0])
 
 
 def test_a_figure_with_no_counted_noun_is_compared_by_the_words_around_it() -> None:
