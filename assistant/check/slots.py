@@ -136,11 +136,16 @@ _EARLIER_FIGURE = re.compile(r"(?:\bcompared (?:with|to)|\bversus|\bvs\.?|\b(?:p
                              r"(?: [a-z]+){0,3}\s*(?:and|or|,)\s*)?$", re.IGNORECASE)
 
 
+def _said_before(quantity: Quantity, text: str, words: re.Pattern[str], reach: int) -> bool:
+    """Whether `words` end just before the figure in `text` (its first mention), within `reach` characters."""
+    at = text.find(quantity.text)
+    return at >= 0 and words.search(text[max(0, at - reach):at]) is not None
+
+
 def earlier_figure(quantity: Quantity, text: str) -> bool:
     """Whether the text gives the figure as that of an earlier period, to compare with ("sales of $441 million,
     compared with $1.67 billion in the prior year"): no rival of a claim's figure for now."""
-    at = text.find(quantity.text)
-    return at >= 0 and _EARLIER_FIGURE.search(text[max(0, at - 80):at]) is not None
+    return _said_before(quantity, text, _EARLIER_FIGURE, 80)
 
 
 def same_measure(a: Quantity, b: Quantity) -> bool:
@@ -181,14 +186,13 @@ def same_amount(a: Quantity, b: Quantity) -> bool:
 
 
 _HEDGE = re.compile(r"\b(?:around|about|roughly|some|nearly|almost|approximately|close to|an estimated|estimated)"
-                    r"\s*$", re.IGNORECASE)
+                    r"\s*[$€£]?\s*$", re.IGNORECASE)
 _WRITTEN_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 def hedged(quantity: Quantity, text: str) -> bool:
     """Whether the text gives the figure as an approximation ("around 7m", "about 3,000 people")."""
-    at = text.find(quantity.text)
-    return at >= 0 and _HEDGE.search(text[max(0, at - 30):at].rstrip(" $€£")) is not None
+    return _said_before(quantity, text, _HEDGE, 30)
 
 
 def rounds_to(precise: Quantity, rounded: Quantity) -> bool:

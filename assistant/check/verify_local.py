@@ -105,11 +105,7 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
         for quantity in claim_slots.quantities:
             if quantity.value in claim_slots.years:  # "since 1970" is a date, the date rule's to compare
                 continue
-            # a figure the claim itself states elsewhere is no rival ("topped $1 billion ... did not exceed $600m")
-            # nor is the year it names, nor a figure the sentence gives for an earlier period
-            rivals = [q for q in evidence.quantities if same_measure(q, quantity)
-                      and not any(same_amount(q, other) for other in claim_slots.quantities if other is not quantity)
-                      and q.value not in claim_slots.years and not earlier_figure(q, sentence.text)]
+            rivals = _rivals(quantity, claim_slots, evidence, sentence.text)
             if coverage < CONFLICT_COVERAGE:  # a sentence sharing fewer words: only a figure of the same thing
                 rivals = [q for q in rivals if same_counted_thing(q, quantity)]
             # the claim's number under another counted noun ("327.5 million units ... of its 1.63 billion shares")
@@ -169,6 +165,15 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
         return result("support", f"coverage: {support_coverage:.2f} of the claim's terms, its numbers and names "
                                  f"found in {where}")
     return result("neutral", "")
+
+
+def _rivals(quantity: Quantity, claim_slots: Slots, evidence: Slots, sentence: str) -> list[Quantity]:
+    """The sentence's figures that could contradict one of the claim's: of the same measure, and none of the claim's
+    other figures ("topped $1 billion ... did not exceed $600m"), the years it names, or a figure the sentence gives
+    for an earlier period ("compared with $1.67 billion in the prior year")."""
+    return [q for q in evidence.quantities if same_measure(q, quantity)
+            and not any(same_amount(q, other) for other in claim_slots.quantities if other is not quantity)
+            and q.value not in claim_slots.years and not earlier_figure(q, sentence)]
 
 
 _ABSOLUTE = re.compile(r"\b(?:[a-z]{3,}est|only|first|last|most|least|never|always|every|all|sole|unique|record)\b")
