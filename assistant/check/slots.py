@@ -392,6 +392,21 @@ def antonym_pairs(claim: Slots, evidence: Slots) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
+HONORIFICS = {"mr", "mrs", "ms", "dr", "miss", "mx"}  # "Mr. Russell" is the passage's "Charlie Russell"
+# An office may stand for its holder ("the Prime Minister" / "Boris Johnson")
+_TITLES = {"president", "prime", "minister", "secretary", "chancellor", "governor", "mayor", "general", "commissioner",
+           "chairman", "chairwoman", "chair", "director", "chief", "executive", "senator", "rep.", "representative",
+           "judge", "justice", "king", "queen", "prince", "princess", "pope", "ceo", "coach", "manager", "leader"}
+
+
+def two_full_names(ours: str, theirs: str) -> bool:
+    """Two names of two words or more with no word in common ("Rene Adler" / "Jens Lehmann"): never one thing called
+    two ways, as "the SDF" may be the passage's "Syrian Democratic Forces"; nor an office ("the Prime Minister")."""
+    # "Mr Treadwell" is one word of name
+    a, b = ([w for w in name.lower().split() if w.rstrip(".") not in HONORIFICS] for name in (ours, theirs))
+    return len(a) >= 2 and len(b) >= 2 and not set(a) & set(b) and not (set(a) | set(b)) & _TITLES
+
+
 def same_entity(a: str, b: str) -> bool:
     """Loose name match: "Ryan Dillon" = "Dillon", "US" = "U.S.", "Raqqa" ~ "Raqa" (one letter apart)."""
     words_a, words_b = set(a.split()), set(b.split())

@@ -23,7 +23,7 @@ from assistant.check.citations import verified
 from assistant.check.claims import looks_english
 from assistant.check.copies import other_copies, says_otherwise
 from assistant.check.entailment import EntailmentModel
-from assistant.check.entities import HONORIFICS, Role, asserted_words, negated_words, roles
+from assistant.check.entities import Role, asserted_words, negated_words, roles
 from assistant.check.evidence import ALIGNED, Sentence
 from assistant.check.features import Alignment, Candidate, align, describe
 from assistant.check.learned import VerifierModel, combine, shipped_model
@@ -43,6 +43,7 @@ from assistant.check.slots import (
     same_counted_thing,
     same_entity,
     same_measure,
+    two_full_names,
 )
 from assistant.retrieve import Filters
 from assistant.store.corpus import Corpus
@@ -125,7 +126,7 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
         # a name the passage holds may be what the sentence calls otherwise ("the SDF" for the "Syrian Democratic
         # Forces"), unless the sentence opens with another name before the claim's own words
         swaps = [(ours, theirs) for ours, theirs in name_swaps(claim, sentence.text)
-                 if ours.lower() not in sentence.passage.text.lower() or _two_full_names(ours, theirs)]
+                 if ours.lower() not in sentence.passage.text.lower() or two_full_names(ours, theirs)]
         opening = opening_swap(claim, sentence.text)
         if opening is not None:
             swaps.append(opening)
@@ -218,20 +219,6 @@ def _denied(claim: str, claim_slots: Slots, sentence: str, evidence: Slots) -> s
     if word is None:
         return None
     return f"claim not {word}, source {word}" if claim_slots.negated else f"claim {word}, source not {word}"
-
-
-def _two_full_names(ours: str, theirs: str) -> bool:
-    """Two names of two words or more with no word in common ("Rene Adler" / "Jens Lehmann"): never one thing called
-    two ways, as "the SDF" may be the passage's "Syrian Democratic Forces"; nor an office ("the Prime Minister")."""
-    # "Mr Treadwell" is one word of name
-    a, b = ([w for w in name.lower().split() if w.rstrip(".") not in HONORIFICS] for name in (ours, theirs))
-    return len(a) >= 2 and len(b) >= 2 and not set(a) & set(b) and not (set(a) | set(b)) & _TITLES
-
-
-# An office may stand for its holder ("the Prime Minister" / "Boris Johnson")
-_TITLES = {"president", "prime", "minister", "secretary", "chancellor", "governor", "mayor", "general", "commissioner",
-           "chairman", "chairwoman", "chair", "director", "chief", "executive", "senator", "rep.", "representative",
-           "judge", "justice", "king", "queen", "prince", "princess", "pope", "ceo", "coach", "manager", "leader"}
 
 
 def _mentions(slots: Slots, who: str) -> bool:

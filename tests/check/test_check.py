@@ -9,8 +9,16 @@ from typing import Any
 import pytest
 
 from assistant.check.evidence import Sentence
-from assistant.check.slots import extract, months, name_swaps, quantities, rounds_to, same_amount
-from assistant.check.verify_local import _two_full_names, judge
+from assistant.check.slots import (
+    extract,
+    months,
+    name_swaps,
+    quantities,
+    rounds_to,
+    same_amount,
+    two_full_names,
+)
+from assistant.check.verify_local import judge
 from assistant.types import Passage
 from tests.check.conftest import sources_in
 from tests.fakes.openai_server import FakeOpenAI
@@ -319,8 +327,8 @@ def test_a_full_name_in_another_full_names_place_is_a_swap_though_the_passage_na
     sentence = Sentence(passage=passage, number=1, start=0, end=text.index(" In that"), score=1.0)
     claim = "Robert Enke was understudy to Rene Adler at Euro 2008 and in line to secure the starting place."
     assert judge(claim, extract(claim), sentence).decided_by == "name: claim Rene Adler, source Jens Lehmann"
-    assert not _two_full_names("Prime Minister", "Jens Lehmann")  # an office may stand for its holder
-    assert not _two_full_names("Charlie Russell", "Mr. Treadwell")  # an honorific is no word of the name
+    assert not two_full_names("Prime Minister", "Jens Lehmann")  # an office may stand for its holder
+    assert not two_full_names("Charlie Russell", "Mr. Treadwell")  # an honorific is no word of the name
 
 
 def test_a_day_of_the_month_is_compared_only_with_days() -> None:
