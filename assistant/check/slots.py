@@ -227,10 +227,26 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
+# A span of years: "the 2018–19 season", "2018-2019", "2018/19"; its second half is a year, never a count
+_YEAR_SPAN = re.compile(r"\b(?P<first>(?:19|20)\d{2})\s?[-–—/]\s?(?P<second>\d{2}|(?:19|20)\d{2})\b")
+
+
+def years(text: str) -> set[int]:
+    """The years a text names, both ends of a span included ("2018–19" names 2018 and 2019)."""
+    found = {int(y) for y in re.findall(r"\b(19\d{2}|20\d{2})\b", text)}
+    for span in _YEAR_SPAN.finditer(text):
+        first, second = span.group("first"), span.group("second")
+        found.add(int(first[:2] + second) if len(second) == 2 else int(second))
+    return found
+
+
 def quantities(text: str) -> list[Quantity]:
     found: list[Quantity] = []
+    span_ends = {span.start("second") for span in _YEAR_SPAN.finditer(text)}
     for match in _NUMBER.finditer(text):
         raw = match.group("num")
+        if match.start("num") in span_ends:
+            continue  # "19" in "2018–19": a year, handled as a date
         value = float(raw.replace(",", ""))
         if 1900 <= value <= 2100 and "." not in raw and "," not in raw and not match.group("unit"):
             continue  # a year: handled as a date
@@ -362,7 +378,7 @@ def extract(text: str) -> Slots:
     lowered = text.lower()
     return Slots(
         quantities=quantities(text),
-        years={int(y) for y in re.findall(r"\b(19\d{2}|20\d{2})\b", text)},
+        years=years(text),
         months=months(text),
         names=_names(text),
         negated=bool(_NEGATION.search(text)),

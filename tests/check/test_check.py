@@ -144,6 +144,17 @@ def test_a_year_the_claim_names_is_not_compared_as_a_count() -> None:
     assert judge(counted, extract(counted), evidence).decided_by == "number: claim 3, source 1"
 
 
+def test_a_span_of_years_is_two_years_never_a_count() -> None:
+    # WiCE's training half: "during the 2018–19 academic year" had been contradicted as "number: claim 19, source 2019"
+    evidence = _sentence("Full implementation of the name change will take place over the coming 2018-2019 academic "
+                         "year.")
+    claim = "Full implementation of the name change is taking place during the 2018–19 academic year."
+    assert judge(claim, extract(claim), evidence).relation != "conflict"
+    assert extract(claim).years == {2018, 2019} and not extract(claim).quantities
+    edited = "Full implementation of the name change is taking place during the 2020–21 academic year."
+    assert judge(edited, extract(edited), evidence).decided_by == "date: claim 2020, source 2018"
+
+
 def test_a_hedged_figure_is_the_sentences_figure_at_its_own_precision() -> None:
     # Climate-FEVER's training half: "around 7m" had been contradicted by "7.2 metres"
     evidence = _sentence("The Greenland ice sheet, if melted, would cause sea levels to rise by 7.2 metres.")
