@@ -165,6 +165,8 @@ class Verdict(BaseModel):
     decided_by: str
     citations: list[Citation] = Field(default_factory=list)
     independent_sources: int = 0  # story clusters, not copies
+    # not_enough_evidence: the closest evidence read, for the reader to judge; it backs nothing
+    nearest: list[Citation] = Field(default_factory=list)
 
 
 class CheckResult(BaseModel):

@@ -21,7 +21,7 @@ import numpy as np
 
 from assistant.check.citations import verified
 from assistant.check.claims import looks_english
-from assistant.check.copies import other_copies, says_otherwise
+from assistant.check.copies import edited_twins, other_copies, says_otherwise
 from assistant.check.entailment import EntailmentModel
 from assistant.check.entities import Role, asserted_words, negated_words, roles
 from assistant.check.evidence import ALIGNED, Sentence
@@ -297,9 +297,11 @@ def decide(store: Corpus, assessment: Assessment, model: VerifierModel | None) -
         return verdict
     claim = assessment.alignment.claim
     if label == "not_enough_evidence":
-        return _verdict(store, claim, label, confidence, "An aligned sentence shares the claim's words, but the "
-                        "evidence read as a whole does not carry the claim.",
-                        f"classifier: p(not_enough_evidence) {p:.2f} outweighs {verdict.decided_by}", [])
+        undecided = _verdict(store, claim, label, confidence, "An aligned sentence shares the claim's words, but the "
+                             "evidence read as a whole does not carry the claim.",
+                             f"classifier: p(not_enough_evidence) {p:.2f} outweighs {verdict.decided_by}", [])
+        undecided.nearest = _nearest(store, assessment.judgements)
+        return undecided
     candidates = assessment.alignment.candidates
     if label == "supported":  # quote what holds the claim's figures and names, if anything read as entailing does
         candidates = [c for c in candidates if c.scores.entailment >= max(0.5, c.scores.contradiction)
@@ -375,8 +377,26 @@ def rules_verdict(store: Corpus, assessment: Assessment) -> Verdict:
     rationale = ("No source sentence is about this claim." if not sentences else
                  "Related passages exist, but none states or contradicts the claim's specifics.")
     confidence = 0.5 if sentences else 0.7
-    return _verdict(store, claim, "not_enough_evidence", confidence, rationale, "coverage: no aligned sentence "
-                    "covers the claim" if sentences else "retrieval: nothing relevant", [])
+    undecided = _verdict(store, claim, "not_enough_evidence", confidence, rationale, "coverage: no aligned sentence "
+                         "covers the claim" if sentences else "retrieval: nothing relevant", [])
+    undecided.nearest = _nearest(store, judgements)
+    return undecided
+
+
+NEAREST = 2  # sentences shown with a not_enough_evidence verdict
+
+
+def _nearest(store: Corpus, judgements: Sequence[Judgement]) -> list[Citation]:
+    """The aligned sentences closest to the claim, a sentence that another copy of the story reprints given once:
+    what a reader of a not_enough_evidence verdict should read next (verified as the source's own text, like any
+    quote); they back nothing."""
+    chosen: list[Judgement] = []
+    for j in sorted(judgements, key=lambda j: -j.sentence.score):
+        if not any(j.sentence.text == c.sentence.text or (other_copies(j.sentence.passage, c.sentence.passage)
+                                                         and edited_twins(j.sentence.text, c.sentence.text))
+                   for c in chosen):
+            chosen.append(j)
+    return _citations(store, [(j.sentence.passage, j.sentence.text) for j in chosen[:NEAREST]])
 
 
 def _disagreeing_copies(judgements: Sequence[Judgement]) -> tuple[Judgement, Judgement] | None:
@@ -410,15 +430,20 @@ def _verdict(store: Corpus, claim: str, label: str, confidence: float, rationale
 def _verdict_from(store: Corpus, claim: str, label: str, confidence: float, rationale: str, decided_by: str,
                   quotes: Sequence[tuple[Passage, str]]) -> Verdict:
     """A verdict citing `quotes` (passage, text), each verified against its article's own text."""
+    clusters = {passage.cluster or passage.article_id for passage, _ in quotes}
+    return Verdict(claim=claim, verdict=label, confidence=round(confidence, 3), rationale=rationale,
+                   decided_by=decided_by, citations=_citations(store, quotes), independent_sources=len(clusters))
+
+
+def _citations(store: Corpus, quotes: Sequence[tuple[Passage, str]]) -> list[Citation]:
+    """`quotes` (passage, text) that are their article's own text, as citations; any other is dropped."""
     citations: list[Citation] = []
     for passage, text in quotes:
         article = store.article(passage.article_id)
         citation = verified(passage, text, article.text) if article else None
         if citation is not None:
             citations.append(citation)
-    clusters = {passage.cluster or passage.article_id for passage, _ in quotes}
-    return Verdict(claim=claim, verdict=label, confidence=round(confidence, 3), rationale=rationale,
-                   decided_by=decided_by, citations=citations, independent_sources=len(clusters))
+    return citations
 
 
 def normalise_claim(text: str) -> str:

@@ -87,6 +87,9 @@ def verdict_card(v: Verdict) -> Panel:
     parts.append(Text.from_markup(f"[dim]decided by {escape(v.decided_by)} · "
                                   f"{v.independent_sources} independent source(s)[/]"))
     parts.extend(Text.from_markup(line) for line in footnotes(v.citations))
+    if v.nearest:
+        parts.append(Text("Closest evidence read (it does not settle the claim):", style="dim"))
+        parts.extend(Text.from_markup(line) for line in footnotes(v.nearest))
     title = f"[bold {colour}]{v.verdict}[/] · {v.confidence:.2f}"
     return Panel(Group(*parts), title=title, title_align="left", border_style=colour)
 

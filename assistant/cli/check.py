@@ -148,8 +148,11 @@ def render_check(result: CheckResult) -> None:
                                 for q in v.citations[:2])
             table.add_row(escape(v.claim), verdict, sides, "", "")
             continue
-        quote = v.citations[0] if v.citations else None
-        table.add_row(escape(v.claim), verdict, escape(f"“{quote.quote}”") if quote else "",
+        quote = v.citations[0] if v.citations else (v.nearest[0] if v.nearest else None)
+        shown = escape(f"“{quote.quote}”") if quote else ""
+        if quote is not None and not v.citations:  # the closest evidence read, which settles nothing
+            shown = f"[dim]closest evidence, which does not settle it:[/]\n{shown}"
+        table.add_row(escape(v.claim), verdict, shown,
                       escape(quote.source) if quote else "", (quote.date or "") if quote else "")
     out.print(table)
     for warning in result.warnings:

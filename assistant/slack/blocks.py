@@ -94,6 +94,9 @@ def verdict_block(v: Verdict) -> Block:
             lines.append(f":newspaper: {source_line(citation)}{tail}")  # not _italic_: ids often hold underscores
     else:
         lines.append(escape(v.decided_by or v.rationale or "no quote found in the corpus"))
+        for citation in v.nearest[:1]:  # the closest evidence read, which settles nothing
+            lines.append(f"Closest evidence: “{escape(_one_line(citation.quote))}”")
+            lines.append(f":newspaper: {source_line(citation)}")
     return section(_fit_lines(lines))
 
 

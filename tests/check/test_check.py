@@ -424,6 +424,19 @@ def test_unrelated_claim_has_not_enough_evidence(run_cli: RunCli) -> None:
     assert v["verdict"] == "not_enough_evidence" and v["citations"] == []
 
 
+@pytest.mark.slow  # the real model's alignment: the hashing embedder aligns no sentence with this claim
+@pytest.mark.usefixtures("seeded")
+def test_an_unsettled_claim_shows_the_closest_evidence_read_and_cites_none(run_cli: RunCli,
+                                                                          open_store: OpenStore) -> None:
+    v = only_claim(run_cli, "The coalition plans to withdraw from Syria by next spring.")
+    assert v["verdict"] == "not_enough_evidence" and v["citations"] == []
+    quotes = [c["quote"] for c in v["nearest"]]
+    assert len(quotes) == 2 and any("coalition" in q for q in quotes), v
+    # the two copies of the seed story reprint their opening sentence: it is shown once
+    assert sum("AIN ISSA" in q for q in quotes) == 1
+    assert_verified({"citations": v["nearest"]}, open_store)
+
+
 def test_sources_that_disagree_make_a_claim_disputed(run_cli: RunCli, corpus: Path) -> None:
     (corpus / "a.md").write_text("---\ntitle: Bridge opens\nsource: Daily Planet\ndate: 2024-03-01\n---\n"
                                  "The new Elm Street bridge cost 40 million dollars to build, city officials said.\n"

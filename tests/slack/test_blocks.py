@@ -67,6 +67,13 @@ def test_article_text_cannot_ping_the_channel_or_break_markup() -> None:
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text and "&lt;with&gt; &amp; marks" in text
 
 
+def test_an_unsettled_verdict_names_its_closest_evidence_as_such() -> None:
+    unsettled = Verdict(claim="claim", verdict="not_enough_evidence", confidence=0.5, rationale="",
+                        decided_by="coverage: no aligned sentence covers the claim", nearest=[_citation(1)])
+    text = json.dumps(render_check(CheckResult(engine="local", claims=[unsettled])).blocks)
+    assert "Closest evidence:" in text and "Quote 1" in text and "coverage: no aligned sentence" in text
+
+
 def test_truncate_never_cuts_an_entity_in_half() -> None:
     cut = truncate(escape("&" * 2000), 100)
     assert len(cut) <= 100 and "more characters)" in cut
