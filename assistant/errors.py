@@ -20,6 +20,8 @@ Nothing else reaches a user: the CLI turns any other exception into a one-line "
 
 from __future__ import annotations
 
+import json
+
 
 class FactcheckError(Exception):
     """Base class: `str(error)` is a complete, one-line message for a user."""
@@ -93,3 +95,10 @@ class LLMOutputError(LLMError):
 
 class ReplayMissError(LLMError):
     """The replay engine has no recorded response for this call."""
+
+
+def json_problem(exc: json.JSONDecodeError) -> str:
+    """What is wrong with one line of JSON, and where: "Expecting value at column 1", "Unterminated string starting
+    at column 21" (the json module's own message ends in "at" where a position follows)."""
+    where = f"column {exc.colno}"
+    return f"{exc.msg} {where}" if exc.msg.endswith(" at") else f"{exc.msg} at {where}"

@@ -87,10 +87,12 @@ def check_command(
 def _check_batch(batch: Path, output: Format, settings: Settings, store: Store,
                  check: Callable[[str], CheckResult]) -> None:
     """JSONL (one result per record, as it is done), CSV rows as they are done, or one JSON-LD document. A record
-    that fails, or a line that cannot be read, is an error in its place; the rest of the batch still runs."""
+    that fails, or a line that cannot be read, is an error in its place, named on stderr; the rest of the batch still
+    runs, and the exit code is then 1."""
     table = CsvOut(sys.stdout, CHECK_COLUMNS) if output == "csv" else None
     reviewed: list[CheckResult] = []
     records = batch_records(batch, ("text", "claim"), plain_lines=False)
+    failed = False
     for record in records:
         if record.text is None:  # an unreadable line: named on stderr, an error in its place
             print_error(record.error)
@@ -101,8 +103,8 @@ def _check_batch(batch: Path, output: Format, settings: Settings, store: Store,
                 error = ""
             except FactcheckError as exc:  # one bad record never stops the batch
                 error = str(exc)
-                if output == "claimreview":
-                    err.print(f"[yellow]warning:[/] record {escape(record.id)}: {escape(error)}")
+                print_error(f"{batch}: record {record.id}: {error}")
+        failed = failed or bool(error)
         if error:
             if table is not None:
                 table.write(check_rows(record.id, None, {}, error))
@@ -117,8 +119,8 @@ def _check_batch(batch: Path, output: Format, settings: Settings, store: Store,
             print_json({"id": record.id, **result.model_dump()})
     if output == "claimreview":
         print_json(claim_review_document(reviewed, settings.author, settings.author_url, _urls(store, reviewed)))
-    if any(record.text is None for record in records):
-        raise typer.Exit(1)  # as ingest does: the readable records are done, the unreadable lines were named
+    if failed:
+        raise typer.Exit(1)  # as ingest does: the readable records are done, the bad ones were named
 
 
 def _urls(store: Store, results: Iterable[CheckResult]) -> dict[str, str | None]:

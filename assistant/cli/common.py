@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from assistant.config import Settings, debug_requested, load_settings
-from assistant.errors import FactcheckError
+from assistant.errors import FactcheckError, json_problem
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -96,7 +96,7 @@ def batch_records(path: Path, fields: tuple[str, ...], plain_lines: bool) -> lis
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            records.append(BatchRecord(str(number), None, f"{path}:{number}: malformed JSON ({exc.msg})"))
+            records.append(BatchRecord(str(number), None, f"{path}:{number}: malformed JSON ({json_problem(exc)})"))
             continue
         field = next((f for f in fields if isinstance(record, dict) and isinstance(record.get(f), str)), None)
         if field is None:

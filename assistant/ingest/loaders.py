@@ -22,7 +22,7 @@ from typing import Any
 import frontmatter
 import yaml
 
-from assistant.errors import InputError
+from assistant.errors import InputError, json_problem
 from assistant.ingest.dates import feed_order
 from assistant.ingest.decode import Decoded, decode_text
 from assistant.ingest.html import read_html
@@ -206,7 +206,7 @@ def _load_jsonl(path: Path, decoded: Decoded, field_map: Mapping[str, str]) -> L
             try:
                 yield number, json.loads(line)
             except json.JSONDecodeError as exc:
-                yield number, InputError(str(path), f"malformed JSON ({exc.msg} at column {exc.colno})", number)
+                yield number, InputError(str(path), f"malformed JSON ({json_problem(exc)})", number)
 
     return _collect(path, records(), field_map)
 

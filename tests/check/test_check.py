@@ -518,7 +518,8 @@ def test_batch_mode_answers_each_record_with_its_id(run_cli: RunCli, tmp_path: P
     batch.write_text('{"id": "a", "text": "Airwars says 744 civilians were killed in coalition strikes in June."}\n'
                      '{"id": "b", "text": "   "}\n', encoding="utf-8")
     result = run_cli("check", "--batch", str(batch), "--engine", "local")
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # as in ingest: the good records are done, the bad one is named
+    assert f"{batch}: record b: nothing to check" in result.stderr
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     import json
     first, second = (json.loads(line) for line in lines)

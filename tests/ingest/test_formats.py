@@ -251,3 +251,11 @@ def test_jsonl_lines_end_only_at_newlines(corpus: Path, ingest_ok: Ingest, open_
         by_title = {a.meta.title: a for a in store.articles()}
     assert by_title["A"].text == records[0]["text"] and by_title["A"].origin.endswith("feed.jsonl:1")
     assert by_title["B"].text == records[1]["text"] and by_title["B"].origin.endswith("feed.jsonl:3")
+
+
+def test_a_malformed_json_line_says_what_is_wrong_and_where(corpus: Path, run_cli: RunCli) -> None:
+    (corpus / "feed.jsonl").write_text('{"title": "x", "text": "Unterminated\n{"title": "y"\n', encoding="utf-8")
+    result = run_cli("ingest", corpus, "--json")
+    reasons = [e["reason"] for e in result.json()["errors"]]
+    assert reasons == ["malformed JSON (Unterminated string starting at column 24)",
+                       "malformed JSON (Expecting ',' delimiter at column 14)"]
