@@ -104,6 +104,7 @@ class Quantity:
     unit: str  # normalised unit or the counted noun ("civilians"), "" when unknown
     text: str
     context: frozenset[str] = frozenset()  # stemmed content words around the number: what it counts
+    at: int = field(default=-1, compare=False)  # where `text` starts in the text it was read from (-1: unknown)
 
 
 # Units a figure is measured in: two figures in different ones are not compared, except within a family of
@@ -137,8 +138,10 @@ _EARLIER_FIGURE = re.compile(r"(?:\bcompared (?:with|to)|\bversus|\bvs\.?|\b(?:p
 
 
 def _said_before(quantity: Quantity, text: str, words: re.Pattern[str], reach: int) -> bool:
-    """Whether `words` end just before the figure in `text` (its first mention), within `reach` characters."""
-    at = text.find(quantity.text)
+    """Whether `words` end just before the figure in `text`, within `reach` characters: where it was read, if it was
+    read from this text ("$5m ... compared with $5m a year ago": the second), else its first mention."""
+    read_here = quantity.at >= 0 and text.startswith(quantity.text, quantity.at)
+    at = quantity.at if read_here else text.find(quantity.text)
     return at >= 0 and words.search(text[max(0, at - reach):at]) is not None
 
 
@@ -268,20 +271,22 @@ def quantities(text: str) -> list[Quantity]:
         if (not unit and 0 < value < 120 and value == int(value) and _AGE_AFTER.match(text, match.end("num"))
                 and _AGE_BEFORE.search(text, max(0, match.start() - 60), match.start())):
             unit = "year"  # a person's age set off by commas: "Kevin Ward Jr., 20, who" is "the 20-year-old"
-        found.append(Quantity(value=value, unit=unit, text=match.group(0).strip(),
-                              context=_context(text, match.start(), number_end)))
+        written = match.group(0)
+        found.append(Quantity(value=value, unit=unit, text=written.strip(),
+                              context=_context(text, match.start(), number_end),
+                              at=match.start() + len(written) - len(written.lstrip())))
     for match in _COUNTED_WORD.finditer(text):  # "five stores": spelled-out counts of a noun
         unit = _counted_noun(match.group("after").replace("-", " ", 1).split())
         if unit:
             found.append(Quantity(value=float(_NUMBER_WORDS[match.group("word").lower()]), unit=unit,
                                   text=match.group(0).strip(),
-                                  context=_context(text, match.start(), match.end("word"))))
+                                  context=_context(text, match.start(), match.end("word")), at=match.start()))
     for match in _ONE_SPAN.finditer(text):  # "in just one year": "one" counts only a span of time here
         found.append(Quantity(value=1.0, unit=match.group(1).lower(), text=match.group(0),
-                              context=_context(text, match.start(), match.end())))
+                              context=_context(text, match.start(), match.end()), at=match.start()))
     for match in _FORTNIGHT.finditer(text):  # "a fortnight": one, of a unit that only ever comes as one
         found.append(Quantity(value=1.0, unit="fortnight", text=match.group(0),
-                              context=_context(text, match.start(), match.end())))
+                              context=_context(text, match.start(), match.end()), at=match.start()))
     return found
 
 
@@ -415,6 +420,12 @@ _TITLES = {"president", "prime", "minister", "secretary", "chancellor", "governo
            "judge", "justice", "king", "queen", "prince", "princess", "pope", "ceo", "coach", "manager", "leader"}
 
 
+def _name_words(name: str) -> set[str]:
+    """A name's words, an honorific aside ("Ms Ardern" is "Ardern"), unless it is all there is."""
+    words = set(name.split())
+    return {w for w in words if w.rstrip(".").lower() not in HONORIFICS} or words
+
+
 def two_full_names(ours: str, theirs: str) -> bool:
     """Two names of two words or more with no word in common ("Rene Adler" / "Jens Lehmann"): never one thing called
     two ways, as "the SDF" may be the passage's "Syrian Democratic Forces"; nor an office ("the Prime Minister")."""
@@ -424,8 +435,8 @@ def two_full_names(ours: str, theirs: str) -> bool:
 
 
 def same_entity(a: str, b: str) -> bool:
-    """Loose name match: "Ryan Dillon" = "Dillon", "US" = "U.S.", "Raqqa" ~ "Raqa" (one letter apart)."""
-    words_a, words_b = set(a.split()), set(b.split())
+    """Loose name match: "Ryan Dillon" = "Dillon" = "Mr Dillon", "US" = "U.S.", "Raqqa" ~ "Raqa" (one letter apart)."""
+    words_a, words_b = _name_words(a), _name_words(b)
     if a == b or words_a <= words_b or words_b <= words_a:
         return True
     return len(a) > 4 and len(b) > 4 and _one_edit_apart(a, b)

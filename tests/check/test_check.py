@@ -10,6 +10,7 @@ import pytest
 
 from assistant.check.evidence import Sentence
 from assistant.check.slots import (
+    earlier_figure,
     extract,
     months,
     name_swaps,
@@ -340,6 +341,23 @@ def test_a_full_name_in_another_full_names_place_is_a_swap_though_the_passage_na
     assert judge(claim, extract(claim), sentence).decided_by == "name: claim Rene Adler, source Jens Lehmann"
     assert not two_full_names("Prime Minister", "Jens Lehmann")  # an office may stand for its holder
     assert not two_full_names("Charlie Russell", "Mr. Treadwell")  # an honorific is no word of the name
+
+
+def test_an_honorific_is_no_word_of_the_speakers_name() -> None:
+    # "Ms Ardern said" had been an attribution conflict with "Jacinda Ardern said": "ms" is no word of her name
+    evidence = _sentence("Ms Ardern said the country would reopen its borders in April.")
+    claim = "Jacinda Ardern said the country would reopen its borders in April."
+    assert judge(claim, extract(claim), evidence).relation != "conflict"
+    other = "Grant Robertson said the country would reopen its borders in April."
+    assert judge(other, extract(other), evidence).decided_by == "attribution: claim grant robertson, source ms ardern"
+
+
+def test_a_figure_said_twice_is_read_where_it_stands() -> None:
+    # the words before a figure are read at the mention the figure was read from, not at its first mention
+    text = "The plant made 30 tonnes in May, compared with 30 tonnes in May last year."
+    first, second = [q for q in quantities(text) if q.value == 30]
+    assert (first.at, second.at) == (text.index("30"), text.rindex("30"))
+    assert earlier_figure(second, text) and not earlier_figure(first, text)
 
 
 def test_a_day_of_the_month_is_compared_only_with_days() -> None:
