@@ -311,14 +311,20 @@ def decide(store: Corpus, assessment: Assessment, model: VerifierModel | None) -
         return verdict
     reading = candidate.scores.entailment if label == "supported" else candidate.scores.contradiction
     relation = "entails" if label == "supported" else "contradicts"
+    # never say the quote carries the claim's names or figures when it lacks some: name what it lacks
+    lacking = _lacking(assessment.alignment.slots, candidate.text, claim) if label == "supported" else []
+    unstated = f" The quoted passage does not state: {', '.join(lacking)}." if lacking else ""
     if reading >= 0.5:
-        rationale = ("The quoted evidence states the claim's content, in other words." if label == "supported" else
-                     "The quoted evidence speaks of this but says otherwise.")
+        rationale = ("The quoted evidence states the claim's content, in other words." if label == "supported"
+                     and not lacking else "The model reads the quoted evidence as stating the claim." + unstated
+                     if label == "supported" else "The quoted evidence speaks of this but says otherwise.")
         decided_by = (f"entailment: p {reading:.2f} that the quoted passage {relation} the claim "
                       f"(classifier p({label}) {p:.2f})")
     else:  # the classifier's word rests on coverage, figures and names: say so, not that the model read it
-        rationale = ("The closest evidence carries the claim's words, figures and names, though no passage restates "
-                     "it outright." if label == "supported" else
+        rationale = ("The closest evidence carries the claim's words, figures and names, though no passage "
+                     "restates it outright." if label == "supported" and not lacking else
+                     "The evidence is close to the claim's words, though no passage restates it." + unstated
+                     if label == "supported" else
                      "The closest evidence speaks of this, but its words, figures or names differ from the claim's.")
         decided_by = (f"classifier: p({label}) {p:.2f} from the evidence's coverage, figures and names; the model "
                       f"reads p {reading:.2f} that the quoted passage {relation} the claim")
@@ -331,9 +337,28 @@ _NAME_WORD = re.compile(r"[^\W\d_][\w'’-]{2,}")
 
 def _holds(slots: Slots, text: str) -> bool:
     """Whether a stretch of evidence holds the claim's figures and a word of each of its names."""
+    return not _lacking(slots, text)
+
+
+def _lacking(slots: Slots, text: str, claim: str = "") -> list[str]:
+    """The claim's figures, and names of which no word is there, that a stretch of evidence does not hold, as the
+    claim writes them ("40,000 fighters", "SDF")."""
     evidence, lowered = extract(text), text.lower()
-    figures = all(any(same_amount(q, c) or q.value == c.value for q in evidence.quantities) for c in slots.quantities)
-    return figures and all(any(word.lower() in lowered for word in _NAME_WORD.findall(name)) for name in slots.names)
+    lacking = [_as_written(c.text, _FIGURE_AS_WRITTEN) for c in slots.quantities
+               if not any(same_amount(q, c) or q.value == c.value for q in evidence.quantities)]
+    for name in sorted(slots.names):
+        if not any(word.lower() in lowered for word in _NAME_WORD.findall(name)):
+            at = claim.lower().find(name)
+            lacking.append(claim[at:at + len(name)] if at >= 0 else name)
+    return lacking
+
+
+def _as_written(text: str, pattern: re.Pattern[str]) -> str:
+    found = pattern.match(text)
+    return found.group(0).strip() if found else text
+
+
+_FIGURE_AS_WRITTEN = re.compile(r"[$€£]?\s?[\d.,]+(?:\s?(?:%|per cent|percent|[^\W\d_]+))?")
 
 
 def _strongest(candidates: Sequence[Candidate], label: str) -> Candidate | None:

@@ -123,6 +123,18 @@ def test_classifier_verdicts_quote_the_source_and_say_so(run_cli: RunCli, seeds:
         assert decide(store, unrelated, biased_model("contradicted")).verdict == "not_enough_evidence"
 
 
+@pytest.mark.slow  # the real model's alignment and readings
+@pytest.mark.usefixtures("seeded_data_dir")
+def test_a_supported_verdict_never_says_its_quote_holds_figures_or_names_it_lacks(open_store: OpenStore) -> None:
+    # the model reads "Jones said: 'We know ...'" as entailing a claim that adds a figure the quote never states
+    claim = "The SDF, some 40,000 fighters, are a reliable counter-Daesh partner, Jones said."
+    with open_store() as store:
+        verdict = decide(store, assess(store, claim), biased_model("supported"))
+    assert verdict.verdict == "supported" and "40,000" not in verdict.citations[0].quote
+    assert "states the claim's content" not in verdict.rationale
+    assert "does not state: 40,000 fighters" in verdict.rationale, verdict.rationale
+
+
 def test_name_swaps_need_matching_words_on_both_sides() -> None:
     source = "But Airwars, a London-based collective of journalists and researchers that tracks deaths"
     assert name_swaps("Airwars is a Paris-based collective of journalists and researchers.", source) == [
