@@ -160,9 +160,19 @@ def refers_back(text: str) -> bool:
         return False
     if words[0] in _CONTINUATIONS or lowered.startswith(_ASIDES):
         return True
-    if any(w in _ANAPHORA for w in words):
+    if any(_pronoun(match, text) for match in _WORD_AS_WRITTEN.finditer(text)):
         return True
     return not names(text) and len(content_terms(text) - _WEAK) < 2
+
+
+_WORD_AS_WRITTEN = re.compile(r"[A-Za-z']+")
+
+
+def _pronoun(word: re.Match[str], text: str) -> bool:
+    """Whether a word is a pronoun pointing back: "she" is, but not "She" inside a title ("the She Builds Quick
+    Machines video"), a capital there being the title's, not the sentence's."""
+    return (word.group(0).lower() in _ANAPHORA
+            and (word.group(0).islower() or not text[:word.start()].strip(" \"'“‘(")))
 
 
 def local_rewrite(text: str, turns: list[Turn]) -> str:

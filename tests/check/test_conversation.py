@@ -23,6 +23,7 @@ def test_names_keep_their_spelling_and_order_and_drop_question_words() -> None:
     ("Where did he say it?", True), ("when was that?", True), ("and what did Airwars say?", True),
     ("What about the coalition?", True), ("How many?", True),
     ("Who is Ryan Dillon?", False), ("How many civilians were killed?", False),
+    ("She said what?", True), ("Who directed the She Builds Quick Machines video?", False),  # a title's "She"
 ])
 def test_what_refers_back(text: str, expected: bool) -> None:
     assert refers_back(text) is expected
