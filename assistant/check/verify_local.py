@@ -160,11 +160,14 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
                           for c in claim_slots.quantities)
     # A claim's superlative or absolute ("largest", "only", "never") must be in the sentence itself.
     absolutes_covered = _absolutes(claim) <= _absolutes(sentence.text)
+    # the claim's dates must be the sentence's own: "kicks off in September" is not "kicks off in August" beside
+    # an "October" both name
+    dates_covered = claim_slots.years <= evidence.years and claim_slots.months <= evidence.months
     if (support_coverage >= SUPPORT_COVERAGE and absolutes_covered and names_covered and numbers_covered
-            and not other_speaker and not contradicts and claim_slots.negated == evidence.negated):
+            and dates_covered and not other_speaker and not contradicts and claim_slots.negated == evidence.negated):
         where = "the sentence" if names_in_sentence else "the sentence and its passage"
-        return result("support", f"coverage: {support_coverage:.2f} of the claim's terms, its numbers and names "
-                                 f"found in {where}")
+        return result("support", f"coverage: {support_coverage:.2f} of the claim's terms, its numbers, dates and "
+                                 f"names found in {where}")
     return result("neutral", "")
 
 

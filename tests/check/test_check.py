@@ -156,6 +156,17 @@ def test_a_span_of_years_is_two_years_never_a_count() -> None:
     assert judge(edited, extract(edited), evidence).decided_by == "date: claim 2020, source 2018"
 
 
+def test_a_rule_support_needs_the_claims_dates_in_the_sentence() -> None:
+    # a wheel user's check of an MTV page: "kicks off in September" had been supported by "kicks off in August",
+    # the sentence's "October" matching the claim's other month
+    evidence = _sentence("\"We'll be closing out the shows, as far as we know,\" Velvet guitarist Slash said with a "
+                         "gravelly laugh, adding that the trek, which kicks off in August, will run through October.")
+    claim = "Slash said the trek kicks off in September and will run through October."
+    assert judge(claim, extract(claim), evidence).relation != "support"
+    right = "Slash said the trek kicks off in August and will run through October."
+    assert judge(right, extract(right), evidence).relation == "support"
+
+
 def test_a_hedged_figure_is_the_sentences_figure_at_its_own_precision() -> None:
     # Climate-FEVER's training half: "around 7m" had been contradicted by "7.2 metres"
     evidence = _sentence("The Greenland ice sheet, if melted, would cause sea levels to rise by 7.2 metres.")
