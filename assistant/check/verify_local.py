@@ -142,10 +142,14 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
             return result("conflict", f"negation: {denied}")
     if max(coverage, support_coverage) >= CONFLICT_COVERAGE:
         for ours, theirs in ((claim_slots.years, evidence.years), (claim_slots.months, evidence.months)):
-            # the claim's date stated in other evidence: this sentence's date is that of something else
-            # ("outlawed in 1972" beside "reinstated in 1988")
-            if ours and theirs and not ours & theirs and not ours & dates_stated and not other_speaker:
-                return result("conflict", f"date: claim {str(min(ours)).title()}, source {str(min(theirs)).title()}")
+            # a claim's date that no aligned sentence states, where this one states another: "kicks off in
+            # September ... through October" against "kicks off in August, will run through October"; a date the
+            # claim's other evidence states is not contradicted here, where it dates something else ("outlawed in
+            # 1972" beside "reinstated in 1988")
+            unstated, others = ours - theirs - dates_stated, theirs - ours
+            if unstated and others and not other_speaker:
+                return result("conflict", f"date: claim {str(min(unstated)).title()}, "
+                                          f"source {str(min(others)).title()}")
         flipped = antonym_pairs(claim_slots, evidence)
         if flipped and coverage >= 0.6:
             return result("conflict", f"antonym: claim {flipped[0][0]}, source {flipped[0][1]}")

@@ -165,6 +165,10 @@ def test_a_rule_support_needs_the_claims_dates_in_the_sentence() -> None:
     assert judge(claim, extract(claim), evidence).relation != "support"
     right = "Slash said the trek kicks off in August and will run through October."
     assert judge(right, extract(right), evidence).relation == "support"
+    # run D2: a date of the claim that no aligned sentence states, where the sentence states another
+    assert judge(claim, extract(claim), evidence).decided_by == "date: claim September, source August"
+    stated = frozenset({"september", "october", "august"})  # the claim's September dates another sentence's event
+    assert judge(claim, extract(claim), evidence, dates_stated=stated).relation != "conflict"
 
 
 def test_a_hedged_figure_is_the_sentences_figure_at_its_own_precision() -> None:
