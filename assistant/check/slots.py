@@ -530,3 +530,25 @@ def same_name(ours: list[str], theirs: list[str]) -> bool:
     if min(len(joined_a), len(joined_b)) >= 4 and _one_edit_apart(joined_a, joined_b):  # "Raqa" / "Raqqa"
         return True
     return len(a) == len(b) and all(x.startswith(y) or y.startswith(x) for x, y in zip(a, b, strict=True))
+
+
+# Roles written before a name ("with director Dean Karr", "coach Bill Belichick", "Prime Minister Theresa May")
+_ROLES = ("director|producer|coach|manager|chairman|chairwoman|chair|president|minister|secretary|spokesman|"
+          "spokeswoman|spokesperson|captain|editor|author|singer|guitarist|drummer|bassist|governor|mayor|senator|"
+          "judge|ceo|founder|leader|commander|general|host|presenter|conductor|striker|goalkeeper|midfielder")
+_ROLE_NAME = re.compile(rf"\b(?P<role>(?i:{_ROLES}))\s+(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){{0,2}})")
+
+
+def _role_names(text: str) -> list[tuple[str, str]]:
+    """(role, name) pairs: "director Dean Karr", "Prime Minister Theresa May" (the role's case aside)."""
+    return [(m.group("role").lower(), m.group("name").rstrip(".")) for m in _ROLE_NAME.finditer(text)]
+
+
+def role_swaps(claim: str, evidence: str) -> list[tuple[str, str]]:
+    """(claim name, evidence name) where both give one role to different people: "with director Brendan O'Brien"
+    against "with director Dean Karr" (names sharing no word, the claim's name nowhere in the evidence)."""
+    lowered = evidence.lower()
+    theirs = _role_names(evidence)
+    return [(ours, name) for role, ours in _role_names(claim) if ours.lower() not in lowered
+            for other_role, name in theirs
+            if other_role == role and not {w.lower() for w in ours.split()} & {w.lower() for w in name.split()}]

@@ -38,6 +38,7 @@ from assistant.check.slots import (
     name_covers,
     name_swaps,
     opening_swap,
+    role_swaps,
     rounds_to,
     same_amount,
     same_counted_thing,
@@ -130,6 +131,7 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
         opening = opening_swap(claim, sentence.text)
         if opening is not None:
             swaps.append(opening)
+        swaps += role_swaps(claim, sentence.text)  # "with director Brendan O'Brien" / "with director Dean Karr"
         if swaps and not other_speaker:
             return result("conflict", f"name: claim {swaps[0][0]}, source {swaps[0][1]}")
         reversal = _reversed_roles(claim, sentence.text) if len(claim_slots.names) >= 2 else None

@@ -15,6 +15,7 @@ from assistant.check.slots import (
     months,
     name_swaps,
     quantities,
+    role_swaps,
     rounds_to,
     same_amount,
     two_full_names,
@@ -169,6 +170,18 @@ def test_a_rule_support_needs_the_claims_dates_in_the_sentence() -> None:
     assert judge(claim, extract(claim), evidence).decided_by == "date: claim September, source August"
     stated = frozenset({"september", "october", "august"})  # the claim's September dates another sentence's event
     assert judge(claim, extract(claim), evidence, dates_stated=stated).relation != "conflict"
+
+
+def test_one_role_given_to_two_people_is_a_name_conflict() -> None:
+    # a wheel user's check of an MTV page: "with director Brendan O'Brien" (the album's producer, named elsewhere in
+    # the passage) had been supported by the sentence naming director Dean Karr
+    evidence = _sentence("Velvet Revolver recently shot a video for Libertad's first single, \"She Builds Quick "
+                         "Machines,\" with director Dean Karr (Marilyn Manson, Deftones).")
+    claim = "Velvet Revolver shot the video for She Builds Quick Machines with director Brendan O'Brien."
+    assert judge(claim, extract(claim), evidence).decided_by == "name: claim Brendan O'Brien, source Dean Karr"
+    right = "Velvet Revolver shot the video for She Builds Quick Machines with director Dean Karr."
+    assert judge(right, extract(right), evidence).relation != "conflict"
+    assert role_swaps("Coach Bill Belichick praised him.", "Belichick praised him, coach Bill Belichick said.") == []
 
 
 def test_a_hedged_figure_is_the_sentences_figure_at_its_own_precision() -> None:
