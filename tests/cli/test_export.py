@@ -60,7 +60,7 @@ def test_claimreview_for_a_batch_is_one_document(run_cli: RunCli, tmp_path: Path
     batch.write_text(json.dumps({"id": "a", "text": AIRWARS}) + "\n" + json.dumps({"id": "b", "text": "  "}) + "\n"
                      + json.dumps({"id": "c", "text": MAYOR}) + "\n", encoding="utf-8")
     result = run_cli("check", "--batch", str(batch), "--engine", "local", "--format", "claimreview")
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # the empty record is named; the others are reviewed
     assert [r["claimReviewed"] for r in reviews(json.loads(result.stdout))] == [AIRWARS, MAYOR]
     assert "record b" in result.stderr and "empty" in result.stderr
 
@@ -69,8 +69,9 @@ def test_check_batch_csv_has_one_row_per_claim(run_cli: RunCli, tmp_path: Path) 
     batch = tmp_path / "claims.jsonl"
     batch.write_text(json.dumps({"id": "a", "text": f"{AIRWARS} {MAYOR}"}) + "\n"
                      + json.dumps({"id": "b", "text": ""}) + "\n", encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(run_ok(run_cli, "check", "--batch", str(batch), "--engine", "local",
-                                                  "--format", "csv"))))
+    result = run_cli("check", "--batch", str(batch), "--engine", "local", "--format", "csv")
+    assert result.exit_code == 1 and "record b: nothing to check" in result.stderr  # named; the rest is done
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["id"], r["claim"], r["verdict"]) for r in rows] == [
         ("a", AIRWARS, "supported"), ("a", MAYOR, "not_enough_evidence"), ("b", "", "")]
     assert "744" in rows[0]["quote"] and rows[0]["citations"] == "1" and rows[0]["date"] == "2017-07-24"
