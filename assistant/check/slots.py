@@ -429,9 +429,8 @@ def _name_words(name: str) -> set[str]:
 def two_full_names(ours: str, theirs: str) -> bool:
     """Two names of two words or more with no word in common ("Rene Adler" / "Jens Lehmann"): never one thing called
     two ways, as "the SDF" may be the passage's "Syrian Democratic Forces"; nor an office ("the Prime Minister")."""
-    # "Mr Treadwell" is one word of name
-    a, b = ([w for w in name.lower().split() if w.rstrip(".") not in HONORIFICS] for name in (ours, theirs))
-    return len(a) >= 2 and len(b) >= 2 and not set(a) & set(b) and not (set(a) | set(b)) & _TITLES
+    a, b = _name_words(ours.lower()), _name_words(theirs.lower())  # "Mr Treadwell" is one word of name
+    return len(a) >= 2 and len(b) >= 2 and not a & b and not (a | b) & _TITLES
 
 
 def same_entity(a: str, b: str) -> bool:

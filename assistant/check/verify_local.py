@@ -306,11 +306,10 @@ def decide(store: Corpus, assessment: Assessment, model: VerifierModel | None) -
         return verdict
     claim = assessment.alignment.claim
     if label == "not_enough_evidence":
-        undecided = _verdict(store, claim, label, confidence, "An aligned sentence shares the claim's words, but the "
-                             "evidence read as a whole does not carry the claim.",
-                             f"classifier: p(not_enough_evidence) {p:.2f} outweighs {verdict.decided_by}", [])
-        undecided.nearest = _nearest(store, assessment.judgements)
-        return undecided
+        return _unsettled(store, claim, confidence, "An aligned sentence shares the claim's words, but the evidence "
+                          "read as a whole does not carry the claim.",
+                          f"classifier: p(not_enough_evidence) {p:.2f} outweighs {verdict.decided_by}",
+                          assessment.judgements)
     candidates = assessment.alignment.candidates
     if label == "supported":  # quote what holds the claim's figures and names, if anything read as entailing does
         candidates = [c for c in candidates if c.scores.entailment >= max(0.5, c.scores.contradiction)
@@ -320,25 +319,30 @@ def decide(store: Corpus, assessment: Assessment, model: VerifierModel | None) -
         return verdict
     reading = candidate.scores.entailment if label == "supported" else candidate.scores.contradiction
     relation = "entails" if label == "supported" else "contradicts"
-    # never say the quote carries the claim's names or figures when it lacks some: name what it lacks
-    lacking = _lacking(assessment.alignment.slots, candidate.text, claim) if label == "supported" else []
-    unstated = f" The quoted passage does not state: {', '.join(lacking)}." if lacking else ""
     if reading >= 0.5:
-        rationale = ("The quoted evidence states the claim's content, in other words." if label == "supported"
-                     and not lacking else "The model reads the quoted evidence as stating the claim." + unstated
-                     if label == "supported" else "The quoted evidence speaks of this but says otherwise.")
         decided_by = (f"entailment: p {reading:.2f} that the quoted passage {relation} the claim "
                       f"(classifier p({label}) {p:.2f})")
     else:  # the classifier's word rests on coverage, figures and names: say so, not that the model read it
-        rationale = ("The closest evidence carries the claim's words, figures and names, though no passage "
-                     "restates it outright." if label == "supported" and not lacking else
-                     "The evidence is close to the claim's words, though no passage restates it." + unstated
-                     if label == "supported" else
-                     "The closest evidence speaks of this, but its words, figures or names differ from the claim's.")
         decided_by = (f"classifier: p({label}) {p:.2f} from the evidence's coverage, figures and names; the model "
                       f"reads p {reading:.2f} that the quoted passage {relation} the claim")
-    return _verdict_from(store, claim, label, confidence, rationale, decided_by,
+    lacking = _lacking(assessment.alignment.slots, candidate.text, claim) if label == "supported" else []
+    return _verdict_from(store, claim, label, confidence, _rationale(label, reading >= 0.5, lacking), decided_by,
                          [(candidate.sentence.passage, candidate.text)])
+
+
+def _rationale(label: str, model_read: bool, lacking: list[str]) -> str:
+    """Why the classifier's verdict stands, never saying the quote carries the claim's names or figures when it
+    lacks some (`lacking`: those it does not state) nor that the model read what it did not (`model_read`)."""
+    if label != "supported":
+        return ("The quoted evidence speaks of this but says otherwise." if model_read else
+                "The closest evidence speaks of this, but its words, figures or names differ from the claim's.")
+    unstated = f" The quoted passage does not state: {', '.join(lacking)}." if lacking else ""
+    if model_read:
+        return ("The model reads the quoted evidence as stating the claim." + unstated if lacking else
+                "The quoted evidence states the claim's content, in other words.")
+    return ("The evidence is close to the claim's words, though no passage restates it." + unstated if lacking else
+            "The closest evidence carries the claim's words, figures and names, though no passage restates it "
+            "outright.")
 
 
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’-]{2,}")
@@ -353,7 +357,7 @@ def _lacking(slots: Slots, text: str, claim: str = "") -> list[str]:
     """The claim's figures, and names of which no word is there, that a stretch of evidence does not hold, as the
     claim writes them ("40,000 fighters", "SDF")."""
     evidence, lowered = extract(text), text.lower()
-    lacking = [_as_written(c.text, _FIGURE_AS_WRITTEN) for c in slots.quantities
+    lacking = [_figure_as_written(c.text) for c in slots.quantities
                if not any(same_amount(q, c) or q.value == c.value for q in evidence.quantities)]
     for name in sorted(slots.names):
         if not any(word.lower() in lowered for word in _NAME_WORD.findall(name)):
@@ -362,8 +366,9 @@ def _lacking(slots: Slots, text: str, claim: str = "") -> list[str]:
     return lacking
 
 
-def _as_written(text: str, pattern: re.Pattern[str]) -> str:
-    found = pattern.match(text)
+def _figure_as_written(text: str) -> str:
+    """A figure's number and the word it counts, as written ("40,000 fighters around Raqqa" -> "40,000 fighters")."""
+    found = _FIGURE_AS_WRITTEN.match(text)
     return found.group(0).strip() if found else text
 
 
@@ -411,13 +416,19 @@ def rules_verdict(store: Corpus, assessment: Assessment) -> Verdict:
     rationale = ("No source sentence is about this claim." if not sentences else
                  "Related passages exist, but none states or contradicts the claim's specifics.")
     confidence = 0.5 if sentences else 0.7
-    undecided = _verdict(store, claim, "not_enough_evidence", confidence, rationale, "coverage: no aligned sentence "
-                         "covers the claim" if sentences else "retrieval: nothing relevant", [])
-    undecided.nearest = _nearest(store, judgements)
-    return undecided
+    return _unsettled(store, claim, confidence, rationale, "coverage: no aligned sentence covers the claim"
+                      if sentences else "retrieval: nothing relevant", judgements)
 
 
 NEAREST = 2  # sentences shown with a not_enough_evidence verdict
+
+
+def _unsettled(store: Corpus, claim: str, confidence: float, rationale: str, decided_by: str,
+               judgements: Sequence[Judgement]) -> Verdict:
+    """A not_enough_evidence verdict: no quote backs it, and the closest evidence read is shown under `nearest`."""
+    verdict = _verdict(store, claim, "not_enough_evidence", confidence, rationale, decided_by, [])
+    verdict.nearest = _nearest(store, judgements)
+    return verdict
 
 
 def _nearest(store: Corpus, judgements: Sequence[Judgement]) -> list[Citation]:
