@@ -65,6 +65,7 @@ def eval_command(
     unknown = [n for n in names if n not in known and n not in DATASET_SUITES]
     if unknown:
         fail(f"unknown suite {unknown[0]!r}; available: {', '.join([*known, *DATASET_SUITES])}")
+    _refuse_inapplicable(suite or [], known, chosen)
     if require_datasets:
         _require_datasets([n for n in names if n in DATASET_SUITES and chosen in DATASET_SUITES[n][0]])
     runtime = Runtime(settings, engine=chosen)
@@ -114,8 +115,8 @@ def _find_suites(explicit: Path | None, only_datasets: bool) -> dict[str, Path]:
         return {}  # dataset suites are built at run time and need no suite files
     if explicit is not None:
         fail(f"--suites {explicit}: no such folder")
-    fail(f"no eval suites: {directory} is not a folder; run from a project folder with evals/suites, "
-         "or pass --suites DIR")
+    fail(f"no eval suites: {directory} is not a folder; run from a project folder with evals/suites, pass "
+         "--suites DIR, or name a dataset suite (e.g. --engine local --suite newsroom-local)")
 
 
 def _project_fixtures(settings: Settings, project: Path) -> Settings:
@@ -123,6 +124,15 @@ def _project_fixtures(settings: Settings, project: Path) -> Settings:
     if "fixtures_dir" in settings.model_fields_set or not (project / "evals").is_dir():
         return settings
     return settings.model_copy(update={"fixtures_dir": project / "evals" / "fixtures"})
+
+
+def _refuse_inapplicable(named: list[str], known: dict[str, Path], engine: str) -> None:
+    """One line when a suite asked for by name does not run with the engine: skipping it would print an empty
+    report that passes."""
+    for name in named:
+        engines = DATASET_SUITES[name][0] if name in DATASET_SUITES else load_suite(known[name]).engines
+        if engine not in engines:
+            fail(f"suite {name} does not run with the {engine} engine; choose --engine {' or '.join(engines)}")
 
 
 def _require_datasets(names: list[str]) -> None:

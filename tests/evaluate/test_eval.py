@@ -94,3 +94,11 @@ def test_a_prompt_changed_without_re_recording_fails_with_the_reason(run_cli: Ru
 def test_unknown_suite_is_a_usage_error(run_cli: RunCli) -> None:
     result = run_cli("eval", "--suite", "nope")
     assert result.exit_code == 1 and "unknown suite 'nope'" in result.stderr
+
+
+def test_a_suite_named_for_another_engine_is_refused_not_skipped(run_cli: RunCli) -> None:
+    # a wheel user's `factcheck eval --suite newsroom-test5-local` printed an empty table and exited 0 (replay is the
+    # default engine and that suite runs with the local engine only)
+    result = run_cli("eval", "--suite", "newsroom-test5-local")
+    assert result.exit_code == 1
+    assert "suite newsroom-test5-local does not run with the replay engine; choose --engine local" in result.stderr
