@@ -32,7 +32,7 @@ from assistant.check.entailment import EntailmentModel, shipped_model
 from assistant.check.evidence import Sentence
 from assistant.check.features import restates
 from assistant.check.slots import Slots, extract
-from assistant.check.verify_local import judge
+from assistant.check.verify_local import figure_conflict, judge
 from assistant.store.corpus import Corpus
 from assistant.text import sentence_spans
 from assistant.types import Article, Citation, Passage
@@ -230,7 +230,7 @@ def _conflict(a: _Statement, b: _Statement, contradiction: tuple[float, float], 
     named = judge(text_a, slots_a, b.sentence)
     slot = named.decided_by if named.relation == "conflict" else ""
     if max(contradiction) < NAMED_CONTRADICTION and not (
-            slot.startswith("number") and agreement < AGREES and _other_figures(slots_a, extract(text_b))):
+            figure_conflict(slot) and agreement < AGREES and _other_figures(slots_a, extract(text_b))):
         return None
     if not slot and (min(contradiction) < CONTRADICTION
                      or (restates(text_a, text_b, RESTYLED) and restates(text_b, text_a, RESTYLED))):

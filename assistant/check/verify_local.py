@@ -28,6 +28,7 @@ from assistant.check.evidence import ALIGNED, Sentence
 from assistant.check.features import Alignment, Candidate, align, describe
 from assistant.check.learned import VerifierModel, combine, shipped_model
 from assistant.check.slots import (
+    DAY_OF_MONTH,
     Quantity,
     Slots,
     antonym_pairs,
@@ -74,6 +75,14 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}".replace(",", "") if value == int(value) else f"{value:g}"
 
 
+_DAY_CONFLICT = "date: claim day"
+
+
+def figure_conflict(decided_by: str) -> bool:
+    """Whether a rule's conflict is between two figures of one measure (a day of the month included)."""
+    return decided_by.startswith(("number:", _DAY_CONFLICT))
+
+
 def _amount(quantity: Quantity) -> str:
     """A figure as a conflict names it: with its unit where it was converted ("2 weeks"), else its value alone."""
     if not convertible(quantity):
@@ -118,6 +127,9 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
             same = same or (hedged(quantity, claim) and any(rounds_to(q, quantity) for q in rivals))
             if rivals and not same and not other_speaker:
                 nearest = min(rivals, key=lambda q: abs(q.value - quantity.value))  # the figure a reader compares
+                if quantity.unit == DAY_OF_MONTH:  # "on May 7" / "on May 17": a date, named as one
+                    return result("conflict", f"{_DAY_CONFLICT} {_fmt(quantity.value)} of the month, "
+                                              f"source day {_fmt(nearest.value)}")
                 return result("conflict", f"number: claim {_amount(quantity)}, source {_amount(nearest)}")
     if coverage >= CONFLICT_COVERAGE:
         matched_numbers = bool(claim_slots.quantities) and all(
@@ -265,7 +277,7 @@ def assess(store: Corpus, claim: str, filters: Filters | None = None, k: int = 1
     features = describe(alignment, rule_support=any(j.relation == "support" for j in judgements),
                         rule_conflict=bool(conflicts),
                         attribution_conflict=any(c.startswith("attribution") for c in conflicts),
-                        quantity_conflict=any(c.startswith("number") for c in conflicts))
+                        quantity_conflict=any(figure_conflict(c) for c in conflicts))
     return Assessment(alignment, judgements, features, any(c.startswith(FIRM_CONFLICT) for c in conflicts))
 
 

@@ -20,7 +20,7 @@ from assistant.check.slots import (
     same_amount,
     two_full_names,
 )
-from assistant.check.verify_local import judge
+from assistant.check.verify_local import figure_conflict, judge
 from assistant.types import Passage
 from tests.check.conftest import sources_in
 from tests.fakes.openai_server import FakeOpenAI
@@ -395,7 +395,9 @@ def test_a_day_of_the_month_is_compared_only_with_days() -> None:
     assert [(q.value, q.unit) for q in quantities("on Sept. 30, the 7th of May, after 30 days")] == [
         (30.0, "day of the month"), (7.0, "day of the month"), (30.0, "day")]
     seventeenth = "Canadian naturalist Charlie Russell died in Calgary on May 17."
-    assert judge(seventeenth, extract(seventeenth), died).decided_by == "number: claim 17, source 7"
+    named = judge(seventeenth, extract(seventeenth), died).decided_by
+    assert named == "date: claim day 17 of the month, source day 7"  # the audit had listed it as a "number" conflict
+    assert figure_conflict(named) and figure_conflict("number: claim 5, source 6") and not figure_conflict("date: a")
 
 
 def test_hyphenated_figures_and_a_fortnight_are_read_with_their_unit() -> None:
