@@ -46,7 +46,17 @@ def locate(quote: str, text: str) -> tuple[int, int] | None:
     found = haystack.find(wanted)
     if found < 0:
         return None
-    return index[found], index[found + len(wanted) - 1] + 1
+    start, end = index[found], index[found + len(wanted) - 1] + 1
+    # the quote marks the quote opened or closed with, where the text has them too ("book is 'Day of Doom.'")
+    given = quote.strip()
+    while start > 0 and given[:1] in _MARKS and text[start - 1] in _MARKS:
+        start -= 1
+    while end < len(text) and given[-1:] in _MARKS and text[end] in _MARKS:
+        end += 1
+    return start, end
+
+
+_MARKS = "\"'“”‘’"
 
 
 def verified(passage: Passage, quote: str, article_text: str) -> Citation | None:

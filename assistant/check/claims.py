@@ -1,7 +1,8 @@
 """Split a claim or a whole draft into atomic, check-worthy claims.
 
 A claim is a declarative sentence (or a semicolon-separated clause of one) with some content to check.
-Questions, first-person opinions, calls to action and boilerplate are skipped: there is nothing to verify.
+Questions, first-person opinions, calls to action, a stance with no figure ("Frankly, ...") and boilerplate are
+skipped: there is nothing to verify. Other judgements ("It is a low-risk move") are checked like any claim.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from assistant.text import sentence_spans
 MAX_CLAIMS = 200  # a 1 MB draft is checked in bounded time; the rest is reported as skipped
 _OPINION = re.compile(r"^\s*(?:i|we)\s+(?:think|believe|feel|hope|guess|suppose)\b|\b(?:in my opinion|"
                       r"should|ought to|must be|i think|we think)\b", re.IGNORECASE)
+# A stance opening a sentence with no figure in it is the writer's view ("Frankly, the idea is thrilling."); with a
+# figure it still states one ("Sadly, 12 people died.").
+_STANCE = re.compile(r"^\s*(?:frankly|honestly|arguably|personally|admittedly|clearly|obviously|surely|"
+                     r"undoubtedly|to be fair|in fairness)\b,?", re.IGNORECASE)
 _BOILERPLATE = re.compile(r"^\s*(?:read more|click here|subscribe|sign up|share this|follow us|advertisement|"
                           r"all rights reserved|copyright|photo:|image:)", re.IGNORECASE)
 
@@ -46,7 +51,8 @@ def is_check_worthy(sentence: str) -> bool:
     text = sentence.strip()
     if len(re.findall(r"[^\W_]+", text)) < 4 or text.endswith("?"):
         return False
-    return not (_OPINION.search(text) or _BOILERPLATE.match(text))
+    return not (_OPINION.search(text) or _BOILERPLATE.match(text)
+                or (_STANCE.match(text) and not re.search(r"\d", text)))
 
 
 def split_claims(text: str) -> tuple[list[str], int]:

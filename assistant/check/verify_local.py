@@ -349,9 +349,9 @@ def _rationale(label: str, model_read: bool, lacking: list[str]) -> str:
         return ("The quoted evidence speaks of this but says otherwise." if model_read else
                 "The closest evidence speaks of this, but its words, figures or names differ from the claim's.")
     unstated = f" The quoted passage does not state: {', '.join(lacking)}." if lacking else ""
-    if model_read:
-        return ("The model reads the quoted evidence as stating the claim." + unstated if lacking else
-                "The quoted evidence states the claim's content, in other words.")
+    if model_read:  # the model's reading, said as one: it takes edited figures and names for paraphrases too
+        return ("The model reads the quoted evidence as stating the claim" + (", in other words." if not lacking
+                                                                              else "." + unstated))
     return ("The evidence is close to the claim's words, though no passage restates it." + unstated if lacking else
             "The closest evidence carries the claim's words, figures and names, though no passage restates it "
             "outright.")
@@ -366,16 +366,25 @@ def _holds(slots: Slots, text: str) -> bool:
 
 
 def _lacking(slots: Slots, text: str, claim: str = "") -> list[str]:
-    """The claim's figures, and names of which no word is there, that a stretch of evidence does not hold, as the
-    claim writes them ("40,000 fighters", "SDF")."""
+    """The claim's figures, years, and names of which no word is there, that a stretch of evidence does not hold, as
+    the claim writes them ("40,000 fighters", "SDF", "2015"). Only what is surely the claim's own: no figure inside
+    a word ("Mp3") and no lone capitalised word opening the claim ("Venture firm ...", "Students can ...")."""
     evidence, lowered = extract(text), text.lower()
     lacking = [_figure_as_written(c.text) for c in slots.quantities
-               if not any(same_amount(q, c) or q.value == c.value for q in evidence.quantities)]
+               if c.value not in slots.years and not (claim and c.at > 0 and claim[c.at - 1].isalpha())
+               and not any(same_amount(q, c) or q.value == c.value for q in evidence.quantities)]
+    lacking += [str(year) for year in sorted(slots.years - evidence.years)]
     for name in sorted(slots.names):
-        if not any(word.lower() in lowered for word in _NAME_WORD.findall(name)):
+        if claim and " " not in name and claim.lower().startswith(name):
+            continue
+        words = [_POSSESSIVE.sub("", word) for word in _NAME_WORD.findall(name)] or [name]
+        if not any(word.lower() in lowered for word in words):
             at = claim.lower().find(name)
             lacking.append(claim[at:at + len(name)] if at >= 0 else name)
     return lacking
+
+
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 def _figure_as_written(text: str) -> str:
@@ -384,7 +393,7 @@ def _figure_as_written(text: str) -> str:
     return found.group(0).strip() if found else text
 
 
-_FIGURE_AS_WRITTEN = re.compile(r"[$€£]?\s?[\d.,]+(?:\s?(?:%|per cent|percent|[^\W\d_]+))?")
+_FIGURE_AS_WRITTEN = re.compile(r"[$€£]?\s?[\d.,]+(?:\s?(?:%|per cent|percent|[ap]\.m\.|[^\W\d_]+))?")
 
 
 def _strongest(candidates: Sequence[Candidate], label: str) -> Candidate | None:
@@ -424,9 +433,10 @@ def rules_verdict(store: Corpus, assessment: Assessment) -> Verdict:
         chosen = _one_per_cluster(supports)
         best = supports[0]
         return _verdict(store, claim, "supported", min(0.95, 0.4 + best.sentence.score / 2),
-                        "An aligned source sentence states the claim's content.", best.decided_by, chosen)
+                        "An aligned source sentence carries most of the claim's words and all its figures, dates "
+                        "and names.", best.decided_by, chosen)
     rationale = ("No source sentence is about this claim." if not sentences else
-                 "Related passages exist, but none states or contradicts the claim's specifics.")
+                 "Related passages exist, but the engine found none that states or contradicts the claim.")
     confidence = 0.5 if sentences else 0.7
     return _unsettled(store, claim, confidence, rationale, "coverage: no aligned sentence covers the claim"
                       if sentences else "retrieval: nothing relevant", judgements)

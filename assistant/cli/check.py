@@ -77,7 +77,8 @@ def check_command(
     if output == "json":
         print_json(result.model_dump())
     elif output == "claimreview":
-        print_json(claim_review_document([result], settings.author, settings.author_url, _urls(store, [result])))
+        print_json(claim_review_document([(None, result)], settings.author, settings.author_url,
+                                         _urls(store, [result])))
     elif output == "csv":
         CsvOut(sys.stdout, CHECK_COLUMNS).write(check_rows("1", result, _urls(store, [result])))
     else:
@@ -90,7 +91,7 @@ def _check_batch(batch: Path, output: Format, settings: Settings, store: Store,
     that fails, or a line that cannot be read, is an error in its place, named on stderr; the rest of the batch still
     runs, and the exit code is then 1."""
     table = CsvOut(sys.stdout, CHECK_COLUMNS) if output == "csv" else None
-    reviewed: list[CheckResult] = []
+    reviewed: list[tuple[str, CheckResult]] = []
     records = batch_records(batch, ("text", "claim"), plain_lines=False)
     failed = False
     for record in records:
@@ -114,11 +115,12 @@ def _check_batch(batch: Path, output: Format, settings: Settings, store: Store,
         if table is not None:
             table.write(check_rows(record.id, result, _urls(store, [result])))
         elif output == "claimreview":
-            reviewed.append(result)
+            reviewed.append((record.id, result))
         else:
             print_json({"id": record.id, **result.model_dump()})
     if output == "claimreview":
-        print_json(claim_review_document(reviewed, settings.author, settings.author_url, _urls(store, reviewed)))
+        print_json(claim_review_document(reviewed, settings.author, settings.author_url,
+                                         _urls(store, [r for _, r in reviewed])))
     if failed:
         raise typer.Exit(1)  # as ingest does: the readable records are done, the bad ones were named
 

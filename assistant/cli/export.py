@@ -22,9 +22,10 @@ SEARCH_COLUMNS = ["id", "query", "rank", "score", "chunk_id", "article_id", "tit
 
 
 def claim_review(verdict: Verdict, author: Mapping[str, Any], urls: Mapping[str, str | None],
-                 published: date) -> dict[str, Any]:
+                 published: date, record_id: str | None = None) -> dict[str, Any]:
     """One ClaimReview: the claim, the verdict as `reviewRating.alternateName`, the cited articles as the
-    reviewed claim's appearances (headline, outlet, date, URL when known, and the verified quote)."""
+    reviewed claim's appearances (headline, outlet, date, URL when known, and the verified quote); a batch
+    record's id as its `identifier`."""
     rating: dict[str, Any] = {"@type": "Rating", "alternateName": verdict.verdict}
     if verdict.verdict in RATINGS:
         rating |= {"ratingValue": RATINGS[verdict.verdict], "worstRating": 1, "bestRating": 3}
@@ -37,19 +38,21 @@ def claim_review(verdict: Verdict, author: Mapping[str, Any], urls: Mapping[str,
         if urls.get(c.article_id):
             work["url"] = urls[c.article_id]
         appearances.append(work)
-    return {"@type": "ClaimReview", "claimReviewed": verdict.claim, "datePublished": published.isoformat(),
-            "author": dict(author), "reviewRating": rating, "reviewBody": verdict.rationale,
-            "itemReviewed": {"@type": "Claim", "appearance": appearances}}
+    review = {"@type": "ClaimReview", "claimReviewed": verdict.claim, "datePublished": published.isoformat(),
+              "author": dict(author), "reviewRating": rating, "reviewBody": verdict.rationale,
+              "itemReviewed": {"@type": "Claim", "appearance": appearances}}
+    return review if record_id is None else {**review, "identifier": record_id}
 
 
-def claim_review_document(results: Iterable[CheckResult], author: str, author_url: str | None,
+def claim_review_document(results: Iterable[tuple[str | None, CheckResult]], author: str, author_url: str | None,
                           urls: Mapping[str, str | None], published: date | None = None) -> dict[str, Any]:
-    """A JSON-LD document with one ClaimReview per claim of every result."""
+    """A JSON-LD document with one ClaimReview per claim of every (batch record id or None, result)."""
     organisation: dict[str, Any] = {"@type": "Organization", "name": author}
     if author_url:
         organisation["url"] = author_url
     day = published or date.today()
-    graph = [claim_review(v, organisation, urls, day) for result in results for v in result.claims]
+    graph = [claim_review(v, organisation, urls, day, record_id) for record_id, result in results
+             for v in result.claims]
     return {"@context": "https://schema.org", "@graph": graph}
 
 

@@ -236,8 +236,9 @@ def _load_csv(path: Path, decoded: Decoded, field_map: Mapping[str, str]) -> Loa
 def _csv_records(path: Path, lines: list[str], start: int, fieldnames: list[str],
                  delimiter: str) -> Iterator[tuple[int, Any]]:
     """(line, record) for the rows from line index `start` on, read leniently as csv does by default; the line is
-    the row's last. A row whose quote never closes is one error naming the line the row began on, and reading
-    goes on from the line after it: the runaway field holds the following rows verbatim."""
+    the row's first (a quoted field may run over several). A row whose quote never closes is one error naming the
+    line the row began on, and reading goes on from the line after it: the runaway field holds the following rows
+    verbatim."""
     while start < len(lines):
         reader = csv.reader(lines[start:], delimiter=delimiter)
         begun = start  # index of the first line of the row being read
@@ -250,7 +251,7 @@ def _csv_records(path: Path, lines: list[str], start: int, fieldnames: list[str]
                                                 begun + 1)
                     break
                 if row:
-                    yield end, dict(zip(fieldnames, row, strict=False))
+                    yield begun + 1, dict(zip(fieldnames, row, strict=False))
                 begun = end
             else:
                 return

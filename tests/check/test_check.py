@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from assistant.check.citations import locate
 from assistant.check.evidence import Sentence
 from assistant.check.slots import (
     earlier_figure,
@@ -518,9 +519,10 @@ def test_copies_of_one_story_that_disagree_make_a_claim_disputed(run_cli: RunCli
 @pytest.mark.usefixtures("seeded")
 def test_draft_skips_questions_and_opinions(run_cli: RunCli) -> None:
     draft = ("Airwars says 744 civilians were killed in coalition strikes in June. Will Raqqa fall this year? "
-             "I think the coalition should do more.")
+             "I think the coalition should do more. Frankly, the idea is thrilling. Sadly, 744 is not the end.")
     claims = check(run_cli, draft, "--engine", "local")["claims"]
-    assert [c["claim"] for c in claims] == ["Airwars says 744 civilians were killed in coalition strikes in June."]
+    assert [c["claim"] for c in claims] == ["Airwars says 744 civilians were killed in coalition strikes in June.",
+                                            "Sadly, 744 is not the end."]  # a stance with a figure still states it
 
 
 @pytest.mark.usefixtures("seeded")
@@ -658,3 +660,13 @@ def test_an_age_set_off_by_commas_is_compared_with_a_claims_age() -> None:
     claim = "Kevin Ward Jr., the 22-year-old driver killed by Stewart's car, had approached it on foot at Canandaigua."
     assert judge(claim, extract(claim), evidence).decided_by == "number: claim 22 years, source 20 years"
     assert [(q.value, q.unit) for q in quantities("Scores: Dallas, 3, the rest 2")] == [(3.0, ""), (2.0, "")]
+
+
+def test_a_quote_keeps_the_quote_marks_it_closes_with_where_the_source_has_them() -> None:
+    # a wheel user saw "... book is 'Day of Doom." for the page's "... book is 'Day of Doom.'"
+    text = "Baldacci's newest 'The 39 Clues' book is 'Day of Doom.'\n\"I had to bring my A-plus game,\" he says."
+    sentence = "Baldacci's newest 'The 39 Clues' book is 'Day of Doom.'"
+    start, end = locate(sentence, text) or (0, 0)
+    assert text[start:end] == sentence
+    start, end = locate("I had to bring my A-plus game,", text) or (0, 0)  # marks the quote did not give: not added
+    assert text[start:end] == "I had to bring my A-plus game,"

@@ -133,6 +133,11 @@ def test_a_supported_verdict_never_says_its_quote_holds_figures_or_names_it_lack
     assert verdict.verdict == "supported" and "40,000" not in verdict.citations[0].quote
     assert "states the claim's content" not in verdict.rationale
     assert "does not state: 40,000 fighters" in verdict.rationale, verdict.rationale
+    # a wheel user saw "does not state: 1901 and" for a claim's "between 1901 and 1903", the years being no figure
+    later = "The SDF's 40,000 fighters have proved themselves a reliable counter-Daesh partner since 2016, Jones said."
+    with open_store() as store:
+        named = decide(store, assess(store, later), biased_model("supported")).rationale
+    assert named.endswith("does not state: 40,000 fighters, 2016, SDF."), named
 
 
 def test_name_swaps_need_matching_words_on_both_sides() -> None:

@@ -61,7 +61,8 @@ def test_claimreview_for_a_batch_is_one_document(run_cli: RunCli, tmp_path: Path
                      + json.dumps({"id": "c", "text": MAYOR}) + "\n", encoding="utf-8")
     result = run_cli("check", "--batch", str(batch), "--engine", "local", "--format", "claimreview")
     assert result.exit_code == 1  # the empty record is named; the others are reviewed
-    assert [r["claimReviewed"] for r in reviews(json.loads(result.stdout))] == [AIRWARS, MAYOR]
+    assert [(r["identifier"], r["claimReviewed"]) for r in reviews(json.loads(result.stdout))] == [
+        ("a", AIRWARS), ("c", MAYOR)]  # each review says which record it answers
     assert "record b" in result.stderr and "empty" in result.stderr
 
 

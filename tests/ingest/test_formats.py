@@ -259,3 +259,13 @@ def test_a_malformed_json_line_says_what_is_wrong_and_where(corpus: Path, run_cl
     reasons = [e["reason"] for e in result.json()["errors"]]
     assert reasons == ["malformed JSON (Unterminated string starting at column 24)",
                        "malformed JSON (Expecting ',' delimiter at column 14)"]
+
+
+def test_a_csv_record_is_named_by_the_line_it_begins_on(corpus: Path, run_cli: RunCli, open_store: OpenStore) -> None:
+    # a wheel user's CSV row began on line 2 and its text ran over 18 lines; its origin had named line 19
+    (corpus / "table.csv").write_text('title,text\nMuseum,"The museum reopened.\nIt had been shut for years."\n'
+                                      "Zoo,The zoo reopened after a long renovation.\n")
+    assert run_cli("ingest", corpus).exit_code == 0
+    with open_store() as store:
+        origins = {a.meta.title: a.origin for a in store.articles()}
+    assert origins == {"Museum": f"{corpus / 'table.csv'}:2", "Zoo": f"{corpus / 'table.csv'}:4"}
