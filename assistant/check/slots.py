@@ -379,6 +379,25 @@ def months(text: str) -> set[str]:
     return found
 
 
+_ORDINAL_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth").split()
+_ORDINAL = r"(?:" + "|".join(_ORDINAL_WORDS) + r"|\d{1,3}(?:st|nd|rd|th))"
+# a finishing position: "finished second", "ended up placing fifth", "ranked 2nd", "his third-place finish"
+_PLACING = re.compile(r"\b(?:finish(?:ed|es|ing)?|plac(?:e|ed|es|ing)|came|comes|coming|rank(?:ed|s|ing)?)"
+                      r"\s+(?:in\s+|at\s+)?(?:the\s+)?(" + _ORDINAL + r")\b"
+                      r"|\b(" + _ORDINAL + r")[\s-](?:place|spot|position)\b(?!\s+(?:to|where|that|which|for)\b)",
+                      re.IGNORECASE)
+
+
+def placings(text: str) -> dict[int, str]:
+    """The finishing positions a statement gives, by rank, as written: {5: "fifth"} for "ended up placing fifth"."""
+    found = {}
+    for match in _PLACING.finditer(text):
+        written = match.group(1) or match.group(2)
+        word = written.lower()
+        found[_ORDINAL_WORDS.index(word) + 1 if word in _ORDINAL_WORDS else int(word[:-2])] = written
+    return found
+
+
 def extract(text: str) -> Slots:
     lowered = text.lower()
     return Slots(

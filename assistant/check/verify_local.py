@@ -39,6 +39,7 @@ from assistant.check.slots import (
     name_covers,
     name_swaps,
     opening_swap,
+    placings,
     role_swaps,
     rounds_to,
     same_amount,
@@ -164,6 +165,12 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
             if unstated and others and not other_speaker:
                 return result("conflict", f"date: claim {str(min(unstated)).title()}, "
                                           f"source {str(min(others)).title()}")
+        # a finishing position: "finished second" against "ended up placing fifth" (another's "placed second"
+        # in the sentence is no conflict)
+        ours_placed, theirs_placed = placings(claim), placings(sentence.text)
+        if ours_placed and theirs_placed and not ours_placed.keys() & theirs_placed.keys() and not other_speaker:
+            return result("conflict", f"placing: claim {min(ours_placed.items())[1]}, "
+                                      f"source {min(theirs_placed.items())[1]}")
         flipped = antonym_pairs(claim_slots, evidence)
         if flipped and coverage >= 0.6:
             return result("conflict", f"antonym: claim {flipped[0][0]}, source {flipped[0][1]}")

@@ -15,6 +15,7 @@ from assistant.check.slots import (
     extract,
     months,
     name_swaps,
+    placings,
     quantities,
     role_swaps,
     rounds_to,
@@ -183,6 +184,18 @@ def test_one_role_given_to_two_people_is_a_name_conflict() -> None:
     right = "Velvet Revolver shot the video for She Builds Quick Machines with director Dean Karr."
     assert judge(right, extract(right), evidence).relation != "conflict"
     assert role_swaps("Coach Bill Belichick praised him.", "Belichick praised him, coach Bill Belichick said.") == []
+
+
+def test_a_placing_conflicts_with_the_sentences_other_placing() -> None:
+    # a wheel user's check of a bodybuilding page: "finished second" had been supported where the page says fifth
+    evidence = _sentence("The 2007 Mr. Olympia proved to be widely controversial as Dennis Wolf ended up placing "
+                         "fifth in what could have been a historical finish for the young bodybuilder.")
+    claim = "Dennis Wolf finished second at the 2007 Mr. Olympia."
+    assert judge(claim, extract(claim), evidence).decided_by == "placing: claim second, source fifth"
+    right = "Dennis Wolf finished fifth at the 2007 Mr. Olympia."
+    assert judge(right, extract(right), evidence).relation != "conflict"
+    assert placings("his third-place finish at the 2013 Mr. Olympia") == {3: "third"}
+    assert placings("the first place to visit; he took the first step") == {}
 
 
 def test_a_hedged_figure_is_the_sentences_figure_at_its_own_precision() -> None:
