@@ -201,6 +201,23 @@ def test_a_local_answer_says_when_no_sentence_states_the_figure_or_date_asked_fo
     assert "none of them states a date" in answer("When was Rupert Jones born?")["answer"]
 
 
+@pytest.mark.slow  # the extractive answer's sentences are the real model's nearest
+def test_a_local_answer_finds_the_less_close_sentence_that_states_the_date(run_cli: RunCli, corpus: Path) -> None:
+    # a wheel user's "When does Baldacci's online museum tour take place?" was answered "none of them states a
+    # date" while the page says "The online tour is March 5"
+    (corpus / "story.md").write_text(
+        "---\ntitle: Novelist takes pupils behind the scenes\nsource: Valley Courier\ndate: 2024-02-20\n---\n"
+        "Novelist Mara Quint will guide pupils through the storerooms of the National Railway Museum in a free "
+        "online tour.\nThe virtual museum tour and her new mystery series are not all that keep Quint busy these "
+        "days.\nQuint says the museum tour shows children objects that visitors never see.\nTeachers can sign "
+        "their classes up through the museum's website.\nThe online tour is on April 9, the same day her new book "
+        "for children comes out.\nQuint has written 14 novels for adults.\n", encoding="utf-8")
+    assert run_cli("ingest", corpus / "story.md").exit_code == 0
+    result = run_cli("ask", "When does Quint's online museum tour take place?", "--engine", "local", "--json")
+    answer = result.json()
+    assert "none of them" not in answer["answer"] and "April 9" in answer["citations"][0]["quote"], answer
+
+
 def _harbour_story_in_two_copies(corpus: Path) -> None:
     """One wire story as two outlets printed it, one of them with a figure edited ("eight-year" / "nine-year")."""
     story = ("NORTHPORT — Dana Okafor defeated incumbent Lewis Brandt by five votes to four on Tuesday to become "
