@@ -178,7 +178,8 @@ def _pronoun(word: re.Match[str], text: str) -> bool:
 def local_rewrite(text: str, turns: list[Turn]) -> str:
     """`text`, plus what it refers back to in the last turn's query: its names and key terms when `text` has no
     subject of its own ("where did he say it?"), only its key terms when `text` names a new subject ("and what
-    did Airwars say?": the old names would outweigh the new one in retrieval)."""
+    did Airwars say?": the old names would outweigh the new one in retrieval), only its names when `text` has a
+    topic but no subject ("when is his museum tour?")."""
     if not turns or not refers_back(text):
         return text
     present = content_terms(text)
@@ -197,8 +198,11 @@ def local_rewrite(text: str, turns: list[Turn]) -> str:
         for name in last_names:
             carry(name)
     name_terms = set().union(*(content_terms(n) for n in last_names))
-    for term in sorted(content_terms(last) - _WEAK - name_terms, key=lambda t: _position(t, last)):
-        carry(term)
+    # a follow-up with a topic of its own ("when does his online museum tour take place?") lacks only a subject:
+    # the last turn's terms (its novel, its April date) would pull retrieval back to the last topic
+    if new_subject or len(content_terms(text) - _WEAK) < 2:
+        for term in sorted(content_terms(last) - _WEAK - name_terms, key=lambda t: _position(t, last)):
+            carry(term)
     carried = carried[:MAX_NEW_SUBJECT if new_subject else MAX_CARRIED]
     return f"{text} ({', '.join(carried)})" if carried else text
 

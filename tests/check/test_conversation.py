@@ -34,6 +34,14 @@ def test_a_pronoun_takes_the_names_and_terms_of_the_last_turn() -> None:
         "Where did he say it? (Rupert Jones, Raqqa)")
 
 
+def test_a_topic_with_a_pronoun_takes_only_the_subject() -> None:
+    # a wheel user's "When does his online museum tour take place?" after a /check of Baldacci's novel had been
+    # sent with the novel's terms, and answered with the novel's publication date
+    turns = history("The Hit, Baldacci's 26th novel, comes out on April 23.")
+    assert local_rewrite("When does his online museum tour take place?", turns) == (
+        "When does his online museum tour take place? (Hit, Baldacci's)")
+
+
 def test_a_new_subject_takes_only_the_topic() -> None:
     turns = history("How many Daesh militants are in Raqqa?")
     assert local_rewrite("and what did Airwars say?", turns) == "and what did Airwars say? (militants)"
