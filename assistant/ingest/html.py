@@ -14,6 +14,8 @@ from assistant.ingest.dates import url_date
 from assistant.ingest.metadata import best_title, one_line, site_from_title
 
 _TITLE_META = ("og:title", "twitter:title")
+_PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+                   "dc.date.issued", "dcterms.created")
 
 
 def read_html(text: str) -> tuple[str | None, dict[str, Any]]:
@@ -35,11 +37,13 @@ def read_html(text: str) -> tuple[str | None, dict[str, Any]]:
     candidates = [*headlines, getattr(extracted, "title", None), page.get("title")]
     url = getattr(extracted, "url", None) or page.get("og:url") or page.get("canonical")
     found_date = getattr(extracted, "date", None)
+    # the page's own publication tag, first: it may give the date its address gives too
+    tagged = next((page[name] for name in _PUBLISHED_META if page.get(name)), None)
     values: dict[str, Any] = {
         "title": best_title(candidates, generator=page.get("generator", ""), site=site),
         "source": site,
         # htmldate falls back to the address's date: that is the URL's evidence, not the page's (see dates.py)
-        "date": None if found_date and found_date == url_date(url) else found_date,
+        "date": tagged or (None if found_date and found_date == url_date(url) else found_date),
         "url": url,
         "author": getattr(extracted, "author", None),
     }

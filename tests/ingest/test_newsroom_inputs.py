@@ -98,6 +98,21 @@ def test_page_publication_meta_is_a_metadata_date(corpus: Path, ingest_ok: Inges
         "2013-05-21", "metadata", 0.9)
 
 
+def test_a_publication_tag_that_agrees_with_the_address_is_still_the_pages_own(corpus: Path, ingest_ok: Ingest,
+                                                                              open_store: OpenStore) -> None:
+    # a wheel user's USA TODAY page: its published_time tag gives the day its URL gives, and was dropped as the
+    # URL's evidence, the date then read from a "Published ..." line of the text
+    page = CMS_PAGE.replace('<meta name="generator"',
+                            '<meta property="article:published_time" content="2013-05-21T09:30:00+02:00">\n'
+                            '<meta property="og:url" content="https://news.example/2013/05/21/dredging/">\n'
+                            '<meta name="generator"').replace("<h1>", "<p>Published May 21, 2013</p><h1>")
+    (corpus / "dredging.html").write_text(page)
+    ingest_ok(corpus)
+    (article,) = _articles(open_store).values()
+    assert (article.meta.date, article.meta.date_source, article.meta.date_confidence) == (
+        "2013-05-21", "metadata", 0.9)
+
+
 FEED = [  # a day-first feed: "13/06/2022" proves the order, so "05/06/2022" is 5 June, not 6 May
     {"title": "Port strike ends", "text": "Dock workers ended their strike on Monday, the union said.",
      "source": "www.Hafen-Zeitung.example", "date": "13/06/2022"},
