@@ -20,6 +20,8 @@ _ABBREVIATIONS = frozenset({
 })
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n")
+_TIME_OF_DAY = re.compile(r"\b[ap]\.m\.[\"'”’)\]]*\Z", re.IGNORECASE)
+_TIME_ZONE = re.compile(r"\s+(?:[ECMP][SD]?T|GMT|BST|UTC|CES?T|AES?T|IST)\b")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 # A token as the lexical index sees it: a number with separators ("2,000"), an abbreviation ("U.S."), or a word.
 TOKEN = re.compile(r"\d+(?:[.,]\d+)+|(?:[A-Za-z]\.){2,}|[^\W_]+", re.UNICODE)
@@ -42,6 +44,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         end = match.end()
         if match.group().startswith((".",)) and _is_abbreviation(text[start:end]):
             continue
+        if _TIME_OF_DAY.search(text, start, end) and _TIME_ZONE.match(text, end):
+            continue  # "at 1 p.m. ET on March 5": a time goes on with its zone
         if _next_starts_lowercase(text, end) and not match.group().startswith("\n"):
             continue
         _append_span(text, start, end, spans)

@@ -28,7 +28,7 @@ from assistant.store.store import Store
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(tempfile.gettempdir()) / "factcheck-bench-retrieval"
-SHAPING_CODE = ("ingest/chunking.py", "ingest/metadata.py", "ingest/loaders.py", "store/embeddings.py")
+SHAPING_CODE = ("ingest/chunking.py", "ingest/metadata.py", "ingest/loaders.py", "store/embeddings.py", "text.py")
 
 
 def say(message: str) -> None:

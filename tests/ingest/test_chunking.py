@@ -49,6 +49,13 @@ def test_abbreviations_do_not_end_sentences() -> None:
                          "U.S. Army Col. Ryan Dillon estimates 2,000 militants.", "J. Smith agreed, e.g. on Raqqa."]
 
 
+def test_a_time_goes_on_with_its_zone() -> None:
+    # a wheel user's claim "... tour at 1 p.m. ET on March 5." was checked as two claims, "ET on March 5." supported
+    text = "Students can watch the tour at 1 p.m. ET on March 5. The show ends at 10 p.m. Then the crowd left."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Students can watch the tour at 1 p.m. ET on March 5.", "The show ends at 10 p.m.", "Then the crowd left."]
+
+
 def test_offsets_hold_for_every_format_through_the_cli(corpus: Path, run_cli: RunCli, open_store: OpenStore,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FACTCHECK_CHUNK_CHARS", "120")
