@@ -51,7 +51,9 @@ _ANTONYMS = [("higher", "lower"), ("more", "less"), ("more", "fewer"), ("gain", 
              ("beginning", "end"), ("supporter", "opponent"), ("supporters", "opponents"), ("winner", "loser"),
              ("winners", "losers"), ("victory", "defeat"), ("guilty", "innocent"), ("legal", "illegal"),
              ("majority", "minority"), ("ally", "enemy"), ("allies", "enemies"), ("older", "younger"),
-             ("oldest", "youngest"), ("hired", "fired")]
+             ("oldest", "youngest"), ("hired", "fired"), ("good", "poor"), ("good", "bad"), ("better", "worse"),
+             ("best", "worst"), ("junior", "senior"), ("freshman", "sophomore"), ("freshman", "junior"),
+             ("freshman", "senior"), ("sophomore", "junior"), ("sophomore", "senior")]  # a student's year is one
 # Opposite verbs: every form of one stands against every form of the other ("rose" / "falling", "keeps" /
 # "replacing"): a reporter rarely keeps the source's tense.
 _FORMS = {
@@ -560,6 +562,18 @@ _ROLE_NAME = re.compile(rf"\b(?P<role>(?i:{_ROLES}))\s+(?P<name>[A-Z][\w'’.-]+
 def _role_names(text: str) -> list[tuple[str, str]]:
     """(role, name) pairs: "director Dean Karr", "Prime Minister Theresa May" (the role's case aside)."""
     return [(m.group("role").lower(), m.group("name").rstrip(".")) for m in _ROLE_NAME.finditer(text)]
+
+
+_BASED = re.compile(r"\b((?:[A-Z][\w.'’]*[\s-]){0,2}[A-Z][\w.'’]*)-based\s+((?:[A-Z][\w'’.&-]*\s?){1,4})")
+
+
+def base_swaps(claim: str, evidence: str) -> list[tuple[str, str]]:
+    """(claim place, evidence place) where both say where one named body is based, differently: "from
+    Manchester-based Bossa Studios" against "made by London-based Bossa Studios"."""
+    theirs = {match.group(2).strip(" .,;:"): match.group(1) for match in _BASED.finditer(evidence)}
+    return [(match.group(1), theirs[name]) for match in _BASED.finditer(claim)
+            if (name := match.group(2).strip(" .,;:")) in theirs and not same_entity(match.group(1).lower(),
+                                                                                theirs[name].lower())]
 
 
 def role_swaps(claim: str, evidence: str) -> list[tuple[str, str]]:

@@ -32,6 +32,7 @@ from assistant.check.slots import (
     Quantity,
     Slots,
     antonym_pairs,
+    base_swaps,
     convertible,
     earlier_figure,
     extract,
@@ -145,6 +146,7 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
         if opening is not None:
             swaps.append(opening)
         swaps += role_swaps(claim, sentence.text)  # "with director Brendan O'Brien" / "with director Dean Karr"
+        swaps += base_swaps(claim, sentence.text)  # "Manchester-based Bossa Studios" / "London-based Bossa Studios"
         if swaps and not other_speaker:
             return result("conflict", f"name: claim {swaps[0][0]}, source {swaps[0][1]}")
         reversal = _reversed_roles(claim, sentence.text) if len(claim_slots.names) >= 2 else None

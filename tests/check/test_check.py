@@ -11,6 +11,7 @@ import pytest
 from assistant.check.citations import locate
 from assistant.check.evidence import Sentence
 from assistant.check.slots import (
+    base_swaps,
     earlier_figure,
     extract,
     months,
@@ -196,6 +197,19 @@ def test_a_placing_conflicts_with_the_sentences_other_placing() -> None:
     assert judge(right, extract(right), evidence).relation != "conflict"
     assert placings("his third-place finish at the 2013 Mr. Olympia") == {3: "third"}
     assert placings("the first place to visit; he took the first step") == {}
+
+
+def test_a_place_an_organisation_is_based_in_and_a_students_year_are_compared() -> None:
+    # a wheel user's draft: "from Manchester-based Bossa Studios" had been supported by "London-based Bossa Studios";
+    # and "named first-team All-SEC as a senior in 2013" by the page's "as a junior in 2013"
+    made = _sentence("The first game built on the platform: made by London-based Bossa Studios, Worlds Adrift will "
+                     "be a massive multiplayer game.")
+    claim = "Its first game is Worlds Adrift, from Manchester-based Bossa Studios."
+    assert judge(claim, extract(claim), made).decided_by == "name: claim Manchester, source London"
+    assert base_swaps("from London-based Bossa Studios.", made.text) == []
+    honours = _sentence("He earned first-team All-Southeastern Conference honors as a junior in 2013 at Missouri.")
+    senior = "At Missouri, Ealy was named first-team All-Southeastern Conference as a senior in 2013."
+    assert judge(senior, extract(senior), honours).decided_by == "antonym: claim senior, source junior"
 
 
 def test_a_hedged_figure_is_the_sentences_figure_at_its_own_precision() -> None:
