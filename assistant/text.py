@@ -34,6 +34,7 @@ STOPWORDS = frozenset(
 _SUFFIXES = ("ings", "ing", "ed", "s")
 _KEEP_ENDINGS = ("ss", "us", "is")
 _MIN_STEM = 4
+_DOUBLED_AT_REST = set("aeiouylsz")  # "agreed", "falling", "missed", "buzzed": the double letter is the word's own
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -127,7 +128,11 @@ def stem(word: str) -> str:
         return word
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-            return word[: -len(suffix)]
+            stemmed = word[: -len(suffix)]
+            # "planned" is "plan" + "ed": a consonant doubled before the suffix goes with it ("falling": "fall")
+            if suffix in ("ed", "ing") and stemmed[-1] == stemmed[-2] and stemmed[-1] not in _DOUBLED_AT_REST:
+                return stemmed[:-1]
+            return stemmed
     return word
 
 

@@ -41,6 +41,9 @@ def test_a_zero_weight_silences_an_index() -> None:
 @pytest.mark.parametrize(("word", "expected"), [
     ("warming", "warm"), ("emissions", "emission"), ("increased", "increas"), ("buildings", "build"),
     ("analysis", "analysis"), ("bus", "bus"), ("glass", "glass"), ("used", "used"), ("2014", "2014"),
+    # a consonant doubled before -ed/-ing goes with the suffix ("no more troops are currently planned" against
+    # "not currently any plans"), not a word's own double letter
+    ("planned", "plan"), ("plans", "plan"), ("stopping", "stop"), ("falling", "fall"), ("missed", "miss"),
 ])
 def test_stem(word: str, expected: str) -> None:
     assert stem(word) == expected
