@@ -131,16 +131,17 @@ def _extractive(store: Corpus, question: str, sentences: Sequence[Sentence], fou
     if asked is not None:  # the sentences that state what was asked for first; if none does, say so
         states = {id(s): _states(asked, s.text) for s in relevant}
         relevant.sort(key=lambda s: not states[id(s)])  # stable: by relevance within each group
-        # a less close sentence that states what was asked for, in two of the question's words ("The online tour
-        # is March 5" for "When does his online museum tour take place?"), comes before saying that none does
-        asking = {stem(w) for w in content_terms(question)}
-        stating = next((s for s in sentences if s.score >= RELEVANT - 0.1 and s not in relevant
-                        and len(asking & {stem(w) for w in content_terms(s.text)}) >= 2
-                        and not aimed_at_model(s.text) and _states(asked, s.text)), None)
-        if not any(states.values()) and stating is not None:
-            relevant.insert(0, stating)
-        elif not any(states.values()):
-            lead = EXTRACTIVE_PREFIX.replace("):", f"; none of them states {asked.what}):")
+        if not any(states.values()):
+            # a less close sentence that states it, in two of the question's words ("The online tour is March 5"
+            # for "When does his online museum tour take place?"), comes before saying that none does
+            asking = {stem(w) for w in content_terms(question)}
+            stating = next((s for s in sentences if s.score >= RELEVANT - 0.1 and s not in relevant
+                            and len(asking & {stem(w) for w in content_terms(s.text)}) >= 2
+                            and not aimed_at_model(s.text) and _states(asked, s.text)), None)
+            if stating is not None:
+                relevant.insert(0, stating)
+            else:
+                lead = EXTRACTIVE_PREFIX.replace("):", f"; none of them states {asked.what}):")
     chosen: list[Sentence] = []
     for sentence in relevant:
         if len(chosen) == 3:

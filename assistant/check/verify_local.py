@@ -358,9 +358,10 @@ def _rationale(label: str, model_read: bool, lacking: list[str]) -> str:
         return ("The quoted evidence speaks of this but says otherwise." if model_read else
                 "The closest evidence speaks of this, but its words, figures or names differ from the claim's.")
     unstated = f" The quoted passage does not state: {', '.join(lacking)}." if lacking else ""
-    if model_read:  # the model's reading, said as one: it takes edited figures and names for paraphrases too
-        return ("The model reads the quoted evidence as stating the claim" + (", in other words." if not lacking
-                                                                              else "." + unstated))
+    if model_read and lacking:  # the model's reading, said as one: it takes edited figures for paraphrases too
+        return "The model reads the quoted evidence as stating the claim." + unstated
+    if model_read:
+        return "The model reads the quoted evidence as stating the claim, in other words."
     return ("The evidence is close to the claim's words, though no passage restates it." + unstated if lacking else
             "The closest evidence carries the claim's words, figures and names, though no passage restates it "
             "outright.")

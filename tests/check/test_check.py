@@ -546,10 +546,10 @@ def test_copies_of_one_story_that_disagree_make_a_claim_disputed(run_cli: RunCli
 @pytest.mark.usefixtures("seeded")
 def test_draft_skips_questions_and_opinions(run_cli: RunCli) -> None:
     draft = ("Airwars says 744 civilians were killed in coalition strikes in June. Will Raqqa fall this year? "
-             "I think the coalition should do more. Frankly, the idea is thrilling. Sadly, 744 is not the end.")
+             "I think the coalition should do more. Frankly, the idea is thrilling. Frankly, 744 is not the end.")
     claims = check(run_cli, draft, "--engine", "local")["claims"]
     assert [c["claim"] for c in claims] == ["Airwars says 744 civilians were killed in coalition strikes in June.",
-                                            "Sadly, 744 is not the end."]  # a stance with a figure still states it
+                                            "Frankly, 744 is not the end."]  # a stance with a figure states it
 
 
 @pytest.mark.usefixtures("seeded")
