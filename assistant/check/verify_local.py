@@ -51,7 +51,7 @@ from assistant.check.slots import (
 )
 from assistant.retrieve import Filters
 from assistant.store.corpus import Corpus
-from assistant.text import content_terms
+from assistant.text import content_terms, stem
 from assistant.types import Citation, Passage, Verdict
 
 SUPPORT_COVERAGE = 0.75
@@ -70,7 +70,12 @@ class Judgement:
 
 
 def _stems(terms: set[str]) -> set[str]:
-    return {t if t[0].isdigit() else t[:6] for t in terms}
+    """Terms as the rules compare them: numbers as written, words by the first six letters of their stem ("planned"
+    and "plans" alike), the words for armed men as one ("troops", "forces", "soldiers")."""
+    return {t if t[0].isdigit() else _SAME_THING.get(stem(t)[:6], stem(t)[:6]) for t in terms}
+
+
+_SAME_THING = {"force": "troop", "soldie": "troop"}
 
 
 def _fmt(value: float) -> str:
