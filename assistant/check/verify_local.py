@@ -72,7 +72,11 @@ class Judgement:
 def _stems(terms: set[str]) -> set[str]:
     """Terms as the rules compare them: numbers as written, words by the first six letters of their stem ("planned"
     and "plans" alike), the words for armed men as one ("troops", "forces", "soldiers")."""
-    return {t if t[0].isdigit() else _SAME_THING.get(stem(t)[:6], stem(t)[:6]) for t in terms}
+    return {t if t[0].isdigit() else _same_thing(stem(t)[:6]) for t in terms}
+
+
+def _same_thing(prefix: str) -> str:
+    return _SAME_THING.get(prefix, prefix)
 
 
 _SAME_THING = {"force": "troop", "soldie": "troop"}

@@ -23,7 +23,7 @@ from assistant.check.slots import (
     same_amount,
     two_full_names,
 )
-from assistant.check.verify_local import figure_conflict, judge
+from assistant.check.verify_local import Judgement, figure_conflict, judge
 from assistant.types import Passage
 from tests.check.conftest import sources_in
 from tests.fakes.openai_server import FakeOpenAI
@@ -91,6 +91,11 @@ def test_conflicting_slots_contradict(run_cli: RunCli, open_store: OpenStore, cl
     assert_verified(v, open_store)
 
 
+def _judged(claim: str, evidence: Sentence, **context: Any) -> Judgement:
+    """The rules' judgement of a claim against one sentence, the claim's slots read as `check` reads them."""
+    return judge(claim, extract(claim), evidence, **context)
+
+
 def _sentence(text: str) -> Sentence:
     passage = Passage(chunk_id="a:0", article_id="a", title="t", source="s", date=None, text=text, start=0,
                       end=len(text), score=1.0)
@@ -102,16 +107,16 @@ def test_a_number_under_another_counted_noun_is_the_same_figure() -> None:
     evidence = _sentence("Express Catering floated 327.5 million units, representing 20 per cent of its 1.63 "
                          "billion shares.")
     claim = "Express Catering floated 327.5 million shares."
-    assert judge(claim, extract(claim), evidence).relation != "conflict"
+    assert _judged(claim, evidence).relation != "conflict"
     edited = "Express Catering floated 372.5 million shares."
     # compared with the figure floated (its words around it match), not the 1.63 billion shares in all
-    assert judge(edited, extract(edited), evidence).decided_by == "number: claim 372500000, source 327500000"
+    assert _judged(edited, evidence).decided_by == "number: claim 372500000, source 327500000"
 
 
 def test_a_number_conflict_names_the_nearest_figure_of_the_same_unit() -> None:
     evidence = _sentence("The council cut 1,200 jobs in 2019 and 40 jobs in 2020.")
     claim = "The council cut 45 jobs."
-    assert judge(claim, extract(claim), evidence).decided_by == "number: claim 45, source 40"
+    assert _judged(claim, evidence).decided_by == "number: claim 45, source 40"
 
 
 def test_a_figure_the_claim_itself_states_is_no_rival_of_its_other_figures() -> None:
@@ -121,9 +126,9 @@ def test_a_figure_the_claim_itself_states_is_no_rival_of_its_other_figures() -> 
                          "$600 million.")
     claim = ("Jordan's exports to Iraq, once above $1 billion a year, did not exceed $600 million in the first 10 "
              "months of 2018.")
-    assert judge(claim, extract(claim), evidence).relation != "conflict"
+    assert _judged(claim, evidence).relation != "conflict"
     edited = claim.replace("$600 million", "$700 million")
-    assert judge(edited, extract(edited), evidence).decided_by.endswith("source 600000000")
+    assert _judged(edited, evidence).decided_by.endswith("source 600000000")
 
 
 def test_a_figure_of_an_earlier_period_or_a_year_the_claim_names_is_no_rival() -> None:
@@ -131,12 +136,12 @@ def test_a_figure_of_an_earlier_period_or_a_year_the_claim_names_is_no_rival() -
     evidence = _sentence("We reported record earnings from continuing operations of $130.4 million, roughly double "
                          "the prior-year levels of $64.2 million.")
     claim = "Earnings from continuing operations reached $130.4 million, and adjusted earnings were $127.1 million."
-    assert judge(claim, extract(claim), evidence).relation != "conflict"
+    assert _judged(claim, evidence).relation != "conflict"
     evidence = _sentence("Home deliveries for the 2020 fourth quarter are expected to reach 2,500 units.")
     claim = "Home deliveries for 4Q 2020 are expected to reach 2,500 units."
-    assert judge(claim, extract(claim), evidence).relation != "conflict"
+    assert _judged(claim, evidence).relation != "conflict"
     edited = "Home deliveries for 4Q 2020 are expected to reach 2,900 units."
-    assert judge(edited, extract(edited), evidence).decided_by == "number: claim 2900, source 2500"
+    assert _judged(edited, evidence).decided_by == "number: claim 2900, source 2500"
 
 
 def test_a_year_the_claim_names_is_not_compared_as_a_count() -> None:
@@ -144,9 +149,9 @@ def test_a_year_the_claim_names_is_not_compared_as_a_count() -> None:
     evidence = _sentence("The temperature record shows global warming of around 1 °C since the pre-industrial period, "
                          "although the bulk of this (0.9°C) has occurred since 1970.")
     claim = "The sun has not warmed since 1970 and so cannot be driving global warming."
-    assert not judge(claim, extract(claim), evidence).decided_by.startswith("number:")
+    assert not _judged(claim, evidence).decided_by.startswith("number:")
     counted = "The sun has not warmed since 1970 and warming of around 3 °C since the pre-industrial period."
-    assert judge(counted, extract(counted), evidence).decided_by == "number: claim 3, source 1"
+    assert _judged(counted, evidence).decided_by == "number: claim 3, source 1"
 
 
 def test_a_span_of_years_is_two_years_never_a_count() -> None:
@@ -154,10 +159,10 @@ def test_a_span_of_years_is_two_years_never_a_count() -> None:
     evidence = _sentence("Full implementation of the name change will take place over the coming 2018-2019 academic "
                          "year.")
     claim = "Full implementation of the name change is taking place during the 2018–19 academic year."
-    assert judge(claim, extract(claim), evidence).relation != "conflict"
+    assert _judged(claim, evidence).relation != "conflict"
     assert extract(claim).years == {2018, 2019} and not extract(claim).quantities
     edited = "Full implementation of the name change is taking place during the 2020–21 academic year."
-    assert judge(edited, extract(edited), evidence).decided_by == "date: claim 2020, source 2018"
+    assert _judged(edited, evidence).decided_by == "date: claim 2020, source 2018"
 
 
 def test_a_rule_support_needs_the_claims_dates_in_the_sentence() -> None:
@@ -166,13 +171,13 @@ def test_a_rule_support_needs_the_claims_dates_in_the_sentence() -> None:
     evidence = _sentence("\"We'll be closing out the shows, as far as we know,\" Velvet guitarist Slash said with a "
                          "gravelly laugh, adding that the trek, which kicks off in August, will run through October.")
     claim = "Slash said the trek kicks off in September and will run through October."
-    assert judge(claim, extract(claim), evidence).relation != "support"
+    assert _judged(claim, evidence).relation != "support"
     right = "Slash said the trek kicks off in August and will run through October."
-    assert judge(right, extract(right), evidence).relation == "support"
+    assert _judged(right, evidence).relation == "support"
     # run D2: a date of the claim that no aligned sentence states, where the sentence states another
-    assert judge(claim, extract(claim), evidence).decided_by == "date: claim September, source August"
+    assert _judged(claim, evidence).decided_by == "date: claim September, source August"
     stated = frozenset({"september", "october", "august"})  # the claim's September dates another sentence's event
-    assert judge(claim, extract(claim), evidence, dates_stated=stated).relation != "conflict"
+    assert _judged(claim, evidence, dates_stated=stated).relation != "conflict"
 
 
 def test_one_role_given_to_two_people_is_a_name_conflict() -> None:
@@ -181,9 +186,9 @@ def test_one_role_given_to_two_people_is_a_name_conflict() -> None:
     evidence = _sentence("Velvet Revolver recently shot a video for Libertad's first single, \"She Builds Quick "
                          "Machines,\" with director Dean Karr (Marilyn Manson, Deftones).")
     claim = "Velvet Revolver shot the video for She Builds Quick Machines with director Brendan O'Brien."
-    assert judge(claim, extract(claim), evidence).decided_by == "name: claim Brendan O'Brien, source Dean Karr"
+    assert _judged(claim, evidence).decided_by == "name: claim Brendan O'Brien, source Dean Karr"
     right = "Velvet Revolver shot the video for She Builds Quick Machines with director Dean Karr."
-    assert judge(right, extract(right), evidence).relation != "conflict"
+    assert _judged(right, evidence).relation != "conflict"
     assert role_swaps("Coach Bill Belichick praised him.", "Belichick praised him, coach Bill Belichick said.") == []
 
 
@@ -192,9 +197,9 @@ def test_a_placing_conflicts_with_the_sentences_other_placing() -> None:
     evidence = _sentence("The 2007 Mr. Olympia proved to be widely controversial as Dennis Wolf ended up placing "
                          "fifth in what could have been a historical finish for the young bodybuilder.")
     claim = "Dennis Wolf finished second at the 2007 Mr. Olympia."
-    assert judge(claim, extract(claim), evidence).decided_by == "placing: claim second, source fifth"
+    assert _judged(claim, evidence).decided_by == "placing: claim second, source fifth"
     right = "Dennis Wolf finished fifth at the 2007 Mr. Olympia."
-    assert judge(right, extract(right), evidence).relation != "conflict"
+    assert _judged(right, evidence).relation != "conflict"
     assert placings("his third-place finish at the 2013 Mr. Olympia") == {3: "third"}
     assert placings("the first place to visit; he took the first step") == {}
 
@@ -205,21 +210,21 @@ def test_a_place_an_organisation_is_based_in_and_a_students_year_are_compared() 
     made = _sentence("The first game built on the platform: made by London-based Bossa Studios, Worlds Adrift will "
                      "be a massive multiplayer game.")
     claim = "Its first game is Worlds Adrift, from Manchester-based Bossa Studios."
-    assert judge(claim, extract(claim), made).decided_by == "name: claim Manchester, source London"
+    assert _judged(claim, made).decided_by == "name: claim Manchester, source London"
     assert base_swaps("from London-based Bossa Studios.", made.text) == []
     honours = _sentence("He earned first-team All-Southeastern Conference honors as a junior in 2013 at Missouri.")
     senior = "At Missouri, Ealy was named first-team All-Southeastern Conference as a senior in 2013."
-    assert judge(senior, extract(senior), honours).decided_by == "antonym: claim senior, source junior"
+    assert _judged(senior, honours).decided_by == "antonym: claim senior, source junior"
 
 
 def test_a_hedged_figure_is_the_sentences_figure_at_its_own_precision() -> None:
     # Climate-FEVER's training half: "around 7m" had been contradicted by "7.2 metres"
     evidence = _sentence("The Greenland ice sheet, if melted, would cause sea levels to rise by 7.2 metres.")
     claim = "The Greenland ice sheet would raise sea levels by around 7m should it melt."
-    assert judge(claim, extract(claim), evidence).relation != "conflict"
+    assert _judged(claim, evidence).relation != "conflict"
     for edited in ("The Greenland ice sheet would raise sea levels by 7m should it melt.",
                    "The Greenland ice sheet would raise sea levels by around 9m should it melt."):
-        assert judge(edited, extract(edited), evidence).decided_by.startswith("number: claim ")
+        assert _judged(edited, evidence).decided_by.startswith("number: claim ")
     assert not rounds_to(quantities("$4.9 billion")[0], quantities("$4.5 billion")[0])
 
 
@@ -227,20 +232,20 @@ def test_a_figure_with_no_counted_noun_is_compared_by_the_words_around_it() -> N
     # a BBC page on Russia's pensions: "12 million are still working" counts pensioners as much as the claim does
     evidence = _sentence("Of Russia's 43 million pensioners, 12 million are still working.")
     claim = "Some 21 million Russian pensioners are still working."
-    assert judge(claim, extract(claim), evidence).decided_by == "number: claim 21000000, source 12000000"
+    assert _judged(claim, evidence).decided_by == "number: claim 21000000, source 12000000"
 
 
 def test_times_and_lengths_are_compared_after_conversion() -> None:
     evidence = _sentence("The new road is 31 miles long and took 21 days to resurface.")
     for claim in ("The new road is 50 km long.", "The new road took three weeks to resurface."):
-        assert judge(claim, extract(claim), evidence).relation != "conflict", claim
+        assert _judged(claim, evidence).relation != "conflict", claim
     edited = "The new road is 35 miles long."
-    assert judge(edited, extract(edited), evidence).decided_by == "number: claim 35 miles, source 31 miles"
+    assert _judged(edited, evidence).decided_by == "number: claim 35 miles, source 31 miles"
     # a Variety page: "seven days left to shoot" on a film that the claim gives "two weeks of shooting"
     weeks = "The new road took two weeks to resurface."
-    assert judge(weeks, extract(weeks), evidence).decided_by == "number: claim 2 weeks, source 21 days"
+    assert _judged(weeks, evidence).decided_by == "number: claim 2 weeks, source 21 days"
     kilograms = "The new road is 31 kg."  # a weight is no length: never compared with the 31 miles
-    assert judge(kilograms, extract(kilograms), evidence).relation != "conflict"
+    assert _judged(kilograms, evidence).relation != "conflict"
 
 
 def test_figures_of_one_counted_thing_are_compared_in_a_sentence_sharing_fewer_words() -> None:
@@ -248,9 +253,9 @@ def test_figures_of_one_counted_thing_are_compared_in_a_sentence_sharing_fewer_w
     evidence = _sentence("A five-judge bench at the country's highest court ruled that a 160-year-old law banning "
                          "sex against the order of nature amounted to discrimination.")
     claim = "A seven-judge bench struck down India's ban on gay sex."
-    assert judge(claim, extract(claim), evidence).decided_by == "number: claim 7, source 5"
+    assert _judged(claim, evidence).decided_by == "number: claim 7, source 5"
     other = "Seven judges of the bench visited Delhi on a state trip."  # judges, but nothing else in common
-    assert judge(other, extract(other), evidence).relation != "conflict"
+    assert _judged(other, evidence).relation != "conflict"
 
 
 def test_a_statement_confirmed_by_another_speaker_is_an_attribution_conflict() -> None:
@@ -258,10 +263,10 @@ def test_a_statement_confirmed_by_another_speaker_is_an_attribution_conflict() -
     evidence = _sentence("University spokesman Chris Nelson confirmed the group of about 11 men was on campus Saturday "
                          "afternoon around 1:45 p.m.")
     claim = "Patrick Casey confirmed that the group was on campus on Saturday afternoon."
-    assert judge(claim, extract(claim), evidence).decided_by == (
+    assert _judged(claim, evidence).decided_by == (
         "attribution: claim patrick casey, source chris nelson")
     same = "Chris Nelson confirmed that the group was on campus on Saturday afternoon."
-    assert judge(same, extract(same), evidence).relation != "conflict"
+    assert _judged(same, evidence).relation != "conflict"
 
 
 def test_a_span_in_other_units_is_the_same_amount() -> None:
@@ -278,16 +283,16 @@ def test_a_currency_figures_suffix_is_its_scale() -> None:
     assert [(q.value, q.unit) for q in quantities("He ran the 100m sprint.")] == [(100.0, "metre")]
     evidence = _sentence("The city council voted on Monday to cut 12 bus routes, saving $4.5 million a year.")
     claim = "The council voted to cut 12 bus routes, saving $4.5m a year."
-    assert judge(claim, extract(claim), evidence).relation == "support"
+    assert _judged(claim, evidence).relation == "support"
 
 
 def test_people_individuals_and_persons_are_one_counted_noun() -> None:
     # a CNBC page: "26 people" against "62 individuals" is a number conflict, quoting that sentence
     evidence = _sentence("There are 62 individuals on federal death row, according to a tracker.")
     claim = "There are 26 people on federal death row."
-    assert judge(claim, extract(claim), evidence).decided_by == "number: claim 26, source 62"
+    assert _judged(claim, evidence).decided_by == "number: claim 26, source 62"
     same = "There are 62 persons on federal death row."
-    assert judge(same, extract(same), evidence).relation != "conflict"
+    assert _judged(same, evidence).relation != "conflict"
 
 
 def test_a_name_is_found_only_where_all_its_words_are() -> None:
@@ -299,11 +304,11 @@ def test_a_name_is_found_only_where_all_its_words_are() -> None:
                       end=len(text), score=1.0)
     evidence = Sentence(passage=passage, number=1, start=start, end=len(text), score=1.0)
     claim = "Rocknroll works for Virgin Atlantic."
-    assert judge(claim, extract(claim), evidence).relation != "support"
+    assert _judged(claim, evidence).relation != "support"
     named = "Rocknroll works for Virgin Galactic."
-    assert judge(named, extract(named), evidence).decided_by.endswith("names found in the sentence")
+    assert _judged(named, evidence).decided_by.endswith("names found in the sentence")
     surname = "Smith works for Virgin Galactic."  # the surname of the sentence's "Abel Smith"
-    assert judge(surname, extract(surname), evidence).relation == "support"
+    assert _judged(surname, evidence).relation == "support"
 
 
 def test_a_date_the_other_evidence_states_is_not_contradicted_by_another_sentences_date() -> None:
@@ -311,10 +316,10 @@ def test_a_date_the_other_evidence_states_is_not_contradicted_by_another_sentenc
     evidence = _sentence("The Supreme Court outlawed state and federal death penalty laws in the 1972 decision "
                          "Furman v. Georgia.")
     claim = "The federal death penalty was brought back in 1988."
-    assert judge(claim, extract(claim), evidence).decided_by == "date: claim 1988, source 1972"
-    assert judge(claim, extract(claim), evidence, dates_stated=frozenset({1988, 1994})).relation != "conflict"
+    assert _judged(claim, evidence).decided_by == "date: claim 1988, source 1972"
+    assert _judged(claim, evidence, dates_stated=frozenset({1988, 1994})).relation != "conflict"
     edited = "The federal death penalty was brought back in 1989."  # no evidence states 1989: still a conflict
-    assert judge(edited, extract(edited), evidence, dates_stated=frozenset({1988})).relation == "conflict"
+    assert _judged(edited, evidence, dates_stated=frozenset({1988})).relation == "conflict"
 
 
 def test_a_name_put_in_anothers_place_at_the_end_of_the_claim_is_a_swap() -> None:
@@ -322,7 +327,7 @@ def test_a_name_put_in_anothers_place_at_the_end_of_the_claim_is_a_swap() -> Non
     evidence = _sentence("Jamaica will be Starbucks 17th market in the region, with the first store slated to open "
                          "in Montego Bay.")
     claim = "Jamaica's first Starbucks store is slated to open in Kingston."
-    assert judge(claim, extract(claim), evidence).decided_by == "name: claim Kingston, source Montego Bay"
+    assert _judged(claim, evidence).decided_by == "name: claim Kingston, source Montego Bay"
     assert name_swaps("The talks were held in Paris.", "The talks were held in Paris on Monday.") == []
     assert name_swaps("He met Dillon.", "He met the press.") == []  # too few matching words before it
 
@@ -331,30 +336,30 @@ def test_the_doer_and_target_of_one_verb_swapped_is_a_conflict() -> None:
     evidence = _sentence("NORTHPORT — Dana Okafor defeated incumbent Lewis Brandt by five votes to four on Tuesday "
                          "to become chair of the harbour board.")
     swapped = "Lewis Brandt defeated Dana Okafor to become chair of the harbour board."
-    assert judge(swapped, extract(swapped), evidence).decided_by == (
+    assert _judged(swapped, evidence).decided_by == (
         "roles: claim Lewis Brandt defeated Dana Okafor, source Dana Okafor defeated Lewis Brandt")
     passive = "Brandt was defeated by Okafor to become chair of the harbour board."  # the same roles, other voice
-    assert judge(passive, extract(passive), evidence).relation != "conflict"
+    assert _judged(passive, evidence).relation != "conflict"
     passive_swapped = "Okafor was defeated by Brandt in the vote for chair of the harbour board."
-    assert judge(passive_swapped, extract(passive_swapped), evidence).decided_by.startswith("roles:")
+    assert _judged(passive_swapped, evidence).decided_by.startswith("roles:")
     met = _sentence("Dana Okafor met Lewis Brandt on Tuesday at the harbour board.")
     symmetric = "Lewis Brandt met Dana Okafor on Tuesday at the harbour board."  # meeting goes both ways
-    assert judge(symmetric, extract(symmetric), met).relation != "conflict"
+    assert _judged(symmetric, met).relation != "conflict"
 
 
 def test_a_word_the_claim_asserts_and_the_parse_shows_denied_is_a_negation_conflict() -> None:
     plans = _sentence("\"It is as tough as we expected but there is no surprise in that, so there are not currently "
                       "any plans to require more forces,\" Jones added.")
     claim = "Jones said there are plans to send more forces."
-    assert judge(claim, extract(claim), plans).decided_by == "negation: claim plan, source not plan"
+    assert _judged(claim, plans).decided_by == "negation: claim plan, source not plan"
     negated = "Jones said no more forces are currently planned."  # a negation of its own: the model's call
-    assert judge(negated, extract(negated), plans).relation != "conflict"
+    assert _judged(negated, plans).relation != "conflict"
     approved = _sentence("The harbour board approved the dredging budget on Tuesday.")
     denied = "The harbour board did not approve the dredging budget on Tuesday."  # the claim denies, the source says
-    assert judge(denied, extract(denied), approved).decided_by == "negation: claim not approve, source approve"
+    assert _judged(denied, approved).decided_by == "negation: claim not approve, source approve"
     ceo = _sentence("Maria Lind is no longer the chief executive of Harbour Freight, the company said on Monday.")
     still = "Maria Lind is the chief executive of Harbour Freight, the company said."
-    assert judge(still, extract(still), ceo).decided_by == "negation: claim executive, source not executive"
+    assert _judged(still, ceo).decided_by == "negation: claim executive, source not executive"
     # a cue that denies nothing the claim asserts: a bound, a degree, "not only", "not until", another clause
     for text, claim in [("Not only did Lind win the vote, she also set a record turnout in the harbour ward.",
                          "Lind won the vote in the harbour ward."),
@@ -364,14 +369,14 @@ def test_a_word_the_claim_asserts_and_the_parse_shows_denied_is_a_negation_confl
                          "Sea levels at the harbour are rising, the board predicted."),
                         ("The board approved the harbour budget, though critics said it would not work.",
                          "The board approved the harbour budget.")]:
-        assert judge(claim, extract(claim), _sentence(text)).relation != "conflict", claim
+        assert _judged(claim, _sentence(text)).relation != "conflict", claim
 
 
 def test_a_verb_joined_to_another_shares_its_doer_and_one_year_is_a_span() -> None:
     evidence = _sentence("Charlie Russell, though, had always advocated taking precautions, like carrying pepper "
                          "spray, and had criticized Timothy Treadwell for not doing so.")
     reversed_ = "Timothy Treadwell had criticized Charlie Russell for failing to carry pepper spray."
-    assert judge(reversed_, extract(reversed_), evidence).decided_by == (
+    assert _judged(reversed_, evidence).decided_by == (
         "roles: claim Timothy Treadwell criticized Charlie Russell, "
         "source Charlie Russell criticized Timothy Treadwell")
     text = ("Charlie Russell befriended bears. Mr. Russell, though, had always advocated taking precautions, like "
@@ -379,12 +384,12 @@ def test_a_verb_joined_to_another_shares_its_doer_and_one_year_is_a_span() -> No
     passage = Passage(chunk_id="a:0", article_id="a", title="t", source="s", date=None, text=text, start=0,
                       end=len(text), score=1.0)
     honorifics = Sentence(passage=passage, number=2, start=text.index("Mr."), end=len(text), score=1.0)
-    assert judge(reversed_, extract(reversed_), honorifics).decided_by == (
+    assert _judged(reversed_, honorifics).decided_by == (
         "roles: claim Timothy Treadwell criticized Charlie Russell, source Russell criticized Treadwell")
     assert [(q.value, q.unit) for q in quantities("in just one year, one day")] == [(1.0, "year")]
     span = _sentence("Union membership among government workers collapsed, dropping to 37 percent in just one year.")
     four = "Union membership among government workers dropped to 37 percent over four years."
-    assert judge(four, extract(four), span).decided_by == "number: claim 4 years, source 1 year"
+    assert _judged(four, span).decided_by == "number: claim 4 years, source 1 year"
 
 
 def test_a_full_name_in_another_full_names_place_is_a_swap_though_the_passage_names_both() -> None:
@@ -394,7 +399,7 @@ def test_a_full_name_in_another_full_names_place_is_a_swap_though_the_passage_na
                       end=len(text), score=1.0)
     sentence = Sentence(passage=passage, number=1, start=0, end=text.index(" In that"), score=1.0)
     claim = "Robert Enke was understudy to Rene Adler at Euro 2008 and in line to secure the starting place."
-    assert judge(claim, extract(claim), sentence).decided_by == "name: claim Rene Adler, source Jens Lehmann"
+    assert _judged(claim, sentence).decided_by == "name: claim Rene Adler, source Jens Lehmann"
     assert not two_full_names("Prime Minister", "Jens Lehmann")  # an office may stand for its holder
     assert not two_full_names("Charlie Russell", "Mr. Treadwell")  # an honorific is no word of the name
 
@@ -403,9 +408,9 @@ def test_an_honorific_is_no_word_of_the_speakers_name() -> None:
     # "Ms Ardern said" had been an attribution conflict with "Jacinda Ardern said": "ms" is no word of her name
     evidence = _sentence("Ms Ardern said the country would reopen its borders in April.")
     claim = "Jacinda Ardern said the country would reopen its borders in April."
-    assert judge(claim, extract(claim), evidence).relation != "conflict"
+    assert _judged(claim, evidence).relation != "conflict"
     other = "Grant Robertson said the country would reopen its borders in April."
-    assert judge(other, extract(other), evidence).decided_by == "attribution: claim grant robertson, source ms ardern"
+    assert _judged(other, evidence).decided_by == "attribution: claim grant robertson, source ms ardern"
 
 
 def test_a_figure_said_twice_is_read_where_it_stands() -> None:
@@ -419,11 +424,11 @@ def test_a_figure_said_twice_is_read_where_it_stands() -> None:
 def test_a_day_of_the_month_is_compared_only_with_days() -> None:
     died = _sentence("Charlie Russell, a Canadian naturalist, died on May 7 in Calgary, Alberta.")
     claim = "Canadian naturalist Charlie Russell died at 76 in Calgary on May 7, his brother Gordon said."
-    assert judge(claim, extract(claim), died).relation != "conflict"  # 76 is his age, 7 the day
+    assert _judged(claim, died).relation != "conflict"  # 76 is his age, 7 the day
     assert [(q.value, q.unit) for q in quantities("on Sept. 30, the 7th of May, after 30 days")] == [
         (30.0, "day of the month"), (7.0, "day of the month"), (30.0, "day")]
     seventeenth = "Canadian naturalist Charlie Russell died in Calgary on May 17."
-    named = judge(seventeenth, extract(seventeenth), died).decided_by
+    named = _judged(seventeenth, died).decided_by
     assert named == "date: claim day 17 of the month, source day 7"  # the audit had listed it as a "number" conflict
     assert figure_conflict(named) and figure_conflict("number: claim 5, source 6") and not figure_conflict("date: a")
 
@@ -436,10 +441,10 @@ def test_hyphenated_figures_and_a_fortnight_are_read_with_their_unit() -> None:
     assert [q.value for q in quantities("until the end of Q2")] == [2.0]
     evidence = _sentence("The dredging is expected to cost about 3.2 million pounds and take a fortnight.")
     claim = "The dredging will take three weeks."
-    assert judge(claim, extract(claim), evidence).decided_by == "number: claim 3 weeks, source 1 fortnight"
+    assert _judged(claim, evidence).decided_by == "number: claim 3 weeks, source 1 fortnight"
     tenure = _sentence("Dana Okafor defeated Lewis Brandt, ending Brandt's nine-year tenure as chair.")
     eight = "Brandt had been chair for eight years before Okafor defeated him."
-    assert judge(eight, extract(eight), tenure).decided_by == "number: claim 8 years, source 9 years"
+    assert _judged(eight, tenure).decided_by == "number: claim 8 years, source 9 years"
 
 
 def test_months_are_month_names_not_the_verb_or_a_surname() -> None:
@@ -677,7 +682,7 @@ def test_an_age_set_off_by_commas_is_compared_with_a_claims_age() -> None:
     evidence = _sentence("Stewart struck and killed driver Kevin Ward Jr., 20, who approached his car on foot after "
                          "an on-track incident at Canandaigua Motorsports Park.")
     claim = "Kevin Ward Jr., the 22-year-old driver killed by Stewart's car, had approached it on foot at Canandaigua."
-    assert judge(claim, extract(claim), evidence).decided_by == "number: claim 22 years, source 20 years"
+    assert _judged(claim, evidence).decided_by == "number: claim 22 years, source 20 years"
     assert [(q.value, q.unit) for q in quantities("Scores: Dallas, 3, the rest 2")] == [(3.0, ""), (2.0, "")]
 
 
