@@ -364,7 +364,7 @@ def _rationale(label: str, model_read: bool, lacking: list[str]) -> str:
     """Why the classifier's verdict stands, never saying the quote carries the claim's names or figures when it
     lacks some (`lacking`: those it does not state) nor that the model read what it did not (`model_read`)."""
     if label != "supported":
-        return ("The quoted evidence speaks of this but says otherwise." if model_read else
+        return ("The model reads the quoted evidence as contradicting the claim." if model_read else
                 "The closest evidence speaks of this, but its words, figures or names differ from the claim's.")
     unstated = f" The quoted passage does not state: {', '.join(lacking)}." if lacking else ""
     if model_read and lacking:  # the model's reading, said as one: it takes edited figures for paraphrases too

@@ -23,7 +23,7 @@ from assistant.check.slots import (
     same_amount,
     two_full_names,
 )
-from assistant.check.verify_local import Judgement, figure_conflict, judge
+from assistant.check.verify_local import Judgement, _rationale, figure_conflict, judge
 from assistant.types import Passage
 from tests.check.conftest import sources_in
 from tests.fakes.openai_server import FakeOpenAI
@@ -694,3 +694,10 @@ def test_a_quote_keeps_the_quote_marks_it_closes_with_where_the_source_has_them(
     assert text[start:end] == sentence
     start, end = locate("I had to bring my A-plus game,", text) or (0, 0)  # marks the quote did not give: not added
     assert text[start:end] == "I had to bring my A-plus game,"
+
+
+def test_a_contradiction_the_model_reads_is_said_to_be_its_reading() -> None:
+    # a wheel user's "costs $79, not counting shipping" against "currently costs $79 (plus shipping)": the model read
+    # a contradiction the quote does not state, and the rationale had said the evidence "says otherwise"
+    assert _rationale("contradicted", True, []) == "The model reads the quoted evidence as contradicting the claim."
+    assert "says otherwise" not in _rationale("contradicted", True, [])
