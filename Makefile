@@ -82,7 +82,7 @@ eval: $(STAMP)
 	$(BIN)/factcheck eval --engine local --require-datasets --suite seeds --suite paraphrases --suite summedits-local --suite climate-fever-local \
 		--suite wice-local --suite newsroom-local --suite newsroom-dev-local \
 		--suite newsroom-test-local --suite newsroom-test2-local --suite newsroom-test3-local \
-		--suite newsroom-test4-local --suite newsroom-test5-local --suite newsroom-test6-local \
+		--suite newsroom-test4-local --suite newsroom-test5-local --suite newsroom-test6-local --suite newsroom-test7-local \
 		--out eval-report/local
 
 lint: $(STAMP)

@@ -229,11 +229,13 @@ NEWSROOM_TEST3 = "newsroom-test3.yaml"  # six further pages of the test half, cl
 NEWSROOM_TEST4 = "newsroom-test4.yaml"  # six other pages of the test half, claims used in development once
 NEWSROOM_TEST5 = "newsroom-test5.yaml"  # and six more, written while a helper tested a wheel; used once too
 NEWSROOM_TEST6 = "newsroom-test6.yaml"  # and six more again, the same way (sixth session); used once too
+NEWSROOM_TEST7 = "newsroom-test7.yaml"  # and six more, the same way (seventh session); two pages newsroom.yaml's too
 
 _PAGE_CLAIM_SUITES = {"newsroom-local": NEWSROOM, "newsroom-dev-local": NEWSROOM_DEV,
                       "newsroom-test-local": NEWSROOM_TEST, "newsroom-test2-local": NEWSROOM_TEST2,
                       "newsroom-test3-local": NEWSROOM_TEST3, "newsroom-test4-local": NEWSROOM_TEST4,
-                      "newsroom-test5-local": NEWSROOM_TEST5, "newsroom-test6-local": NEWSROOM_TEST6}
+                      "newsroom-test5-local": NEWSROOM_TEST5, "newsroom-test6-local": NEWSROOM_TEST6,
+                      "newsroom-test7-local": NEWSROOM_TEST7}
 
 
 def _page_claims(name: str, file: str) -> Callable[[Workbench, Path], SuiteResult]:

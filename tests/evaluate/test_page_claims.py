@@ -13,6 +13,7 @@ from assistant.evaluate.datasets import (
     NEWSROOM_TEST4,
     NEWSROOM_TEST5,
     NEWSROOM_TEST6,
+    NEWSROOM_TEST7,
 )
 from assistant.evaluate.scoring import evals_file
 from assistant.evaluate.splits import split_of
@@ -26,7 +27,8 @@ NEWSROOM_TRAINING_PAGES = {"dev03329", "dev03536", "dev00328"}
 @pytest.mark.parametrize(("file", "training_pages"),
                          [(NEWSROOM, NEWSROOM_TRAINING_PAGES), (NEWSROOM_DEV, None), (NEWSROOM_TEST, set()),
                           (NEWSROOM_TEST2, set()), (NEWSROOM_TEST3, set()), (NEWSROOM_TEST4, set()),
-                          (NEWSROOM_TEST5, set()), (NEWSROOM_TEST6, set())])
+                          (NEWSROOM_TEST5, set()), (NEWSROOM_TEST6, set()),
+                          (NEWSROOM_TEST7, set())])
 def test_page_claims_name_pages_of_the_half_they_say(file: str, training_pages: set[str] | None) -> None:
     spec = load_page_claims(evals_file(file))
     in_training = {page for page in spec.pages if split_of(f"wice-{page}") == "train"}
