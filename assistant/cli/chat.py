@@ -29,6 +29,7 @@ from assistant.ingest.pipeline import Ingestor
 from assistant.llm.base import ChatModel
 from assistant.retrieve import Filters
 from assistant.store.store import Store
+from assistant.text import sentence_spans
 from assistant.types import Article
 
 HISTORY_FILE = "chat-history"
@@ -170,7 +171,9 @@ class ChatSession:
             raise FactcheckError("usage: /check TEXT")
         self._query = text  # claims are checked as written: a claim should stand alone
         with show.spinner("retrieving evidence and checking…"):
-            result = check_text(self.store, text, self.model, self.engine, self.conversation.filters)
+            # several sentences are a draft, checked clause by clause as `check --file` does; one stays as written
+            result = check_text(self.store, text, self.model, self.engine, self.conversation.filters,
+                                draft=len(sentence_spans(text)) > 1)
         reply = "; ".join(f"{v.claim} -> {v.verdict}" for v in result.claims)
         self.conversation.record(Turn(input=text, kind="check", query=text, reply=reply))
         return Outcome(result.model_dump(), lambda: show.check(result))

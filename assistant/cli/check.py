@@ -73,7 +73,7 @@ def check_command(
         _check_batch(batch, output, settings, store, lambda text: check_text(store, text, model, chosen, filters))
         return
     text = claim if claim not in (None, "-") else _read_draft(file or "-")
-    result = check_text(store, text, model, chosen, filters)
+    result = check_text(store, text, model, chosen, filters, draft=file is not None)
     if output == "json":
         print_json(result.model_dump())
     elif output == "claimreview":

@@ -550,6 +550,20 @@ def test_draft_skips_questions_and_opinions(run_cli: RunCli) -> None:
 
 
 @pytest.mark.usefixtures("seeded")
+def test_a_drafts_joined_clauses_are_checked_one_by_one_and_a_claim_alone_as_written(run_cli: RunCli,
+                                                                                     tmp_path: Path) -> None:
+    sentence = ("Airwars says 744 civilians were killed in coalition strikes in June, but the coalition says 744 "
+                "civilians died.")
+    draft = tmp_path / "draft.txt"
+    draft.write_text(sentence + "\n", encoding="utf-8")
+    claims = check(run_cli, "--file", str(draft), "--engine", "local")["claims"]
+    assert [(c["claim"], c["verdict"]) for c in claims] == [
+        ("Airwars says 744 civilians were killed in coalition strikes in June.", "supported"),
+        ("The coalition says 744 civilians died.", "contradicted")]  # Airwars said it, not the coalition
+    assert [c["claim"] for c in check(run_cli, sentence, "--engine", "local")["claims"]] == [sentence]
+
+
+@pytest.mark.usefixtures("seeded")
 def test_empty_and_huge_drafts(run_cli: RunCli, tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n", encoding="utf-8")

@@ -83,6 +83,16 @@ def test_scripted_json_session(run_cli: RunCli, open_store: OpenStore) -> None:
 
 
 @pytest.mark.usefixtures("seeded")
+def test_check_of_a_draft_splits_joined_clauses_and_of_one_sentence_keeps_it_whole(run_cli: RunCli) -> None:
+    joined = "Airwars says 744 civilians were killed in June, but the coalition says 744 civilians died."
+    several, one = chat_json(run_cli, f"/check Raqqa is a city in Syria. {joined}", f"/check {joined}")
+    assert [c["claim"] for c in several["result"]["claims"]] == [
+        "Raqqa is a city in Syria.", "Airwars says 744 civilians were killed in June.",
+        "The coalition says 744 civilians died."]
+    assert [c["claim"] for c in one["result"]["claims"]] == [joined]
+
+
+@pytest.mark.usefixtures("seeded")
 def test_scripted_human_session(run_cli: RunCli) -> None:
     result = chat(run_cli, QUESTION, FOLLOW_UP, f"/check {CLAIM}", "/filter since=2017-99-99", "/nope",
                   f"/filter source={SOURCE_A}", QUESTION, "/quit")
