@@ -55,18 +55,19 @@ def check_command(
     firm_dates: FirmDatesOption = False,
     collection: CollectionOption = None,
     as_json: JsonOption = False,
-    output: Annotated[Format, typer.Option("--format", help="text (a table), json (as --json; JSONL with "
-                                                            "--batch), claimreview (schema.org ClaimReview "
-                                                            "JSON-LD, one per claim) or csv (one row per claim).")]
-    = "text",
+    output: Annotated[Format | None, typer.Option(
+        "--format", help="text (a table, the default; one per record with --batch), json (as --json; JSONL, "
+                         "the default with --batch), claimreview (schema.org ClaimReview JSON-LD, one per claim) "
+                         "or csv (one row per claim).", show_default=False)] = None,
 ) -> None:
     """Check claims against the corpus: supported, contradicted, not_enough_evidence or disputed."""
     given = [x for x in (claim, file, batch) if x is not None]
     if len(given) != 1:
         fail("give exactly one of CLAIM, --file PATH (or - for stdin) and --batch FILE", USAGE)
-    if as_json and output not in ("text", "json"):
+    if as_json and output not in (None, "text", "json"):
         fail(f"--json and --format {output} are two formats; give one", USAGE)
-    output = "json" if as_json else output
+    # a batch's default is JSONL, a pipeline's input; a table per record only when --format text asks for one
+    output = "json" if as_json or (output is None and batch is not None) else output or "text"
     settings, chosen, model, store = open_reasoning(engine, record, no_cache, collection)
     filters = Filters(sources=source or [], since=since, until=until, firm_dates=firm_dates)
     if batch is not None:
@@ -87,7 +88,8 @@ def check_command(
 
 def _check_batch(batch: Path, output: Format, settings: Settings, store: Store,
                  check: Callable[[str], CheckResult]) -> None:
-    """JSONL (one result per record, as it is done), CSV rows as they are done, or one JSON-LD document. A record
+    """A table per record, JSONL (one result per record, as it is done), CSV rows as they are done, or one JSON-LD
+    document. A record
     that fails, or a line that cannot be read, is an error in its place, named on stderr; the rest of the batch still
     runs, and the exit code is then 1."""
     table = CsvOut(sys.stdout, CHECK_COLUMNS) if output == "csv" else None
@@ -106,6 +108,11 @@ def _check_batch(batch: Path, output: Format, settings: Settings, store: Store,
                 error = str(exc)
                 print_error(f"{batch}: record {record.id}: {error}")
         failed = failed or bool(error)
+        if output == "text":  # one table per record, headed by its id, as a single claim's
+            out.print(f"[bold]record {escape(record.id)}[/]" + (f" [red]error:[/] {escape(error)}" if error else ""))
+            if not error:
+                render_check(result)
+            continue
         if error:
             if table is not None:
                 table.write(check_rows(record.id, None, {}, error))

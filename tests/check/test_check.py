@@ -615,6 +615,21 @@ def test_batch_mode_answers_each_record_with_its_id(run_cli: RunCli, tmp_path: P
     assert second["id"] == "b" and "empty" in second["error"]
 
 
+@pytest.mark.usefixtures("seeded")
+def test_a_batch_in_text_format_is_a_table_per_record_and_json_stays_its_default(run_cli: RunCli,
+                                                                                 tmp_path: Path) -> None:
+    batch = tmp_path / "claims.jsonl"
+    batch.write_text('{"id": "a", "text": "Airwars says 744 civilians were killed in coalition strikes in June."}\n'
+                     '{"id": "b", "text": "   "}\n', encoding="utf-8")
+    result = run_cli("check", "--batch", str(batch), "--engine", "local", "--format", "text")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert not result.stdout.lstrip().startswith("{")  # was JSONL, with no word that text was not given
+    assert "record a" in result.stdout and "supported" in result.stdout and "Airwars" in result.stdout
+    assert "record b error: nothing to check" in result.stdout
+    default = run_cli("check", "--batch", str(batch), "--engine", "local")
+    assert default.stdout.startswith('{"id": "a"')
+
+
 def scripted_checker(body: dict[str, Any]) -> dict[str, Any]:
     """Extract: one claim per line. Verify: supported, quoting each claim's first evidence sentence, except for
     the mayor claim, where it quotes text that is in no source."""
