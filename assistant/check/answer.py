@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from assistant.check.backing import guard_sentences
 from assistant.check.citations import verified
+from assistant.check.conversation import describe_filters
 from assistant.check.copies import other_copies, says_otherwise
 from assistant.check.evidence import RELEVANT, Sentence, score_sentences
 from assistant.check.guards import aimed_at_model, echoes
@@ -31,6 +32,8 @@ from assistant.text import content_terms, sentence_spans, stem
 from assistant.types import Answer, Citation, Passage, Usage
 
 NOTHING_RELEVANT = "The corpus has no passages relevant to this question, so it cannot answer it."
+NOTHING_IN_FILTER = "No passage relevant to this question is within the filter ({filter}){undated}; without it the " \
+                    "whole corpus is searched (/filter clear in chat)."
 NOT_VERIFIED = "No answer is shown: the model's citations could not be verified against the sources."
 NOT_BACKED = "No answer is shown: no sentence of the model's answer was backed by the quotes it cited."
 NO_ANSWER = "The model found no answer to this question in the sources."
@@ -56,11 +59,19 @@ def ask(store: Corpus, question: str, model: ChatModel | None, k: int = 6, filte
     passages = drop_syndicated_repeats(found)[:k]
     sentences = score_sentences(store.embedder, question, passages)
     if not sentences or sentences[0].score < RELEVANT:
-        return Answer(question=question, answer=NOTHING_RELEVANT, engine=engine,
+        return Answer(question=question, answer=_nothing_relevant(filters), engine=engine,
                       model=model.name if model else None)
     if model is None:
         return _extractive(store, question, sentences, found)
     return _generative(store, question, _with_disagreeing_copies(passages, found), model, engine)
+
+
+def _nothing_relevant(filters: Filters | None) -> str:
+    """Under a filter, an empty result says nothing of the corpus: the message names the filter instead."""
+    if filters is None or filters.empty:
+        return NOTHING_RELEVANT
+    undated = ", which leaves out undated articles" if filters.since or filters.until else ""
+    return NOTHING_IN_FILTER.format(filter=describe_filters(filters), undated=undated)
 
 
 def _with_disagreeing_copies(kept: Sequence[Passage], found: Sequence[Passage]) -> list[Passage]:

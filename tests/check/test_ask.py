@@ -272,6 +272,18 @@ def test_nothing_relevant_means_no_sources(run_cli: RunCli) -> None:
     assert result.json()["citations"] == [] and "no passages relevant" in result.json()["answer"]
 
 
+@pytest.mark.usefixtures("seeded")
+def test_nothing_relevant_under_a_filter_names_the_filter_not_the_corpus(run_cli: RunCli) -> None:
+    question = "How many Daesh militants are in Raqqa?"  # the seeds answer it, dated 2017-07-24
+    answer = run_cli("ask", question, "--engine", "local", "--since", "2018-01-01", "--json").json()
+    assert answer["citations"] == [] and "no passages relevant" not in answer["answer"]
+    assert answer["answer"].startswith("No passage relevant to this question is within the filter "
+                                       "(since=2018-01-01), which leaves out undated articles;")
+    banana = run_cli("ask", "What is the best recipe for banana bread?", "--engine", "local", "--source",
+                     "000_e5096ebe9da60f70", "--json").json()["answer"]
+    assert "(source=000_e5096ebe9da60f70);" in banana and "undated" not in banana
+
+
 def test_record_then_replay_offline(fake_openai: FakeOpenAI, run_cli: RunCli, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FACTCHECK_FIXTURES_DIR", str(tmp_path / "fixtures"))
