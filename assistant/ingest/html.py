@@ -1,13 +1,16 @@
 """HTML pages: the article text (trafilatura) and the page's own metadata, read with no guessing.
 
-trafilatura drops menus, footers and comments. Its date comes from the page's publication meta tags only
-(`extensive_search` off): the extensive search is what read `w3.org/2000/01/rdf-schema` as 2000-01-01 and a
-copyright footer as a publication year. The title is chosen among `og:title`, `twitter:title`, the `<h1>` and
-`<title>`, skipping CMS names, URL slugs and the site's own name (see metadata.best_title).
+trafilatura drops menus, footers and comments. Its date search is the fast one (`extensive_search` off): the
+extensive search is what read `w3.org/2000/01/rdf-schema` as 2000-01-01 and a copyright footer as a publication
+year. The fast search still reads visible text (a byline's "March 2, 2019"), so a date is `metadata` only when
+the page's meta tags or JSON-LD state it, else it is `text`. The title is chosen among `og:title`,
+`twitter:title`, the `<h1>` and `<title>`, skipping CMS names, URL slugs and the site's own name (see
+metadata.best_title).
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from assistant.ingest.dates import url_date
@@ -19,7 +22,7 @@ _PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished
 
 
 def read_html(text: str) -> tuple[str | None, dict[str, Any]]:
-    """(article text or None, metadata values: title, source, date, url, author)."""
+    """(article text or None, metadata values: title, source, date, date_source, url, author)."""
     import trafilatura  # slow to import; only HTML needs it
 
     extracted = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False, include_tables=True,
@@ -38,20 +41,39 @@ def read_html(text: str) -> tuple[str | None, dict[str, Any]]:
     url = getattr(extracted, "url", None) or page.get("og:url") or page.get("canonical")
     found_date = getattr(extracted, "date", None)
     # the page's own publication tag, first: it may give the date its address gives too
-    tagged = next((page[name] for name in _PUBLISHED_META if page.get(name)), None)
+    stated = next((page[name] for name in _PUBLISHED_META if page.get(name)), None) or page.get("stated_date")
+    # htmldate falls back to the address's date: that is the URL's evidence, not the page's (see dates.py)
+    seen = None if stated or (found_date and found_date == url_date(url)) else found_date
     values: dict[str, Any] = {
         "title": best_title(candidates, generator=page.get("generator", ""), site=site),
         "source": site,
-        # htmldate falls back to the address's date: that is the URL's evidence, not the page's (see dates.py)
-        "date": tagged or (None if found_date and found_date == url_date(url) else found_date),
+        "date": stated or seen,
+        "date_source": "metadata" if stated else "text" if seen else None,
         "url": url,
         "author": getattr(extracted, "author", None),
     }
     return body, values
 
 
+def _stated_date(tree: Any) -> str | None:
+    """The date the page states for machines, in its meta tags or JSON-LD: htmldate run on those elements alone,
+    so that a date it finds in the visible text (a byline) is not passed off as the page's metadata."""
+    import lxml.html
+    from htmldate import find_date
+    from lxml import etree
+
+    stated = lxml.html.Element("html")
+    head = etree.SubElement(stated, "head")
+    for element in tree.xpath("//meta | //script[@type='application/ld+json']"):
+        head.append(copy.deepcopy(element))
+    if not len(head):
+        return None
+    return find_date(stated, extensive_search=False, original_date=True)
+
+
 def _page_meta(text: str) -> dict[str, Any]:
-    """The page's meta tags (og:*, twitter:*, generator), canonical link, <title> and <h1> texts."""
+    """The page's meta tags (og:*, twitter:*, generator), canonical link, <title> and <h1> texts, and the date its
+    meta tags or JSON-LD state (`stated_date`)."""
     import lxml.html
 
     try:
@@ -73,4 +95,5 @@ def _page_meta(text: str) -> dict[str, Any]:
     if title is not None and title.text_content().strip():
         found["title"] = one_line(title.text_content())
     found["h1"] = [one_line(h.text_content()) for h in tree.iter("h1")][:2]
+    found["stated_date"] = _stated_date(tree)
     return found

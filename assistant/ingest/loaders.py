@@ -39,7 +39,9 @@ READING_REVISIONS: dict[str, int] = {
     # csv 1: a quote that never closes no longer reads the rows after it into one field. All 1 or 2: a byline's
     # author and date ("By Coastal Wire Service, 2026-10-14") and a "Published November 7, 2017" line are read;
     # HTML's title and <h1> are read as UTF-8 when the page declares no charset ("González", not "GonzÃ¡lez").
-    ".csv": 2, ".txt": 1, ".md": 1, ".markdown": 1, ".html": 1, ".htm": 1, ".jsonl": 1,
+    # All 2 or 3: a two-word headline is the title; a date line under a headline is the date; an author loses the
+    # date a byline gave after it and the outlet after a comma; an HTML date seen in the visible text is `text`.
+    ".csv": 3, ".txt": 2, ".md": 2, ".markdown": 2, ".html": 2, ".htm": 2, ".jsonl": 2,
 }
 
 
@@ -140,7 +142,10 @@ def _load_html(path: Path, decoded: Decoded, _map: Mapping[str, str]) -> Loaded:
     if not body or not body.strip():
         raise InputError(str(path), "no article text found in the HTML")
     loaded = Loaded()
-    loaded.documents.append(Document(text=body, meta=_meta_from(values), origin=str(path)))
+    meta = _meta_from(values)
+    if meta.date:  # metadata (meta tags, JSON-LD) or text (a date htmldate found in the page's visible text)
+        meta = meta.model_copy(update={"date_source": values["date_source"]})
+    loaded.documents.append(Document(text=body, meta=meta, origin=str(path)))
     return loaded
 
 

@@ -34,8 +34,9 @@ _CAPTION_CREDIT = re.compile(
     re.IGNORECASE,
 )
 # A byline in the first lines of a copied story: "By Jane Doe, Reuters", "By Coastal Wire Service, 2026-10-14",
-# "By Jane Doe | Oct. 14, 2026", or a date alone on the line after it. It names the author and the date; the
-# line stays in the body (the text, so the article's id, is what the file holds).
+# "By Jane Doe | Oct. 14, 2026", or a date alone on the line after it. It names the author (the name before a
+# comma or bar: what follows is the outlet, "Reuters") and the date; the line stays in the body (the text, so the
+# article's id, is what the file holds).
 _BYLINE = re.compile(r"\A[ \t]*By[ \t]+(?P<rest>[^\n]{2,100}?)[ \t.]*\Z")
 _NAME_PART = re.compile(r"\A(?:[A-Z][\w.'’-]*|and|of|the|de|van|von|la|&)(?:\s+(?:[A-Z][\w.'’-]*|and|of|the|de|van|von"
                         r"|la|&)){0,6}\Z")
@@ -64,12 +65,18 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|–—·-]\s+|\s+::\s+")
 
 
 def split_preamble(text: str) -> tuple[str, str | None, str | None]:
-    """(body, date fragment, caption): strip a leading date fragment and a photo-caption paragraph."""
+    """(body, date fragment, caption): strip a leading date fragment, or a date line first or under a headline,
+    and a photo-caption paragraph."""
     found_date = None
     match = _LEADING_DATE.match(text) or _DATE_LINE.match(text)
     if match:
         found_date = match.group(1)
         text = text[match.end():]
+    else:  # "Official opening of Castle Cove Beach steps\n17 April 2019\nBy Martin Lea": the headline stays
+        first, sep, rest = text.lstrip().partition("\n")
+        if sep and _is_headline(first) and (match := _DATE_LINE.match(rest)):
+            found_date = match.group(1)
+            text = first + "\n" + rest[match.end():]
     caption = None
     first, sep, rest = text.partition("\n")
     if sep and rest.strip() and _CAPTION_CREDIT.search(first.strip()):
@@ -98,8 +105,25 @@ def read_byline(body: str, lines: int = 4) -> tuple[str | None, str | None]:
         following = head[index + 1] if index + 1 < len(head) else ""
         if when is None and _YEAR.search(following) and iso_date(following, complete=True):
             when = following
-        return ", ".join(names), when
+        return names[0], when
     return None, None
+
+
+# What separates an author's name from the rest of a byline: "Sportsnet Staff · March 2", "Jane Doe | 3 Oct 2026"
+_AUTHOR_SEPARATOR = re.compile(r"\s*[,|·•—–]\s*")
+_DATE_FRAGMENT = re.compile(rf"\A(?:{_MONTH}\s+\d{{1,2}}\b|\d{{1,2}}\s+{_MONTH}(?!\w)|"
+                            r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|(?:1[89]|2\d)\d{2}\b)", re.IGNORECASE)
+
+
+def clean_author(author: str | None) -> str | None:
+    """The author's name without the date a byline carried after it ("Sportsnet Staff · March 2" -> "Sportsnet
+    Staff", as trafilatura reads a page's "Sportsnet Staff · March 2, 2019" line); None when only a date is left."""
+    text = one_line(author)
+    for separator in _AUTHOR_SEPARATOR.finditer(text):
+        if _DATE_FRAGMENT.match(text[separator.end():]):
+            text = text[:separator.start()]
+            break
+    return None if not text or _DATE_FRAGMENT.match(text) else text
 
 
 # A page's own "Published ..." line near its top, as pages copied to text or saved without meta tags keep it:
@@ -133,13 +157,20 @@ def lead_title(body: str, limit: int = 90) -> str:
     Markdown "#" dropped), else the lead sentence, dateline removed, cut at a word boundary."""
     first, _, rest = body.strip().partition("\n")
     headline = first.strip().lstrip("#").strip()
-    if rest.strip() and len(headline.split()) >= 3 and len(headline) <= limit and not headline.endswith((".", ":")):
+    if rest.strip() and _is_headline(headline, limit):
         return headline
     lead = _DATELINE.sub("", body.lstrip(), count=1)
     sentence = " ".join(re.split(r"(?<=[.!?])\s", lead, maxsplit=1)[0].split())
     if len(sentence) <= limit:
         return sentence
     return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _is_headline(line: str, limit: int = 90) -> bool:
+    """A line that reads as a headline: short, two words or more ("Ferry returns"; one word is more often page
+    furniture, "Advertisement", or a dateline), and no closing full stop or colon."""
+    line = line.strip()
+    return len(line.split()) >= 2 and len(line) <= limit and not line.endswith((".", ":"))
 
 
 def one_line(text: str | None) -> str:
@@ -228,6 +259,7 @@ def finish_meta(meta: ArticleMeta, body: str, fallback_source: str, *, text_date
         host = urlparse(meta.url).hostname if meta.url else None
         source_name = host.removeprefix("www.") if host else fallback_source
     updates["source"] = source_name
+    updates["author"] = clean_author(meta.author)
     return meta.model_copy(update=updates), warnings
 
 

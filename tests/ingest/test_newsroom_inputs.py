@@ -299,7 +299,7 @@ def test_a_wire_copy_byline_gives_author_and_date(corpus: Path, ingest_ok: Inges
     wire, fares, fund = articles["wire.txt"], articles["two-lines.txt"], articles["not-a-byline.txt"]
     assert (wire.author, wire.date, wire.date_source, wire.title) == (
         "Coastal Wire Service", "2026-10-14", "text", "Harbour board elects Okafor as chair")
-    assert (fares.author, fares.date) == ("Jane Doe, Reuters", "2026-10-03")
+    assert (fares.author, fares.date) == ("Jane Doe", "2026-10-03")  # Reuters is the outlet, not an author
     assert (fund.author, fund.date) == (None, None)
 
 
@@ -323,3 +323,53 @@ def test_a_page_without_charset_or_date_meta_keeps_its_accents_and_its_published
         "M. Lorena González wins council seat", "The Seattle Times")
     assert (articles["council.html"].date, articles["council.html"].date_source) == ("2017-11-07", "text")
     assert articles["energy.txt"].date == "2005-02-25"
+
+
+def test_a_byline_date_in_a_page_is_text_not_metadata(corpus: Path, ingest_ok: Ingest, open_store: OpenStore) -> None:
+    # a Sportsnet page with no date meta tag, as a tester fed it: its byline's date was stored as `metadata` (0.9)
+    # and its author as "Sportsnet Staff · March 2"
+    body = "<p>Jarome Iginla had his number 12 jersey raised to the rafters by the Calgary Flames on Saturday.</p>"
+    (corpus / "iginla.html").write_text(
+        "<html><head><title>Flames retire Iginla's jersey - Sportsnet.ca</title></head><body><article>"
+        "<h1>Flames retire Iginla's jersey</h1><p class=\"byline\">Sportsnet Staff &middot; March 2, 2019</p>"
+        f"{body}</article></body></html>")
+    # the same story stating its date for machines, in JSON-LD only: that is the page's metadata
+    (corpus / "iginla-ld.html").write_text(
+        "<html><head><script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", \"datePublished\": "
+        "\"2019-03-03T10:00:00Z\"}</script></head><body><article><h1>Flames retire Iginla's jersey again</h1>"
+        f"{body.replace('Saturday', 'Sunday')}</article></body></html>")
+    ingest_ok(corpus)
+    with open_store() as store:
+        articles = {Path(a.origin).name: a.meta for a in store.articles()}
+    page, ld = articles["iginla.html"], articles["iginla-ld.html"]
+    assert (page.date, page.date_source, page.date_confidence, page.author) == (
+        "2019-03-02", "text", 0.8, "Sportsnet Staff")
+    assert (ld.date, ld.date_source, ld.date_confidence) == ("2019-03-03", "metadata", 0.9)
+
+
+def test_a_date_line_and_byline_under_a_headline_give_date_and_author(corpus: Path, ingest_ok: Ingest,
+                                                                      open_store: OpenStore) -> None:
+    # a Dorset Echo story saved as text, as a tester fed it: it was stored undated and without an author
+    (corpus / "castle-cove.txt").write_text(
+        "Official opening of Castle Cove Beach steps on Easter Saturday\n17 April 2019\nBy Martin Lea, Dorset Echo\n"
+        "\nIt's Easter egg-citement as a beach in Weymouth which has been closed off to the public officially "
+        "reopens.\n")
+    ingest_ok(corpus)
+    with open_store() as store:
+        (article,) = store.articles()
+    assert (article.meta.date, article.meta.date_source, article.meta.author, article.meta.title) == (
+        "2019-04-17", "text", "Martin Lea", "Official opening of Castle Cove Beach steps on Easter Saturday")
+    # the date line is page furniture and leaves the text, as a first-line date does; the byline stays
+    assert article.text.startswith("Official opening of Castle Cove Beach steps on Easter Saturday\nBy Martin Lea")
+
+
+@pytest.mark.parametrize("gap", ["\n\n", "\n"])
+def test_a_two_word_headline_is_the_title_by_itself(gap: str, corpus: Path, ingest_ok: Ingest,
+                                                    open_store: OpenStore) -> None:
+    # its title had been "Ferry returns The ferry service to the island resumed on Monday after a six-week closure."
+    (corpus / "ferry.txt").write_text(
+        f"Ferry returns{gap}The ferry service to the island resumed on Monday after a six-week closure.\n")
+    ingest_ok(corpus)
+    with open_store() as store:
+        (article,) = store.articles()
+    assert article.meta.title == "Ferry returns"
