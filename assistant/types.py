@@ -94,7 +94,9 @@ class IngestReport(BaseModel):
     unchanged: int = 0  # articles of an edited file read again exactly as they were stored
     updated: int = 0  # stored articles whose metadata changed (their file read again: edited, or read differently)
     removed: int = 0  # articles replaced because their file changed
-    failed: int = 0
+    failed: int = 0  # problems, one `failed:` line each: failed_files + failed_records
+    failed_files: int = 0  # files (or paths given) that could not be read at all
+    failed_records: int = 0  # records (or articles) left out of files that were read, or skipped as unchanged
     seconds: float = 0.0
     interrupted: bool = False  # stopped by SIGINT/SIGTERM: every committed batch kept
     remaining: int = 0  # files left for the next run after an interrupt
@@ -106,11 +108,15 @@ class IngestReport(BaseModel):
 
     def summary(self) -> str:
         """The one line `factcheck ingest` and chat's /ingest print."""
+        # files, then records: a file skipped as unchanged still reports its bad records (a bare "3 failed" beside
+        # "2 skipped" had counted such a file twice)
+        failed = f"{self.failed_files} files failed" + (f", {self.failed_records} records failed"
+                                                        if self.failed_records else "")
         return (f"{self.files} files, {self.articles} articles, {self.chunks} chunks, {self.skipped} skipped "
                 "(unchanged), " + (f"{self.unchanged} articles unchanged in edited files, " if self.unchanged else "")
                 + f"{self.duplicates} duplicates, {self.updated} updated, {self.removed} replaced, "
                 + (f"{self.pruned} pruned, " if self.pruned else "")
-                + f"{self.failed} failed in {self.seconds:.1f} s")
+                + f"{failed} in {self.seconds:.1f} s")
 
 
 class Citation(BaseModel):

@@ -71,6 +71,7 @@ class Ingestor:
         started = time.perf_counter()
         report = IngestReport()
         files = list(discover(paths, report.errors))
+        report.failed_files = len(report.errors)  # paths given that are not readable files
         with hold(self.store.writer_lock(), wait=self.wait, stop=self.stop,
                   on_wait=lambda pid: self.progress("writer_busy", pid or 0)) as holding:
             if holding:
@@ -80,6 +81,7 @@ class Ingestor:
             else:  # stopped while waiting for the other writer: nothing written
                 report.interrupted, report.remaining = True, len(files)
         report.failed = len(report.errors)
+        report.failed_records = report.failed - report.failed_files
         report.seconds = round(time.perf_counter() - started, 3)
         return report
 
@@ -132,6 +134,7 @@ class Ingestor:
                 return
             loaded = load_file(path, data, self.field_map)
         except InputError as exc:
+            report.failed_files += 1
             report.errors.append(IngestProblem(path=exc.path, line=exc.line, reason=exc.reason))
             return
         first_problem = len(report.errors)

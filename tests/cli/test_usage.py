@@ -11,7 +11,8 @@ from assistant.ingest.pipeline import Ingestor
 from tests.helpers import RunCli
 
 SUMMARY_KEYS = {"files", "articles", "chunks", "skipped", "duplicates", "unchanged", "updated", "removed", "failed",
-                "seconds", "interrupted", "remaining", "gone_files", "gone_articles", "pruned", "errors", "warnings"}
+                "failed_files", "failed_records", "seconds", "interrupted", "remaining", "gone_files", "gone_articles",
+                "pruned", "errors", "warnings"}
 SOURCE_KEYS = {"id", "title", "source", "date", "date_inferred", "date_source", "date_confidence", "url", "chunks",
                "cluster", "origin"}
 

@@ -335,3 +335,22 @@ def test_a_csv_ingested_by_the_reader_before_is_read_again(corpus: Path, run_cli
     assert again.exit_code == 1 and again.json()["skipped"] == 0 and again.json()["failed"] == 2
     assert _titles(run_cli) == UNCLOSED_QUOTES_READ
     consistent()
+
+
+def test_a_re_ingest_counts_each_file_once(corpus: Path, run_cli: RunCli) -> None:
+    # a tester's folder: its re-ingest said "4 files, ..., 2 skipped (unchanged), ..., 3 failed", the feed with a
+    # malformed line counted both as skipped and as failed
+    (corpus / "good.txt").write_text(GOOD_TEXT)
+    (corpus / "empty.txt").write_text("")
+    (corpus / "notext.csv").write_text("headline,publisher\nCouncil news,Local Paper\n")
+    (corpus / "feed.jsonl").write_text(
+        '{"title": "Budget", "text": "The council approved a budget of 4 million pounds on Tuesday."}\n'
+        '{"title": "Broken", "text": "missing brace"\n')
+    first = run_cli("ingest", corpus)
+    again = run_cli("ingest", corpus)
+    assert "0 skipped (unchanged), " in first.stdout and "2 files failed, 1 records failed in" in first.stdout
+    assert again.exit_code == 1 and again.stdout.startswith("4 files, 0 articles")
+    assert "2 skipped (unchanged), " in again.stdout and "2 files failed, 1 records failed in" in again.stdout
+    summary = run_cli("ingest", corpus, "--json").json()
+    assert (summary["files"], summary["skipped"], summary["failed_files"], summary["failed_records"],
+            summary["failed"]) == (4, 2, 2, 1, 3)
