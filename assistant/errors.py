@@ -97,6 +97,20 @@ class ReplayMissError(LLMError):
     """The replay engine has no recorded response for this call."""
 
 
+def read_problem(exc: OSError | UnicodeDecodeError) -> str:
+    """Why a file given to a command could not be read, in plain words: "no such file", not "[Errno 2] No such
+    file or directory: 'draft.txt'" (the message already names the file)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position {exc.start})"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory, not a file"
+    return (exc.strerror or str(exc)).lower()
+
+
 def json_problem(exc: json.JSONDecodeError) -> str:
     """What is wrong with one line of JSON, and where: "Expecting value at column 1", "Unterminated string starting
     at column 21" (the json module's own message ends in "at" where a position follows)."""

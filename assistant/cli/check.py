@@ -29,7 +29,7 @@ from assistant.cli.options import (
     open_reasoning,
 )
 from assistant.config import Settings
-from assistant.errors import FactcheckError
+from assistant.errors import FactcheckError, read_problem
 from assistant.retrieve import Filters
 from assistant.store.store import Store
 from assistant.types import CheckResult
@@ -144,7 +144,7 @@ def _read_draft(path: str) -> str:
             return sys.stdin.read()
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {path}: {exc}")
+        fail(f"cannot read {path}: {read_problem(exc)}")
         return ""
 
 

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from assistant.config import Settings, debug_requested, load_settings
-from assistant.errors import FactcheckError, json_problem
+from assistant.errors import FactcheckError, json_problem, read_problem
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -85,7 +85,7 @@ def batch_records(path: Path, fields: tuple[str, ...], plain_lines: bool) -> lis
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {path}: {exc}")
+        fail(f"cannot read {path}: {read_problem(exc)}")
     records: list[BatchRecord] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():

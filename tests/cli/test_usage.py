@@ -204,3 +204,20 @@ def test_a_misspelt_setting_is_a_usage_error_naming_the_right_one(run_cli: RunCl
     monkeypatch.setenv("FACTCHECK_CONFIG", str(config))
     result = run_cli("sources")
     assert result.exit_code == 2 and "did you mean engine?" in result.stderr
+
+
+def test_a_file_that_cannot_be_read_is_named_in_plain_words(run_cli: RunCli, seeds: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # it had read "cannot read nonexist.txt: [Errno 2] No such file or directory: 'nonexist.txt'"
+    assert run_cli("ingest", seeds).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "claims.jsonl").write_bytes(b'{"id": "1", "text": "caf\xe9"}\n')
+    for args, message in [(["check", "--file", "nonexist.txt"], "cannot read nonexist.txt: no such file"),
+                          (["check", "--file", "drafts"], "cannot read drafts: is a directory, not a file"),
+                          (["check", "--batch", "missing.jsonl"], "cannot read missing.jsonl: no such file"),
+                          (["check", "--batch", "claims.jsonl"],
+                           "cannot read claims.jsonl: not UTF-8 text (byte 0xe9")]:
+        result = run_cli(*args)
+        assert result.exit_code == 1 and result.stderr.startswith(f"error: {message}"), result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
