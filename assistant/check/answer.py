@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
+from assistant.check.asked import asked_for, states
 from assistant.check.backing import guard_sentences
 from assistant.check.citations import verified
 from assistant.check.conversation import describe_filters
 from assistant.check.copies import other_copies, says_otherwise
 from assistant.check.evidence import RELEVANT, Sentence, score_sentences
 from assistant.check.guards import aimed_at_model, echoes
-from assistant.check.slots import extract, quantities
 from assistant.errors import LLMError, LLMOutputError
 from assistant.llm.base import ChatModel, parse_reply
 from assistant.prompts import load_prompt, render
@@ -92,65 +91,26 @@ def _sentences(text: str) -> list[str]:
     return [text[start:end] for start, end in sentence_spans(text)]
 
 
-# What a question asks for, when a sentence can be seen to lack it: "How many drones ..." wants a figure of drones,
-# "How far ..." a figure, "When ..." a date.
-_ASKS_FOR_NUMBER = re.compile(r"^\W*(?:how (?:many|much|far|long|old|big|large|high)|what (?:percentage|share|"
-                              r"proportion|number|amount|fraction)|by how much)\b", re.IGNORECASE)
-_COUNTED = re.compile(r"^\W*how many ((?:[\w'-]+ ){0,3}?)(?:are|were|is|was|did|do|does|have|has|had|will|would|"
-                      r"can|could|died|people)\b", re.IGNORECASE)
-_ASKS_FOR_DATE = re.compile(r"^\W*(?:when|(?:in |on )?(?:what|which) (?:year|month|date|day))\b", re.IGNORECASE)
-_DATE_WORD = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|ago)\b")
-
-
-@dataclass(frozen=True)
-class _Asked:
-    what: str  # as the answer names it: "a figure", "how many drones", "a date"
-    date: bool = False  # a date is asked for, else a figure
-    counted: frozenset[str] = frozenset()  # stems of the noun a "how many" question counts
-
-
-def _asked_for(question: str) -> _Asked | None:
-    if counted := _COUNTED.search(question):
-        words = counted.group(1).split()
-        if words:
-            counted_stems = frozenset(stem(w) for w in content_terms(" ".join(words)))
-            return _Asked(f"how many {' '.join(words)}", counted=counted_stems)
-    if _ASKS_FOR_NUMBER.search(question):
-        return _Asked("a figure")
-    if _ASKS_FOR_DATE.search(question):
-        return _Asked("a date", date=True)
-    return None
-
-
-def _states(asked: _Asked, text: str) -> bool:
-    if asked.date:
-        slots = extract(text)
-        return bool(slots.years or slots.months or _DATE_WORD.search(text))
-    figures = quantities(text)
-    if not asked.counted:
-        return bool(figures)
-    return any(asked.counted & (q.context | {stem(q.unit)}) for q in figures)
-
-
 def _extractive(store: Corpus, question: str, sentences: Sequence[Sentence], found: Sequence[Passage]) -> Answer:
     """The best sentences, each cited; where another copy of a chosen sentence's story has it edited in a figure,
     a date or a name, that copy's sentence too (`found`: the passages searched, syndicated copies included)."""
-    best = sentences[0].score
-    relevant = [s for s in sentences if s.score >= max(RELEVANT, best - 0.15) and not aimed_at_model(s.text)]
-    asked = _asked_for(question)
+    quotable = [s for s in sentences if not aimed_at_model(s.text) and not _heading(s.text)]
+    best = quotable[0].score if quotable else sentences[0].score
+    relevant = [s for s in quotable if s.score >= max(RELEVANT, best - 0.15)]
+    asked = asked_for(question)
     lead = EXTRACTIVE_PREFIX
     if asked is not None:  # the sentences that state what was asked for first; if none does, say so
-        states = {id(s): _states(asked, s.text) for s in relevant}
-        relevant.sort(key=lambda s: not states[id(s)])  # stable: by relevance within each group
-        if not any(states.values()):
+        stating = {id(s): states(asked, s.text) for s in relevant}
+        relevant.sort(key=lambda s: not stating[id(s)])  # stable: by relevance within each group
+        if not any(stating.values()):
             # a less close sentence that states it, in two of the question's words ("The online tour is March 5"
             # for "When does his online museum tour take place?"), comes before saying that none does
             asking = {stem(w) for w in content_terms(question)}
-            stating = next((s for s in sentences if s.score >= RELEVANT - 0.1 and s not in relevant
-                            and len(asking & {stem(w) for w in content_terms(s.text)}) >= 2
-                            and not aimed_at_model(s.text) and _states(asked, s.text)), None)
-            if stating is not None:
-                relevant.insert(0, stating)
+            less_close = next((s for s in quotable if s.score >= RELEVANT - 0.1 and s not in relevant
+                               and len(asking & {stem(w) for w in content_terms(s.text)}) >= 2
+                               and states(asked, s.text)), None)
+            if less_close is not None:
+                relevant.insert(0, less_close)
             else:
                 lead = EXTRACTIVE_PREFIX.replace("):", f"; none of them states {asked.what}):")
     chosen: list[Sentence] = []
@@ -174,6 +134,16 @@ def _extractive(store: Corpus, question: str, sentences: Sequence[Sentence], fou
                          f"[{len(citations)}])")
     body = " ".join(parts)
     return Answer(question=question, answer=lead + body, citations=citations, engine="local", model=None)
+
+
+# A line without a sentence's closing punctuation and this short is a heading or a caption ("## The first king"),
+# not a statement: it answers nothing
+_HEADING_WORDS = 6
+_CLOSED = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")
+
+
+def _heading(text: str) -> bool:
+    return len(text.split()) <= _HEADING_WORDS and not _CLOSED.search(text)
 
 
 def _edited_twin(sentence: Sentence, found: Sequence[Passage]) -> tuple[Passage, str] | None:

@@ -218,6 +218,47 @@ def test_a_local_answer_finds_the_less_close_sentence_that_states_the_date(run_c
     assert "none of them" not in answer["answer"] and "April 9" in answer["citations"][0]["quote"], answer
 
 
+# An excerpt of a tester's real page (New Scientist), on which the local answer quoted a heading and read
+# "3045 BC" as no date.
+EGYPT = """---
+title: Carbon dating shows ancient Egypt's rapid expansion
+source: New Scientist
+date: 2013-09-04
+---
+Five thousand years ago, Egypt became the world's first territorial state with strict borders, organised religion, \
+centralised administration and intensive agriculture.
+
+## The first king
+
+For the First Dynasty, the estimated reign lengths match the human lifespan, which was around 30 to 40 years at the \
+time.
+
+This suggests that Egypt was ruled by individual kings right from the start, rather than by clans, as some experts \
+have suggested.
+
+The researchers used carbon dating to estimate with 68 per cent probability that the first ruler, King Aha, took to \
+the throne between 3111 and 3045 BC, and died between 3073 and 3036 BC.
+
+"This is a period during which Egypt goes through a major transition," says Dee.
+"""
+
+
+def _local_answer(run_cli: RunCli, corpus: Path, page: str, question: str) -> dict[str, Any]:
+    (corpus / "page.md").write_text(page, encoding="utf-8")
+    assert run_cli("ingest", corpus / "page.md").exit_code == 0
+    result = run_cli("ask", question, "--engine", "local", "--json")
+    assert result.exit_code == 0, result.output
+    return dict(result.json())
+
+
+@pytest.mark.slow  # the extractive answer's sentences are the real model's nearest
+def test_a_local_answer_reads_a_year_bc_as_a_date_and_quotes_no_heading(run_cli: RunCli, corpus: Path) -> None:
+    answer = _local_answer(run_cli, corpus, EGYPT, "When did King Aha become ruler of Egypt?")
+    quotes = [c["quote"] for c in answer["citations"]]
+    assert "none of them" not in answer["answer"] and "3045 BC" in quotes[0], answer
+    assert "The first king" not in quotes  # the page's subheading states nothing
+
+
 def _harbour_story_in_two_copies(corpus: Path) -> None:
     """One wire story as two outlets printed it, one of them with a figure edited ("eight-year" / "nine-year")."""
     story = ("NORTHPORT — Dana Okafor defeated incumbent Lewis Brandt by five votes to four on Tuesday to become "
