@@ -104,10 +104,12 @@ def _extractive(store: Corpus, question: str, sentences: Sequence[Sentence], fou
         relevant.sort(key=lambda s: not stating[id(s)])  # stable: by relevance within each group
         if not any(stating.values()):
             # a less close sentence that states it, in two of the question's words ("The online tour is March 5"
-            # for "When does his online museum tour take place?"), comes before saying that none does
+            # for "When does his online museum tour take place?"), or with a figure of what was asked about
+            # ("capped the 57-minute ceremony" for "How long did the ceremony last?"), comes before saying that
+            # none does
             asking = {stem(w) for w in content_terms(question)}
             less_close = next((s for s in quotable if s.score >= RELEVANT - 0.1 and s not in relevant
-                               and len(asking & {stem(w) for w in content_terms(s.text)}) >= 2
+                               and (asked.specific or len(asking & {stem(w) for w in content_terms(s.text)}) >= 2)
                                and states(asked, s.text)), None)
             if less_close is not None:
                 relevant.insert(0, less_close)

@@ -218,8 +218,8 @@ def test_a_local_answer_finds_the_less_close_sentence_that_states_the_date(run_c
     assert "none of them" not in answer["answer"] and "April 9" in answer["citations"][0]["quote"], answer
 
 
-# An excerpt of a tester's real page (New Scientist), on which the local answer quoted a heading and read
-# "3045 BC" as no date.
+# Excerpts of a tester's real pages (New Scientist, TechCrunch, Sportsnet), on which the local answer quoted a
+# heading, read "3045 BC" as no date and put a figure of something else before the one asked for.
 EGYPT = """---
 title: Carbon dating shows ancient Egypt's rapid expansion
 source: New Scientist
@@ -241,6 +241,50 @@ the throne between 3111 and 3045 BC, and died between 3073 and 3036 BC.
 
 "This is a period during which Egypt goes through a major transition," says Dee.
 """
+MYHERITAGE = """---
+title: MyHeritage launches DNA testing service to help you uncover your family's history
+source: TechCrunch
+date: 2016-11-15
+---
+The popular online genealogy service MyHeritage today announced the launch of its MyHeritage DNA service for \
+helping its users uncover more about their family's history and ethnicity.
+{price}
+As part of this, it has sent out 5,000 free DNA kits to existing members around the world.
+
+MyHeritage expects that its DNA study will be able to provide a higher resolution than its competitors' tests \
+(think Ancestry and 23andMe), but for users who have already taken a competing test, the company will allow them \
+to import their data into MyHeritage's database and get a free report.
+
+MyHeritage has raised a combined $49 million in venture capital so far and Japhet tells me that the company is \
+currently seeing revenues in the range of $50 to $100 million per year.
+
+As Japhet told me, the company is able to offer its DNA kit at a lower price than its competitors because it \
+expects to be able to convert some customers to paying MyHeritage users over time.
+"""
+PRICE = """
+Users who take the test, which currently costs $79 (plus shipping), will get a detailed ethnicity report that will \
+map their families' ethnic and geographic origins.
+"""
+IGINLA = """---
+title: Flames give Jarome Iginla deserved, fitting retirement ceremony
+source: sportsnet.ca
+date: 2019-03-02
+---
+Watch as Jarome Iginla has his number 12 jersey raised to the rafters as the Calgary Flames honour the legendary \
+player.
+
+The C of Red had risen several times earlier in the night to welcome the longtime captain back to the city in \
+which he gave everything for 16 years.
+
+Nor will they forget the parting words of a man who capped the 57-minute ceremony with a riot-inducing promise.
+
+The three Iginla kids were then given gold pucks commemorating their father's 16 years in Calgary.
+
+An artist was also introduced to do a live painting capturing the ceremony for the Iginla's home.
+
+"I really want to thank the Flames organization and ownership," said Iginla, who now resides in Boston where he \
+channels the intensity that led to 75 NHL fights into coaching his son's hockey teams.
+"""
 
 
 def _local_answer(run_cli: RunCli, corpus: Path, page: str, question: str) -> dict[str, Any]:
@@ -257,6 +301,32 @@ def test_a_local_answer_reads_a_year_bc_as_a_date_and_quotes_no_heading(run_cli:
     quotes = [c["quote"] for c in answer["citations"]]
     assert "none of them" not in answer["answer"] and "3045 BC" in quotes[0], answer
     assert "The first king" not in quotes  # the page's subheading states nothing
+
+
+@pytest.mark.slow  # the extractive answer's sentences are the real model's nearest
+def test_a_local_answer_to_what_something_costs_quotes_its_price_first(run_cli: RunCli, corpus: Path) -> None:
+    answer = _local_answer(run_cli, corpus, MYHERITAGE.format(price=PRICE),
+                           "How much does the MyHeritage DNA test cost?")
+    assert "none of them" not in answer["answer"] and "$79" in answer["citations"][0]["quote"], answer
+
+
+@pytest.mark.slow  # the extractive answer's sentences are the real model's nearest
+def test_a_local_answer_to_how_long_quotes_a_duration_of_what_was_asked_about(run_cli: RunCli,
+                                                                            corpus: Path) -> None:
+    answer = _local_answer(run_cli, corpus, IGINLA, "How long did Iginla's jersey ceremony last?")
+    assert "none of them" not in answer["answer"] and "57-minute" in answer["citations"][0]["quote"], answer
+
+
+@pytest.mark.slow  # the extractive answer's sentences are the real model's nearest
+def test_a_chat_follow_up_says_when_no_sentence_states_the_sum_asked_for(run_cli: RunCli, corpus: Path) -> None:
+    (corpus / "page.md").write_text(MYHERITAGE.format(price=""), encoding="utf-8")
+    assert run_cli("ingest", corpus / "page.md").exit_code == 0
+    result = run_cli("chat", "--engine", "local", "--json",
+                     input="What did MyHeritage launch?\nand how much does it cost?\n")
+    assert result.exit_code == 0, result.output
+    follow_up = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")][1]["result"]
+    assert "none of them states how much" in follow_up["answer"], follow_up  # not the 5,000 kits nor $49 million
+    assert not any("$49 million" in c["quote"] for c in follow_up["citations"][:1])
 
 
 def _harbour_story_in_two_copies(corpus: Path) -> None:
