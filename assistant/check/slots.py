@@ -358,6 +358,20 @@ def attribution(text: str) -> str | None:
     return the_noun.group(1).lower() if the_noun else None
 
 
+# a speech verb in any person and tense, for finding a named speaker in a sentence ("modern architects confirm")
+_ANY_SPEECH_VERB = (r"(?:say|says|said|report|reports|reported|estimate|estimates|estimated|claim|claims|claimed|told|"
+                    r"state|states|stated|announce|announces|announced|confirm|confirms|confirmed|note|notes|noted|"
+                    r"argue|argues|argued|insist|insists|insisted|warn|warns|warned|explain|explains|explained|"
+                    r"admit|admits|admitted|acknowledge|acknowledges|acknowledged)")
+
+
+def speaks_in(who: str, text: str) -> bool:
+    """Whether `text` has `who` speaking: its words followed, at most two words on, by a speech verb ("However,
+    modern architects confirm that ..." has "modern" speaking), whoever else the sentence cites."""
+    pattern = r"\b" + re.escape(who) + r"\b(?:\s+[\w'’-]+){0,2}?\s+" + _ANY_SPEECH_VERB + r"\b"
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
 def _ordered_names(text: str) -> list[str]:
     names = []
     for match in _NAME.finditer(text):

@@ -47,6 +47,7 @@ from assistant.check.slots import (
     same_counted_thing,
     same_entity,
     same_measure,
+    speaks_in,
     two_full_names,
 )
 from assistant.retrieve import Filters
@@ -122,7 +123,8 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
     other_speaker = bool(claim_slots.attribution and evidence.attribution
                          and not same_entity(claim_slots.attribution, evidence.attribution)
                          and not _mentions(evidence, claim_slots.attribution)
-                         and not _mentions(claim_slots, evidence.attribution))
+                         and not _mentions(claim_slots, evidence.attribution)
+                         and not speaks_in(claim_slots.attribution, sentence.text))
     if coverage >= COUNTED_CONFLICT_COVERAGE:
         for quantity in claim_slots.quantities:
             if quantity.value in claim_slots.years:  # "since 1970" is a date, the date rule's to compare

@@ -21,6 +21,7 @@ from assistant.check.slots import (
     role_swaps,
     rounds_to,
     same_amount,
+    speaks_in,
     two_full_names,
 )
 from assistant.check.verify_local import Judgement, _rationale, figure_conflict, judge
@@ -267,6 +268,17 @@ def test_a_statement_confirmed_by_another_speaker_is_an_attribution_conflict() -
         "attribution: claim patrick casey, source chris nelson")
     same = "Chris Nelson confirmed that the group was on campus on Saturday afternoon."
     assert _judged(same, evidence).relation != "conflict"
+
+
+def test_a_speaker_the_sentence_has_speaking_is_no_other_speaker() -> None:
+    # a Kyiv travel page: the claim's speakers are the sentence's own, whoever else the sentence cites, so the
+    # conflict named is the true one (good / poor), not "attribution: claim modern, source results of ..."
+    evidence = _sentence("However, modern architects confirm that the House with Chimeras is in poor condition today, "
+                         "as its facade is covered with cracks, and according to the results of specialists' "
+                         "investigation works, the whole building sinks down the slope.")
+    claim = "Modern architects say the House with Chimeras is in good condition today."
+    assert _judged(claim, evidence).decided_by == "antonym: claim good, source poor"
+    assert speaks_in("modern", evidence.text) and not speaks_in("specialists", evidence.text)
 
 
 def test_a_span_in_other_units_is_the_same_amount() -> None:
