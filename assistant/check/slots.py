@@ -245,13 +245,30 @@ def years(text: str) -> set[int]:
     return found
 
 
+# a time of day: "3pm", "1:30 p.m.", "10 a.m." (the hour 1-12, then am or pm in any spelling)
+_CLOCK = re.compile(r"\b(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s?([ap])\.?m\b\.?", re.IGNORECASE)
+
+
+def clock_times(text: str) -> dict[int, str]:
+    """The times of day a statement gives, as minutes after midnight -> a plain spelling: {900: "3 p.m."}."""
+    found = {}
+    for match in _CLOCK.finditer(text):
+        hour, minutes, half = int(match.group(1)), int(match.group(2) or 0), match.group(3).lower()
+        spelt = f"{hour}{f':{minutes:02d}' if minutes else ''} {half}.m."
+        found[(hour % 12 + (12 if half == "p" else 0)) * 60 + minutes] = spelt
+    return found
+
+
 def quantities(text: str) -> list[Quantity]:
     found: list[Quantity] = []
     span_ends = {span.start("second") for span in _YEAR_SPAN.finditer(text)}
+    clock_spans = [(m.start(), m.end()) for m in _CLOCK.finditer(text)]
     for match in _NUMBER.finditer(text):
         raw = match.group("num")
         if match.start("num") in span_ends:
             continue  # "19" in "2018–19": a year, handled as a date
+        if any(start <= match.start("num") < end for start, end in clock_spans):
+            continue  # "3pm", "1:30 p.m.": a time of day, compared as one (clock_times), never as a count
         value = float(raw.replace(",", ""))
         if 1900 <= value <= 2100 and "." not in raw and "," not in raw and not match.group("unit"):
             continue  # a year: handled as a date
@@ -445,7 +462,25 @@ def antonym_pairs(claim: Slots, evidence: Slots) -> list[tuple[str, str]]:
              for opposite in (_ANTONYM_OF.get(w, set()) | _OVERSTATED.get(w, set())) & theirs]
     pairs += [(w, twin) for w in ours if (twin := _un_twin(w)) in theirs]
     pairs += [(twin, w) for w in theirs if (twin := _un_twin(w)) in ours]
-    return sorted(pairs)
+    # a verb or an adjective is named before a preposition or a degree word, which is as likely about another
+    # clause ("after the ceremony" / "before a matchup")
+    return sorted(pairs, key=lambda pair: (pair[0] in _FUNCTION_OPPOSITES, pair))
+
+
+_FUNCTION_OPPOSITES = {"before", "after", "above", "below", "up", "down", "more", "less", "fewer", "most", "least",
+                       "first", "last", "early", "late", "earlier", "later"}
+# which side a vote was on: "the only Republican to vote against a procedural move"
+_VOTE = re.compile(r"\bvot(?:e|es|ed|ing)\s+(for|against)\b", re.IGNORECASE)
+
+
+def vote_sides(claim: str, evidence: str) -> list[tuple[str, str]]:
+    """(claim side, evidence side) where the claim has a vote cast one way and the evidence only the other way:
+    "to vote for a procedural move" / "to vote against a procedural move"."""
+    ours = {m.group(1).lower() for m in _VOTE.finditer(claim)}
+    theirs = {m.group(1).lower() for m in _VOTE.finditer(evidence)}
+    if ours and theirs and not ours & theirs:
+        return [(f"voted {min(ours)}", f"voted {min(theirs)}")]
+    return []
 
 
 HONORIFICS = {"mr", "mrs", "ms", "dr", "miss", "mx"}  # "Mr. Russell" is the passage's "Charlie Russell"
@@ -588,6 +623,31 @@ def base_swaps(claim: str, evidence: str) -> list[tuple[str, str]]:
     return [(match.group(1), theirs[name]) for match in _BASED.finditer(claim)
             if (name := match.group(2).strip(" .,;:")) in theirs and not same_entity(match.group(1).lower(),
                                                                                 theirs[name].lower())]
+
+
+# Offices one person does not hold together: "chief technology officer Gilad Japhet" is not "CEO Gilad Japhet"
+_OFFICES = {"ceo": "chief executive", "chief executive": "chief executive", "chief executive officer": "chief executive",
+            "cto": "chief technology officer", "chief technology officer": "chief technology officer",
+            "cfo": "chief financial officer", "chief financial officer": "chief financial officer",
+            "coo": "chief operating officer", "chief operating officer": "chief operating officer"}
+_OFFICE_NAME = re.compile(r"\b(?P<office>CEO|CTO|CFO|COO|(?i:chief\s+(?:executive|technology|financial|operating)"
+                          r"(?:\s+officer)?))(?:\s+(?:and|&)\s+(?i:co-?founder|founder|president|chairman|chair))?,?"
+                          r"\s+(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})")
+
+
+def office_swaps(claim: str, evidence: str) -> list[tuple[str, str]]:
+    """(claim office, evidence office) where both give one named person different chief offices: "chief technology
+    officer Gilad Japhet" / "CEO and founder Gilad Japhet"."""
+    def offices(text: str) -> dict[str, set[str]]:
+        held: dict[str, set[str]] = {}
+        for match in _OFFICE_NAME.finditer(text):
+            office = _OFFICES[" ".join(match.group("office").lower().split())]
+            held.setdefault(match.group("name").rstrip(".").lower(), set()).add(office)
+        return held
+
+    theirs = offices(evidence)
+    return [(min(ours), min(theirs[name])) for name, ours in offices(claim).items()
+            if name in theirs and not ours & theirs[name]]
 
 
 def role_swaps(claim: str, evidence: str) -> list[tuple[str, str]]:

@@ -33,12 +33,14 @@ from assistant.check.slots import (
     Slots,
     antonym_pairs,
     base_swaps,
+    clock_times,
     convertible,
     earlier_figure,
     extract,
     hedged,
     name_covers,
     name_swaps,
+    office_swaps,
     opening_swap,
     placings,
     role_swaps,
@@ -49,6 +51,7 @@ from assistant.check.slots import (
     same_measure,
     speaks_in,
     two_full_names,
+    vote_sides,
 )
 from assistant.retrieve import Filters
 from assistant.store.corpus import Corpus
@@ -160,6 +163,9 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
         swaps += base_swaps(claim, sentence.text)  # "Manchester-based Bossa Studios" / "London-based Bossa Studios"
         if swaps and not other_speaker:
             return result("conflict", f"name: claim {swaps[0][0]}, source {swaps[0][1]}")
+        offices = office_swaps(claim, sentence.text)  # "chief technology officer Gilad Japhet" / "CEO ... Gilad Japhet"
+        if offices and not other_speaker:
+            return result("conflict", f"office: claim {offices[0][0]}, source {offices[0][1]}")
         reversal = _reversed_roles(claim, sentence.text) if len(claim_slots.names) >= 2 else None
         if reversal and not other_speaker:
             said, stated = reversal
@@ -184,7 +190,11 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
         if ours_placed and theirs_placed and not ours_placed.keys() & theirs_placed.keys() and not other_speaker:
             return result("conflict", f"placing: claim {min(ours_placed.items())[1]}, "
                                       f"source {min(theirs_placed.items())[1]}")
-        flipped = antonym_pairs(claim_slots, evidence)
+        ours_times, theirs_times = clock_times(claim), clock_times(sentence.text)
+        if ours_times and theirs_times and not ours_times.keys() & theirs_times.keys() and not other_speaker:
+            return result("conflict", f"time: claim {min(ours_times.items())[1]}, "
+                                      f"source {min(theirs_times.items())[1]}")
+        flipped = vote_sides(claim, sentence.text) + antonym_pairs(claim_slots, evidence)
         if flipped and coverage >= 0.6:
             return result("conflict", f"antonym: claim {flipped[0][0]}, source {flipped[0][1]}")
     # Whether a negation contradicts is the entailment model's call (a cue word may be about another clause);

@@ -12,10 +12,12 @@ from assistant.check.citations import locate
 from assistant.check.evidence import Sentence
 from assistant.check.slots import (
     base_swaps,
+    clock_times,
     earlier_figure,
     extract,
     months,
     name_swaps,
+    office_swaps,
     placings,
     quantities,
     role_swaps,
@@ -742,3 +744,40 @@ def test_a_contradiction_the_model_reads_is_said_to_be_its_reading() -> None:
     # a contradiction the quote does not state, and the rationale had said the evidence "says otherwise"
     assert _rationale("contradicted", True, []) == "The model reads the quoted evidence as contradicting the claim."
     assert "says otherwise" not in _rationale("contradicted", True, [])
+
+
+def test_a_time_of_day_is_compared_as_a_time() -> None:
+    # a Dorset Echo page: "3pm" against "1pm" had been named "number: claim 3, source 1", a count
+    evidence = _sentence("The steps will be opened at 1pm on Easter Saturday, April 20.")
+    claim = "The Castle Cove steps will be officially opened at 3pm on Easter Saturday, April 20."
+    assert _judged(claim, evidence).decided_by == "time: claim 3 p.m., source 1 p.m."
+    assert _judged("The steps will be opened at 1 p.m. on Easter Saturday, April 20.", evidence).relation != "conflict"
+    assert clock_times("at 1:30pm and at 10 a.m.") == {13 * 60 + 30: "1:30 p.m.", 600: "10 a.m."}
+    assert not [q for q in quantities("opened at 3 p.m. on Saturday") if q.value == 3]
+
+
+def test_a_vote_cast_the_other_way_is_a_conflict() -> None:
+    # a USA TODAY page: "the only Republican to vote against" had supported a claim that she voted for it
+    evidence = _sentence("On Friday Morning, Murkowski was the only Republican to vote against a procedural move "
+                         "advancing Kavanaugh's nomination.")
+    claim = "On Friday morning Murkowski was the only Republican to vote for a procedural move advancing Kavanaugh's nomination."
+    assert _judged(claim, evidence).decided_by == "antonym: claim voted for, source voted against"
+    same = "On Friday morning Murkowski was the only Republican to vote against a procedural move advancing the nomination."
+    assert _judged(same, evidence).relation != "conflict"
+
+
+def test_an_opposite_verb_is_named_before_an_opposite_preposition() -> None:
+    # a preposition's opposite is as likely about another clause; the verb's is the claim's own (a made-up pair)
+    evidence = _sentence("Shares in the company fell sharply before the quarterly report was published on Monday.")
+    claim = "Shares in the company rose sharply after the quarterly report was published on Monday."
+    assert _judged(claim, evidence).decided_by == "antonym: claim rose, source fell"
+
+
+def test_one_person_given_another_chief_office_is_a_conflict() -> None:
+    # a TechCrunch page: "MyHeritage CEO and founder Gilad Japhet" had supported "chief technology officer Gilad Japhet"
+    evidence = _sentence("As MyHeritage CEO and founder Gilad Japhet told me, he believes that DNA testing is the "
+                         "future of family history.")
+    claim = "MyHeritage's chief technology officer Gilad Japhet says DNA testing is the future of family history."
+    assert office_swaps(claim, evidence.text) == [("chief technology officer", "chief executive")]
+    assert _judged(claim, evidence).decided_by == "office: claim chief technology officer, source chief executive"
+    assert not office_swaps("MyHeritage chief executive Gilad Japhet spoke.", evidence.text)
