@@ -290,6 +290,9 @@ def quantities(text: str) -> list[Quantity]:
         if (not unit and 0 < value < 120 and value == int(value) and _AGE_AFTER.match(text, match.end("num"))
                 and _AGE_BEFORE.search(text, max(0, match.start() - 60), match.start())):
             unit = "year"  # a person's age set off by commas: "Kevin Ward Jr., 20, who" is "the 20-year-old"
+        if (not unit and 0 < value < 120 and value == int(value) and _AGE_VERB_AFTER.match(text, match.end("num"))
+                and _AGE_VERB_BEFORE.search(text, max(0, match.start() - 60), match.start())):
+            unit = "year"  # "Brian Wilkins is 92.": a named person's age, as "Brian Wilkins, 82, who"
         written = match.group(0)
         found.append(Quantity(value=value, unit=unit, text=written.strip(),
                               context=_context(text, match.start(), number_end),
@@ -319,6 +322,9 @@ _MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(m.title() for m in _MONTHS)
 _MONTH_AFTER = re.compile(r"(?:st|nd|rd|th)?\s(?:of\s)?(?:" + "|".join(m.title() for m in _MONTHS) + r")\b")
 _AGE_BEFORE = re.compile(r"\b[A-Z][\w'’.-]*,\s?\Z")  # "... Ward Jr., " just before the number
 # and ", who" / ", said" / ", of Tipton" just after it (not "Dallas, 3, the rest" or "Paris, 5, 6 and 7")
+# and "Brian Wilkins is 92." (a full name, a verb of being, the number ending the clause)
+_AGE_VERB_BEFORE = re.compile(r"\b[A-Z][\w'’.-]*\s+[A-Z][\w'’.-]*\s+(?:is|was|turns|turned)\s?\Z")
+_AGE_VERB_AFTER = re.compile(r"\s*(?:[.,;]|\Z)")
 _AGE_AFTER = re.compile(r",\s(?:who|whose|said|says|told|was|is|died|dies|has|had|of|from|a|an|were|and)\b")
 
 # Words after a number that are not what it counts: fillers ("2,000 more troops") and function words ("355 at the

@@ -781,3 +781,11 @@ def test_one_person_given_another_chief_office_is_a_conflict() -> None:
     assert office_swaps(claim, evidence.text) == [("chief technology officer", "chief executive")]
     assert _judged(claim, evidence).decided_by == "office: claim chief technology officer, source chief executive"
     assert not office_swaps("MyHeritage chief executive Gilad Japhet spoke.", evidence.text)
+
+
+def test_a_named_persons_age_after_is_is_an_age() -> None:
+    # a wheel user's draft clause "Ribbon-cutter Brian Wilkins is 92." against a Dorset Echo sentence: the age rule
+    # read "Brian Wilkins, 82, who" but not "Brian Wilkins is 92"
+    evidence = _sentence("And cutting the ribbon will be Brian Wilkins, 82, who has been using the beach since 1938.")
+    assert _judged("Ribbon-cutter Brian Wilkins is 92.", evidence).decided_by == "number: claim 92 years, source 82 years"
+    assert [q.unit for q in quantities("Turnout was 62.")] == [""]  # one capitalised word is no full name
