@@ -200,6 +200,25 @@ def hedged(quantity: Quantity, text: str) -> bool:
     return _said_before(quantity, text, _HEDGE, 30)
 
 
+# a figure given as a bound: "more than five years", "at least 40", "under $10m" ("no more than" is an upper one)
+_LOWER_BOUND = re.compile(r"\b(?:(?<!no )more than|over|at least|upwards of|in excess of)\s*[$€£]?\s*$",
+                          re.IGNORECASE)
+_UPPER_BOUND = re.compile(r"\b(?:less than|fewer than|under|at most|up to|no more than)\s*[$€£]?\s*$",
+                          re.IGNORECASE)
+
+
+def within_bound(claimed: Quantity, claim: str, stated: Quantity, evidence: str) -> bool:
+    """Whether the claim's bounded figure holds of the evidence's: "more than three years" of "more than five years"
+    or of "five years", "under $10m" of "$8m"; a bound the other way ("less than five years") says nothing."""
+    if stated.unit != claimed.unit:
+        return False
+    if _said_before(claimed, claim, _LOWER_BOUND, 20):
+        return stated.value >= claimed.value and not _said_before(stated, evidence, _UPPER_BOUND, 20)
+    if _said_before(claimed, claim, _UPPER_BOUND, 20):
+        return stated.value <= claimed.value and not _said_before(stated, evidence, _LOWER_BOUND, 20)
+    return False
+
+
 def rounds_to(precise: Quantity, rounded: Quantity) -> bool:
     """Whether `precise` rounds to `rounded` at the precision `rounded` is written with: 7.2 m is "around 7m",
     3,140 is "about 3,000", 4.9 billion is not "about 4.5 billion"."""

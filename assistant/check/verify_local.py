@@ -52,6 +52,7 @@ from assistant.check.slots import (
     speaks_in,
     two_full_names,
     vote_sides,
+    within_bound,
 )
 from assistant.retrieve import Filters
 from assistant.store.corpus import Corpus
@@ -141,6 +142,8 @@ def judge(claim: str, claim_slots: Slots, sentence: Sentence, contradicts: bool 
                     else any(abs(q.value - quantity.value) < 1e-9 for q in evidence.quantities))
             # "around 7m" is the sentence's 7.2 metres, said at the precision it is written with
             same = same or (hedged(quantity, claim) and any(rounds_to(q, quantity) for q in rivals))
+            # "more than three years" holds of "more than five years": a bound, not a rival figure
+            same = same or any(within_bound(quantity, claim, q, sentence.text) for q in rivals)
             if rivals and not same and not other_speaker:
                 nearest = min(rivals, key=lambda q: abs(q.value - quantity.value))  # the figure a reader compares
                 if quantity.unit == DAY_OF_MONTH:  # "on May 7" / "on May 17": a date, named as one

@@ -789,3 +789,14 @@ def test_a_named_persons_age_after_is_is_an_age() -> None:
     evidence = _sentence("And cutting the ribbon will be Brian Wilkins, 82, who has been using the beach since 1938.")
     assert _judged("Ribbon-cutter Brian Wilkins is 92.", evidence).decided_by == "number: claim 92 years, source 82 years"
     assert [q.unit for q in quantities("Turnout was 62.")] == [""]  # one capitalised word is no full name
+
+
+def test_a_bound_that_the_source_figure_meets_is_no_conflict() -> None:
+    # a wheel user's draft: "blocked off for more than three years" had been contradicted by "blocked off for more
+    # than five years" (`number: claim 3 years, source 5 years`), which it follows from
+    evidence = _sentence("Castle Cove has been blocked off for more than five years although it has been accessible "
+                         "at low tide by walking along the coast.")
+    assert _judged("The beach had been blocked off for more than three years.", evidence).relation != "conflict"
+    assert _judged("Castle Cove had been blocked off for more than ten years.", evidence).decided_by == (
+        "number: claim 10 years, source 5 years")
+    assert _judged("Castle Cove has been blocked off for less than three years.", evidence).relation == "conflict"
