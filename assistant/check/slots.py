@@ -651,7 +651,8 @@ def base_swaps(claim: str, evidence: str) -> list[tuple[str, str]]:
 
 
 # Offices one person does not hold together: "chief technology officer Gilad Japhet" is not "CEO Gilad Japhet"
-_OFFICES = {"ceo": "chief executive", "chief executive": "chief executive", "chief executive officer": "chief executive",
+_OFFICES = {"ceo": "chief executive", "chief executive": "chief executive",
+            "chief executive officer": "chief executive",
             "cto": "chief technology officer", "chief technology officer": "chief technology officer",
             "cfo": "chief financial officer", "chief financial officer": "chief financial officer",
             "coo": "chief operating officer", "chief operating officer": "chief operating officer"}

@@ -760,9 +760,11 @@ def test_a_vote_cast_the_other_way_is_a_conflict() -> None:
     # a USA TODAY page: "the only Republican to vote against" had supported a claim that she voted for it
     evidence = _sentence("On Friday Morning, Murkowski was the only Republican to vote against a procedural move "
                          "advancing Kavanaugh's nomination.")
-    claim = "On Friday morning Murkowski was the only Republican to vote for a procedural move advancing Kavanaugh's nomination."
+    claim = ("On Friday morning Murkowski was the only Republican to vote for a procedural move advancing "
+             "Kavanaugh's nomination.")
     assert _judged(claim, evidence).decided_by == "antonym: claim voted for, source voted against"
-    same = "On Friday morning Murkowski was the only Republican to vote against a procedural move advancing the nomination."
+    same = ("On Friday morning Murkowski was the only Republican to vote against a procedural move advancing the "
+            "nomination.")
     assert _judged(same, evidence).relation != "conflict"
 
 
@@ -787,7 +789,8 @@ def test_a_named_persons_age_after_is_is_an_age() -> None:
     # a wheel user's draft clause "Ribbon-cutter Brian Wilkins is 92." against a Dorset Echo sentence: the age rule
     # read "Brian Wilkins, 82, who" but not "Brian Wilkins is 92"
     evidence = _sentence("And cutting the ribbon will be Brian Wilkins, 82, who has been using the beach since 1938.")
-    assert _judged("Ribbon-cutter Brian Wilkins is 92.", evidence).decided_by == "number: claim 92 years, source 82 years"
+    assert _judged("Ribbon-cutter Brian Wilkins is 92.", evidence).decided_by == (
+        "number: claim 92 years, source 82 years")
     assert [q.unit for q in quantities("Turnout was 62.")] == [""]  # one capitalised word is no full name
 
 
